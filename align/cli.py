@@ -10,7 +10,7 @@ import typer
 from align.commands import bench_app
 from align.errors import AlignError
 
-COMMAND_MODULES = ("segment", "align", "check", "glossary", "batch", "review")
+COMMAND_MODULES = ("segment", "align", "check", "checks", "glossary", "batch", "review")
 
 app = typer.Typer(
     name="align",

@@ -32,6 +32,7 @@ class CheckContext:
     zh_doc: Document | None = None
     en_doc: Document | None = None
     glossary: "Glossary | None" = None
+    encoder: Any = None  # an align.embed encoder, for checks that compare clause meanings
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def option(self, code: str, key: str, default: Any) -> Any:

@@ -1,0 +1,1 @@
+"""Benchmarks behind ``align bench …``: one module per area, each printing a table."""
