@@ -1,0 +1,253 @@
+"""``align bench alignment``: accuracy, speed and memory of the sentence aligner.
+
+Scoring is the standard rule of Vecalign/Bertalign (after Sennrich & Volk 2010), as described
+in ``shared/bench/README.md``: strict and lax precision/recall/F1, counts pooled over documents.
+The Bible set is scored at verse level (sentence ids → verses, links joined by union-find).
+"""
+from __future__ import annotations
+
+import ast
+import json
+import random
+import resource
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from align.model import Link
+
+LinkSet = list[tuple[tuple[int, ...], tuple[int, ...]]]
+
+
+# ----- link files and scoring -----
+def parse_links(lines: Iterable[str]) -> LinkSet:
+    """``[zh ids]:[en ids]`` per line (a third ``:score`` field is ignored)."""
+    out = []
+    for line in lines:
+        line = line.strip()
+        if not line:
+            continue
+        src, tgt = line.split(":")[:2]
+        out.append((tuple(ast.literal_eval(src)), tuple(ast.literal_eval(tgt))))
+    return out
+
+
+def link_pairs(links: Sequence[Link]) -> LinkSet:
+    return [(tuple(lk.zh_ids), tuple(lk.en_ids)) for lk in links]
+
+
+@dataclass
+class Counts:
+    """Pooled hit counts: (strict, lax, total) for precision and for recall."""
+
+    p_strict: int = 0
+    p_lax: int = 0
+    p_total: int = 0
+    r_strict: int = 0
+    r_lax: int = 0
+    r_total: int = 0
+
+    def add(self, gold: LinkSet, test: LinkSet) -> None:
+        gold = [g for g in gold if g[0] or g[1]]
+        test = [t for t in test if t[0] or t[1]]
+        hits = _hits(test, gold)
+        self.p_strict, self.p_lax, self.p_total = (
+            self.p_strict + hits[0], self.p_lax + hits[1], self.p_total + len(test))
+        gold_nz = [g for g in gold if g[0] and g[1]]
+        test_nz = [t for t in test if t[0] and t[1]]
+        hits = _hits(gold_nz, test_nz)
+        self.r_strict, self.r_lax, self.r_total = (
+            self.r_strict + hits[0], self.r_lax + hits[1], self.r_total + len(gold_nz))
+
+    def scores(self) -> dict[str, float]:
+        out = {}
+        for kind in ("strict", "lax"):
+            p = getattr(self, f"p_{kind}") / max(self.p_total, 1)
+            r = getattr(self, f"r_{kind}") / max(self.r_total, 1)
+            out[f"{kind}_p"], out[f"{kind}_r"] = p, r
+            out[f"{kind}_f1"] = 2 * p * r / (p + r) if p + r else 0.0
+        return out
+
+
+def _hits(judged: LinkSet, reference: LinkSet) -> tuple[int, int]:
+    """Strict: exact link in reference. Lax: target ids meet the reference targets of its sources."""
+    exact = set(reference)
+    targets: dict[int, set[int]] = {}
+    for src, tgt in reference:
+        for s in src:
+            targets.setdefault(s, set()).update(tgt)
+    strict = lax = 0
+    for src, tgt in judged:
+        if (src, tgt) in exact:
+            strict += 1
+            lax += 1
+        elif any(set(tgt) & targets.get(s, set()) for s in src):
+            lax += 1
+    return strict, lax
+
+
+def verse_level(links: LinkSet, zh_verse: Sequence[str], en_verse: Sequence[str]) -> LinkSet:
+    """Replace sentence ids by verse ids and join links that share a verse (union-find)."""
+    order: dict[str, int] = {}
+    for v in list(zh_verse) + list(en_verse):
+        order.setdefault(v, len(order))
+    parent = list(range(len(links)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    owner: dict[tuple[str, int], int] = {}
+    for k, (src, tgt) in enumerate(links):
+        for key in [("zh", order[zh_verse[i]]) for i in src] + [("en", order[en_verse[j]]) for j in tgt]:
+            if key in owner:
+                parent[find(k)] = find(owner[key])
+            else:
+                owner[key] = k
+    groups: dict[int, tuple[set[int], set[int]]] = {}
+    for k, (src, tgt) in enumerate(links):
+        zs, es = groups.setdefault(find(k), (set(), set()))
+        zs.update(order[zh_verse[i]] for i in src)
+        es.update(order[en_verse[j]] for j in tgt)
+    return [(tuple(sorted(z)), tuple(sorted(e))) for z, e in groups.values()]
+
+
+# ----- sets -----
+@dataclass
+class Pair:
+    name: str
+    zh: list[str]
+    en: list[str]
+    gold: LinkSet | None = None
+    zh_verse: list[str] | None = None
+    en_verse: list[str] | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def bible_pairs(shared: Path) -> list[Pair]:
+    d = shared / "bench" / "bible-zh-en"
+    return [Pair("bible", _lines(d / "zh.txt"), _lines(d / "en.txt"), parse_links(_lines(d / "gold.align")),
+                 _lines(d / "zh.verse"), _lines(d / "en.verse"))]
+
+
+def textberg_pairs(shared: Path) -> list[Pair]:
+    d = shared / "bench" / "textberg-de-fr"
+    return [Pair(f"textberg/{f.name}", _lines(f), _lines(d / "fr" / f.name), parse_links(_lines(d / "gold" / f.name)))
+            for f in sorted((d / "de").iterdir())]
+
+
+def synthetic_pair(n: int, shared: Path, seed: int = 0) -> Pair:
+    """An n-sentence pair made of shuffled, repeated Bible verses (structure only)."""
+    bible = bible_pairs(shared)[0]
+    rng = random.Random(seed)
+    zh, en = [], []
+    for src, tgt in bible.gold:
+        if src and tgt:
+            zh.append("".join(bible.zh[i] for i in src))
+            en.append(" ".join(bible.en[j] for j in tgt))
+    idx = [rng.randrange(len(zh)) for _ in range(n)]
+    return Pair(f"synthetic/{n}", [zh[k] for k in idx], [en[k] for k in idx])
+
+
+# ----- running -----
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_pair(pair: Pair, encoder, **config) -> dict:
+    """Align one pair, timing embedding (single sentences) and the rest separately."""
+    from align.align import align_sentences
+
+    calls0 = encoder.model_calls
+    t0 = time.perf_counter()
+    encoder.encode(pair.zh)
+    encoder.encode(pair.en)
+    t1 = time.perf_counter()
+    links = align_sentences(pair.zh, pair.en, encoder, **config)
+    t2 = time.perf_counter()
+    return {
+        "links": link_pairs(links),
+        "embed_s": t1 - t0,
+        "align_s": t2 - t1,
+        "encoded": encoder.model_calls - calls0,
+    }
+
+
+def score_pair(pair: Pair, test: LinkSet, counts: Counts) -> None:
+    gold = pair.gold or []
+    if pair.zh_verse is not None:
+        gold = verse_level(gold, pair.zh_verse, pair.en_verse)
+        test = verse_level(test, pair.zh_verse, pair.en_verse)
+    counts.add(gold, test)
+
+
+def seed_anchor_report(shared: Path, encoder, **config) -> dict:
+    """Check the seed pair against ``seed-anchors.json`` (needs ``align.segment``)."""
+    from align.align import align_documents
+    from align.segment import load_document
+
+    spec = json.loads((shared / "bench" / "seed-anchors.json").read_text(encoding="utf-8"))
+    seeds = shared / "seeds"
+    zh = load_document(seeds / spec["zh_file"], "zh")
+    en = load_document(seeds / spec["en_file"], "en")
+    t0 = time.perf_counter()
+    links = align_documents(zh, en, encoder, **config)
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, **check_anchors(spec, zh.texts, en.texts, links)}
+
+
+def check_anchors(spec: dict, zh: list[str], en: list[str], links: Sequence[Link]) -> dict:
+    """Which gold anchors hold: both sentences in one link; zh_only/en_only left unaligned."""
+    zh_of = _sentence_finder(zh, "")
+    en_of = _sentence_finder(en, " ")
+    link_of_zh = {i: k for k, lk in enumerate(links) for i in lk.zh_ids}
+    link_of_en = {j: k for k, lk in enumerate(links) for j in lk.en_ids}
+    failed = []
+    for a in spec["links"]:
+        i = zh_of(a["zh"], a.get("zh_occurrence", 0))
+        j = en_of(a["en"], a.get("en_occurrence", 0))
+        if i is None or j is None or link_of_zh.get(i) != link_of_en.get(j):
+            failed.append({"zh": a["zh"], "en": a["en"]})
+    for text in spec.get("zh_only", []):
+        i = zh_of(text if isinstance(text, str) else text["zh"], 0)
+        if i is None or links[link_of_zh[i]].en_ids:
+            failed.append({"zh_only": text})
+    for text in spec.get("en_only", []):
+        j = en_of(text if isinstance(text, str) else text["en"], 0)
+        if j is None or links[link_of_en[j]].zh_ids:
+            failed.append({"en_only": text})
+    total = len(spec["links"]) + len(spec.get("zh_only", [])) + len(spec.get("en_only", []))
+    return {"anchors": total, "satisfied": total - len(failed), "failed": failed}
+
+
+def _sentence_finder(sentences: list[str], sep: str):
+    """Map (substring, occurrence) of the joined text to the sentence containing it."""
+    import re
+
+    clean = (lambda s: re.sub(r"\s+", "", s)) if sep == "" else (lambda s: " ".join(s.split()))
+    parts = [clean(s) for s in sentences]
+    starts, pos = [], 0
+    for p in parts:
+        starts.append(pos)
+        pos += len(p) + len(sep)
+    joined = sep.join(parts)
+
+    def find(sub: str, occurrence: int) -> int | None:
+        sub = clean(sub)
+        at = -1
+        for _ in range(occurrence + 1):
+            at = joined.find(sub, at + 1)
+            if at < 0:
+                return None
+        import bisect
+
+        return bisect.bisect_right(starts, at) - 1
+
+    return find

@@ -1,0 +1,116 @@
+"""Alignment signals besides embeddings, the ones translators use themselves.
+
+* Length: a sentence's length in *units* — one per CJK character, one per run of Latin
+  letters or digits — so Chinese characters are compared with English words. The expected
+  ratio is estimated per document pair, which keeps the signal language-agnostic.
+* Anchor tokens: numbers and Latin-script words of a Chinese sentence (``APEC``, ``2023``,
+  ``5.2%``) that reappear in the English; numbers only when both sides are non-CJK.
+* Paragraph boundaries: a bead that starts a paragraph on one side should start one on the
+  other (``PairFeatures.paragraph_cost``).
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from align.model import normalise_for_matching
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_LATIN = re.compile(r"[a-z][a-z\-]{1,}")
+MAX_TOKEN_BONUS = 3  # shared tokens beyond this add nothing: one long list is not 10 anchors
+
+
+def is_cjk(ch: str) -> bool:
+    return bool(_CJK.match(ch))
+
+
+def length_units(text: str) -> int:
+    """CJK characters + non-CJK word tokens."""
+    cjk = len(_CJK.findall(text))
+    words = len(_WORD.findall(_CJK.sub(" ", text)))
+    return cjk + words
+
+
+def anchor_tokens(text: str, latin: bool) -> frozenset[str]:
+    """Numbers (digits, separators dropped) and, if ``latin``, Latin words of 2+ letters."""
+    norm = normalise_for_matching(text)
+    numbers = {re.sub(r"[.,](?=\d{3}\b)", "", t) for t in _NUMBER.findall(norm)}
+    tokens = set(numbers)
+    if latin:
+        tokens |= set(_LATIN.findall(_CJK.sub(" ", norm)))
+    return frozenset(tokens)
+
+
+@dataclass
+class PairFeatures:
+    len_zh: np.ndarray
+    len_en: np.ndarray
+    ratio: float  # expected zh units per en unit
+    # zh sentence -> {en sentence: shared anchor tokens}
+    shared: dict[int, dict[int, int]] = field(default_factory=dict)
+    para_zh: np.ndarray | None = None  # True where sentence i starts a paragraph
+    para_en: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        self._cum_zh = np.concatenate([[0.0], np.cumsum(self.len_zh, dtype=np.float64)])
+        self._cum_en = np.concatenate([[0.0], np.cumsum(self.len_en, dtype=np.float64)])
+
+    def length_cost(self, s: int, e: int, c0: np.ndarray, c1: np.ndarray) -> np.ndarray:
+        """Squared log ratio of run lengths, relative to the document's ratio."""
+        lx = self._cum_zh[e] - self._cum_zh[s]
+        ly = self._cum_en[np.clip(c1, 0, None)] - self._cum_en[np.clip(c0, 0, None)]
+        return (np.log((lx + 1.0) / (self.ratio * ly + 1.0)) ** 2).astype(np.float32)
+
+    def token_bonus(self, s: int, e: int, c0: np.ndarray, c1: np.ndarray) -> np.ndarray:
+        """Number of anchor tokens shared by zh[s:e] and each en[c0:c1], capped."""
+        out = np.zeros(len(c0), dtype=np.float32)
+        hits = [self.shared[i] for i in range(s, e) if i in self.shared]
+        if not hits:
+            return out
+        for row in hits:
+            for j, count in row.items():
+                out += count * ((c0 <= j) & (j < c1))
+        return np.minimum(out, MAX_TOKEN_BONUS)
+
+
+def pair_features(zh, en, zh_paragraphs=None, en_paragraphs=None, glossary=None) -> PairFeatures:
+    len_zh = np.array([length_units(t) for t in zh], dtype=np.float32)
+    len_en = np.array([length_units(t) for t in en], dtype=np.float32)
+    ratio = float((len_zh.sum() + 1.0) / (len_en.sum() + 1.0))
+    cjk_zh = any(_CJK.search(t) for t in zh[:200])
+    tok_zh = [anchor_tokens(t, latin=cjk_zh) for t in zh]
+    tok_en = [anchor_tokens(t, latin=cjk_zh) for t in en]
+    shared = _shared_tokens(tok_zh, tok_en)
+    return PairFeatures(len_zh, len_en, ratio, shared)
+
+
+def _shared_tokens(tok_zh, tok_en, window: float = 0.1) -> dict[int, dict[int, int]]:
+    """Shared anchor tokens between sentences at roughly the same relative position.
+
+    An inverted index keeps this linear; tokens frequent in the document (>5 en sentences)
+    say little about position and are ignored.
+    """
+    index: dict[str, list[int]] = defaultdict(list)
+    for j, toks in enumerate(tok_en):
+        for t in toks:
+            index[t].append(j)
+    n, m = len(tok_zh), len(tok_en)
+    reach = max(50, int(window * m))
+    shared: dict[int, dict[int, int]] = {}
+    for i, toks in enumerate(tok_zh):
+        expect = i * m / max(n, 1)
+        row: dict[int, int] = {}
+        for t in toks:
+            where = index.get(t, ())
+            if 0 < len(where) <= 5:
+                for j in where:
+                    if abs(j - expect) <= reach:
+                        row[j] = row.get(j, 0) + 1
+        if row:
+            shared[i] = row
+    return shared
