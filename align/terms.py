@@ -1,0 +1,304 @@
+"""Finding glossary terms in Chinese and English text.
+
+Both languages are matched on a *folded* copy of the text (NFKC, so full-width forms match
+half-width ones; typographic quotes, dashes and middle dots unified; case folded) that keeps,
+for every folded character, the index of the original character it came from. Hits are
+reported as ``[start, end)`` offsets into the ORIGINAL text, so a reviewer sees exactly what
+the translator wrote.
+
+* English: word boundaries on both sides; a hyphen counts as a space (``think-tank`` =
+  ``think tank``); the last word of every form may carry a plural (``-s``, ``-es``,
+  ``-ies``) or a possessive (``'s``, ``s'``); an entry marked case sensitive, and any form
+  written in capitals (an acronym such as ``MOST``, ``CAS``), must match letter case too.
+* Chinese: spaces between Chinese characters are ignored (PDF extraction inserts them);
+  a hit is kept only if jieba's segmentation of the text — with every glossary term loaded
+  as a user word into a private ``jieba.Tokenizer`` — puts no word across either edge of
+  the term (人才 is not found in 工人才, which segments as 工人/才).
+* Both: one pass of an Aho–Corasick automaton finds every candidate; when candidates
+  overlap, the leftmost-longest wins (中国科学院院长 over 中国科学院), and every entry
+  sharing the winning span is reported.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import ahocorasick
+
+# Characters unified after NFKC: quotes, dashes, middle dots.
+_CHAR_MAP = {
+    **dict.fromkeys("‘’‚‛′`´", "'"),
+    **dict.fromkeys("“”„‟″«»", '"'),
+    **dict.fromkeys("‐‑‒–—―−﹣", "-"),
+    **dict.fromkeys("˙・‧•∙⋅", "·"),
+}
+# jieba cuts each run of these characters on its own (its ``re_han_default``).
+_JIEBA_BLOCK = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+")
+
+
+@dataclass(frozen=True)
+class Folded:
+    """A folded copy of a text; ``origin[i]`` is the original index of folded char ``i``.
+
+    ``cased`` is the same fold without case folding, position for position, so that
+    case-sensitive forms can be verified on a hit.
+    """
+
+    text: str
+    cased: str
+    origin: tuple[int, ...]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        return self.origin[start], self.origin[end - 1] + 1
+
+
+def _fold_char(ch: str) -> str:
+    """Lower-case one character without changing its length (keeps positions aligned)."""
+    folded = ch.casefold()
+    if len(folded) == 1:
+        return folded
+    lowered = ch.lower()
+    return lowered if len(lowered) == 1 else ch
+
+
+def _is_ascii_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def fold(text: str, lang: str) -> Folded:
+    """Fold ``text`` for matching (see the module docstring); never used for display."""
+    chars: list[str] = []
+    origin: list[int] = []
+    n = len(text)
+    for i, raw in enumerate(text):
+        for ch in unicodedata.normalize("NFKC", _CHAR_MAP.get(raw, raw)):
+            ch = _CHAR_MAP.get(ch, ch)
+            if lang == "en" and ch == "-":
+                ch = " "
+            if ch.isspace():
+                if lang == "zh" and not _spaced_latin(text, i, n):
+                    continue
+                if not chars or chars[-1] == " ":
+                    continue
+                ch = " "
+            chars.append(ch)
+            origin.append(i)
+    while chars and chars[-1] == " ":
+        chars.pop()
+        origin.pop()
+    cased = "".join(chars)
+    return Folded("".join(_fold_char(c) for c in cased), cased, tuple(origin))
+
+
+def _spaced_latin(text: str, i: int, n: int) -> bool:
+    """In Chinese text a space matters only between two Latin letters/digits."""
+    before = i - 1
+    while before >= 0 and text[before].isspace():
+        before -= 1
+    after = i + 1
+    while after < n and text[after].isspace():
+        after += 1
+    return before >= 0 and after < n and _is_ascii_alnum(text[before]) and _is_ascii_alnum(text[after])
+
+
+def fold_term(term: str, lang: str) -> Folded:
+    return fold(term.strip(), lang)
+
+
+# ---------------------------------------------------------------------------- inflection
+
+
+def _plural(word: str) -> str | None:
+    if not word or not word[-1].isalpha():
+        return None
+    lower = word.lower()
+    if lower.endswith(("s", "x", "z", "ch", "sh")):
+        return word + ("ES" if word.isupper() and len(word) > 1 and not word.endswith("S") else "es")
+    if lower.endswith("y") and len(lower) > 1 and lower[-2] not in "aeiou" and not word.isupper():
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def inflections(form: str) -> list[str]:
+    """The form, its plural and its possessives (inflecting the last word only)."""
+    head, _, last = form.rpartition(" ")
+    prefix = head + " " if head else ""
+    out = [form]
+    plural = _plural(last)
+    if plural:
+        out.append(prefix + plural)
+    out.append(form + "'s")
+    if form.endswith("s"):
+        out.append(form + "'")
+    if plural and plural.endswith("s"):
+        out.append(prefix + plural + "'")
+    return list(dict.fromkeys(out))
+
+
+def is_acronym(form: str) -> bool:
+    """``MOST``, ``CAS``, ``S&T``: two or more letters, all capitals."""
+    letters = [c for c in form if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+# ---------------------------------------------------------------------------- matching
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One surface form of one entry, as stored in the automaton."""
+
+    entry: int  # index into the matcher's entry list
+    kind: str  # approved | variant | forbidden
+    cased: str  # the folded form before case folding
+    case_sensitive: bool
+
+
+@dataclass(frozen=True)
+class Candidate:
+    start: int  # folded offsets
+    end: int
+    patterns: tuple[Pattern, ...]
+
+
+def longest_leftmost(candidates: Iterable[Candidate]) -> list[Candidate]:
+    """Resolve overlaps: leftmost first, then longest; later overlapping ones are dropped."""
+    chosen: list[Candidate] = []
+    last_end = -1
+    for cand in sorted(candidates, key=lambda c: (c.start, -(c.end - c.start))):
+        if cand.start >= last_end:
+            chosen.append(cand)
+            last_end = cand.end
+    return chosen
+
+
+class TermMatcher:
+    """An Aho–Corasick automaton over the folded forms of one language.
+
+    ``forms`` yields ``(entry_index, kind, surface_form, case_sensitive)``.
+    """
+
+    def __init__(self, lang: str, forms: Iterable[tuple[int, str, str, bool]]):
+        self.lang = lang
+        self._automaton = ahocorasick.Automaton()
+        self._tokenizer = None
+        self._cuts: dict[str, list[tuple[int, int]]] = {}
+        self._user_words: set[str] = set()
+        table: dict[str, list[Pattern]] = {}
+        for entry, kind, form, case_sensitive in forms:
+            surfaces = inflections(form) if lang == "en" else [form]
+            sensitive = case_sensitive or (lang == "en" and is_acronym(form))
+            for surface in surfaces:
+                folded = fold_term(surface, lang)
+                if not folded.text:
+                    continue
+                pattern = Pattern(entry, kind, folded.cased, sensitive)
+                bucket = table.setdefault(folded.text, [])
+                if pattern not in bucket:
+                    bucket.append(pattern)
+                if lang == "zh":
+                    self._user_words.update(
+                        m.group() for m in _JIEBA_BLOCK.finditer(folded.text) if len(m.group()) > 1
+                    )
+        for key, patterns in table.items():
+            self._automaton.add_word(key, (len(key), tuple(patterns)))
+        self._empty = not table
+        if table:
+            self._automaton.make_automaton()
+
+    def find(self, text: str) -> tuple[Folded, list[Candidate]]:
+        """Candidates in ``text`` after boundary and case rules and overlap resolution."""
+        folded = fold(text, self.lang)
+        if self._empty or not folded.text:
+            return folded, []
+        candidates = []
+        for end_index, (length, patterns) in self._automaton.iter(folded.text):
+            start, end = end_index + 1 - length, end_index + 1
+            if self.lang == "en" and not _word_edges(folded.text, start, end):
+                continue
+            kept = tuple(
+                p for p in patterns if not p.case_sensitive or folded.cased[start:end] == p.cased
+            )
+            if kept:
+                candidates.append(Candidate(start, end, kept))
+        if self.lang == "zh" and candidates:
+            candidates = [c for c in candidates if self._whole_zh_term(folded.text, c.start, c.end)]
+        return folded, longest_leftmost(candidates)
+
+    # -- Chinese whole-term rule
+
+    def _whole_zh_term(self, text: str, start: int, end: int) -> bool:
+        """False if a jieba word crosses either edge of ``text[start:end]``."""
+        for edge in (start, end):
+            block = _block_around(text, edge)
+            if block is None:
+                continue
+            block_start, block_text = block
+            for tok_start, tok_end in self._cut(block_text):
+                a, b = block_start + tok_start, block_start + tok_end
+                if a < edge < b and not (a >= start and b <= end) and not (a <= start and b >= end):
+                    return False
+        return True
+
+    def _cut(self, block: str) -> list[tuple[int, int]]:
+        """jieba's words of one block as spans (cached: the same names recur)."""
+        spans = self._cuts.get(block)
+        if spans is None:
+            spans, pos = [], 0
+            for word in self.tokenizer.cut(block, HMM=False):
+                spans.append((pos, pos + len(word)))
+                pos += len(word)
+            if len(self._cuts) < 100_000:
+                self._cuts[block] = spans
+        return spans
+
+    @property
+    def tokenizer(self):
+        """A private jieba tokenizer with every term loaded as a user word.
+
+        Private because jieba's module-level dictionary is process-wide: other stages
+        (mining, entity checks) must not see, or change, the glossary's words.
+        """
+        if self._tokenizer is None:
+            self._tokenizer = new_tokenizer(self._user_words)
+        return self._tokenizer
+
+
+def new_tokenizer(user_words: Iterable[str] = ()):
+    import jieba
+
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    for word in sorted(user_words):
+        tokenizer.add_word(word)
+    return tokenizer
+
+
+def _block_around(text: str, edge: int) -> tuple[int, str] | None:
+    """The jieba block in which ``edge`` lies strictly inside, if any."""
+    if edge <= 0 or edge >= len(text):
+        return None
+    if not (_JIEBA_BLOCK.fullmatch(text[edge - 1]) and _JIEBA_BLOCK.fullmatch(text[edge])):
+        return None
+    start = edge
+    while start > 0 and _JIEBA_BLOCK.fullmatch(text[start - 1]):
+        start -= 1
+    end = edge
+    while end < len(text) and _JIEBA_BLOCK.fullmatch(text[end]):
+        end += 1
+    return start, text[start:end]
+
+
+def _word_edges(text: str, start: int, end: int) -> bool:
+    """English word boundary on both sides of ``text[start:end]``."""
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not _word_char(before) and not _word_char(after)
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isalnum() or unicodedata.category(ch) == "Mn"
