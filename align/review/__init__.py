@@ -1,0 +1,1 @@
+"""The review app: reviewers' decisions on flags, kept in SQLite beside the run folder."""

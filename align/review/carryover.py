@@ -1,0 +1,58 @@
+"""Memory across runs: decisions are keyed by flag id, a fingerprint of the check and the
+normalised text, so a re-run of ``align check`` on unchanged text finds them again and a
+flag whose text changed starts over as new.
+
+Each time a document pair's output changes, the run is recorded with its flags; a decision
+whose event belongs to an earlier run of that document shows as *carried over*.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from align.model import Flag
+from align.review.db import FlagState, ReviewDB
+from align.review.runfolder import DocRun
+
+OPEN = FlagState("open")
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """One flag in the reviewer queue with its derived state."""
+
+    doc: DocRun
+    position: int  # index into ``doc.flags``
+    flag: Flag
+    state: FlagState
+    carried: bool  # decided on an earlier run of this document
+
+
+def record_runs(db: ReviewDB, docs: list[DocRun]) -> dict[str, int]:
+    """Record each document's current run (idempotent); map document key → run id."""
+    return {
+        doc.key: db.record_run(doc.key, doc.fingerprint, [(f.id, f.check) for f in doc.flags])
+        for doc in docs
+    }
+
+
+def queue_items(db: ReviewDB, docs: list[DocRun], run_ids: dict[str, int]) -> list[QueueItem]:
+    """Every flag of the run in document/link order, with its state from the history."""
+    states = db.flag_states()
+    items = []
+    for doc in docs:
+        for position, flag in enumerate(doc.flags):
+            state = states.get(flag.id, OPEN)
+            carried = state.status != "open" and state.run_id not in (None, run_ids.get(doc.key))
+            items.append(QueueItem(doc, position, flag, state, carried))
+    return items
+
+
+def lapsed_decisions(db: ReviewDB, docs: list[DocRun]) -> list[dict]:
+    """Latest decisions on flags no longer in the run: their text changed (or was fixed)."""
+    current = {f.id for doc in docs for f in doc.flags}
+    states = db.flag_states()
+    return [
+        {"flag_id": flag_id, "status": state.status, "reviewer": state.reviewer, "at": state.at}
+        for flag_id, state in states.items()
+        if flag_id not in current and state.status != "open"
+    ]

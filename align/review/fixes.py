@@ -1,0 +1,172 @@
+"""Alignment fixes made by reviewers: merge two links, split one, mark a sentence untranslated.
+
+A fix names the links it changes by a fingerprint of their normalised text, not by index,
+so it carries over to a re-run on the same text and is a no-op once applied (the links it
+names no longer exist), which makes applying fixes idempotent.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from align.model import Link, normalise_for_matching
+
+JOINERS = {"zh": "", "en": " "}  # how a link's sentences are joined into its zh / en text
+
+
+class FixError(ValueError):
+    """A fix that cannot be made on these links (shown to the reviewer)."""
+
+
+@dataclass(frozen=True)
+class Fix:
+    action: str  # merge | split | untranslated
+    params: dict[str, Any]
+
+
+def link_key(link: Link) -> str:
+    """Fingerprint of a link's normalised text: what a fix refers to across runs."""
+    key = normalise_for_matching(link.zh) + "\x1f" + normalise_for_matching(link.en)
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def link_sentences(link: Link, lang: str) -> list[str]:
+    """The sentences joined in one side of a link, re-split with the segmenter."""
+    ids = link.zh_ids if lang == "zh" else link.en_ids
+    text = link.zh if lang == "zh" else link.en
+    if len(ids) <= 1:
+        return [text] if ids else []
+    from align.segment import segment_text
+
+    pieces = [s.text for s in segment_text(text, lang)]
+    if len(pieces) != len(ids):
+        raise FixError(
+            f"link {link.index}: cannot recover its {len(ids)} {lang} sentences from the text"
+        )
+    return pieces
+
+
+def merge_fix(links: list[Link], position: int) -> Fix:
+    if position + 1 >= len(links):
+        raise FixError(f"link {links[position].index} is the last link: nothing to merge with")
+    first, second = links[position], links[position + 1]
+    return Fix("merge", {"first": link_key(first), "second": link_key(second), "at": position})
+
+
+def split_fix(link: Link, position: int, zh_keep: int, en_keep: int) -> Fix:
+    """Keep the first ``zh_keep`` zh and ``en_keep`` en sentences in the first part."""
+    if not (0 <= zh_keep <= len(link.zh_ids) and 0 <= en_keep <= len(link.en_ids)):
+        raise FixError(f"link {link.index}: split point outside the link")
+    if zh_keep + en_keep == 0 or zh_keep + en_keep == len(link.zh_ids) + len(link.en_ids):
+        raise FixError(f"link {link.index}: a split must leave sentences on both parts")
+    return Fix("split", {"link": link_key(link), "at": position, "zh_keep": zh_keep, "en_keep": en_keep})
+
+
+def untranslated_fix(link: Link, position: int, lang: str, sentence: int) -> Fix:
+    """Take the first or last ``lang`` sentence out of the link as a one-sided link."""
+    ids = link.zh_ids if lang == "zh" else link.en_ids
+    if lang not in JOINERS or not 0 <= sentence < len(ids):
+        raise FixError(f"link {link.index}: no {lang} sentence {sentence}")
+    if 0 < sentence < len(ids) - 1:
+        raise FixError(f"link {link.index}: split the link first; only an outer sentence can be taken out")
+    return Fix("untranslated", {"link": link_key(link), "at": position, "lang": lang, "sentence": sentence})
+
+
+def apply_fixes(links: list[Link], fixes: list[Fix]) -> tuple[list[Link], list[int]]:
+    """Apply fixes in order; return the renumbered links and the positions of fixes applied.
+
+    A fix whose links are not found (already applied, or the text changed) is skipped.
+    """
+    applied = []
+    current = list(links)
+    for number, fix in enumerate(fixes):
+        changed = _apply_one(current, fix)
+        if changed is not None:
+            current = changed
+            applied.append(number)
+    return [_renumber(link, i) for i, link in enumerate(current)], applied
+
+
+def _apply_one(links: list[Link], fix: Fix) -> list[Link] | None:
+    p = fix.params
+    if fix.action == "merge":
+        spots = [
+            i for i in range(len(links) - 1)
+            if link_key(links[i]) == p["first"] and link_key(links[i + 1]) == p["second"]
+        ]
+        if not spots:
+            return None
+        i = _nearest(spots, p.get("at", 0))
+        return links[:i] + [_join(links[i], links[i + 1])] + links[i + 2:]
+    spots = [i for i, link in enumerate(links) if link_key(link) == p["link"]]
+    if not spots:
+        return None
+    i = _nearest(spots, p.get("at", 0))
+    if fix.action == "split":
+        parts = _split(links[i], p["zh_keep"], p["en_keep"])
+    elif fix.action == "untranslated":
+        parts = _take_out(links[i], p["lang"], p["sentence"])
+    else:
+        raise FixError(f"unknown fix {fix.action!r}")
+    return links[:i] + parts + links[i + 1:]
+
+
+def _nearest(spots: list[int], hint: int) -> int:
+    return min(spots, key=lambda i: abs(i - hint))
+
+
+def _join(a: Link, b: Link) -> Link:
+    return Link(
+        index=a.index,
+        zh_ids=a.zh_ids + b.zh_ids,
+        en_ids=a.en_ids + b.en_ids,
+        zh=_joined("zh", [a.zh, b.zh]),
+        en=_joined("en", [a.en, b.en]),
+        score=1.0,
+    )
+
+
+def _split(link: Link, zh_keep: int, en_keep: int) -> list[Link]:
+    zh, en = link_sentences(link, "zh"), link_sentences(link, "en")
+    return [
+        _part(link.zh_ids[:zh_keep], link.en_ids[:en_keep], zh[:zh_keep], en[:en_keep]),
+        _part(link.zh_ids[zh_keep:], link.en_ids[en_keep:], zh[zh_keep:], en[en_keep:]),
+    ]
+
+
+def _take_out(link: Link, lang: str, sentence: int) -> list[Link]:
+    texts = link_sentences(link, lang)
+    other = "en" if lang == "zh" else "zh"
+    ids = link.zh_ids if lang == "zh" else link.en_ids
+    other_ids = link.en_ids if lang == "zh" else link.zh_ids
+    other_text = link.en if lang == "zh" else link.zh
+    alone = {lang: ([ids[sentence]], [texts[sentence]]), other: ([], [])}
+    rest_ids = [x for k, x in enumerate(ids) if k != sentence]
+    rest_texts = [t for k, t in enumerate(texts) if k != sentence]
+    rest = {lang: (rest_ids, rest_texts), other: (list(other_ids), [other_text] if other_text else [])}
+    parts = [alone, rest] if sentence == 0 else [rest, alone]
+    links = [_part(p["zh"][0], p["en"][0], p["zh"][1], p["en"][1]) for p in parts]
+    return [link for link in links if link.zh_ids or link.en_ids]
+
+
+def _part(zh_ids, en_ids, zh: list[str], en: list[str]) -> Link:
+    return Link(0, tuple(zh_ids), tuple(en_ids), _joined("zh", zh), _joined("en", en), 1.0)
+
+
+def _joined(lang: str, texts: list[str]) -> str:
+    return JOINERS[lang].join(t for t in texts if t)
+
+
+def _renumber(link: Link, index: int) -> Link:
+    return Link(index, link.zh_ids, link.en_ids, link.zh, link.en, link.score)
+
+
+def locate(links: list[Link], old: Link) -> int | None:
+    """Index of the (fixed) link that now holds the old link's first sentence."""
+    for link in links:
+        if (old.zh_ids and old.zh_ids[0] in link.zh_ids) or (
+            old.en_ids and old.en_ids[0] in link.en_ids
+        ):
+            return link.index
+    return None
