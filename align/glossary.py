@@ -487,23 +487,24 @@ class Glossary:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def find_zh(self, text: str) -> list[TermHit]:
-        """Chinese terms in ``text`` (whole terms, longest match), spans into ``text``."""
+    def find_zh(self, text: str, nested: bool = False) -> list[TermHit]:
+        """Chinese terms in ``text``, spans into ``text``: whole terms, longest match; with
+        ``nested``, also the terms inside a longer one (中国科学院 in 中国科学院院长)."""
         if self._zh is None:
             self._zh = TermMatcher("zh", ((i, "approved", e.zh, False) for i, e in enumerate(self._matched)))
-        return self._hits(self._zh, text)
+        return self._hits(self._zh, text, nested)
 
-    def find_en(self, text: str) -> list[TermHit]:
+    def find_en(self, text: str, nested: bool = False) -> list[TermHit]:
         """English renderings (approved, variant, forbidden) in ``text``, spans into ``text``."""
         if self._en is None:
             self._en = TermMatcher(
                 "en",
                 ((i, kind, form, e.case_sensitive) for i, e in enumerate(self._matched) for form, kind in e.forms()),
             )
-        return self._hits(self._en, text)
+        return self._hits(self._en, text, nested)
 
-    def _hits(self, matcher: TermMatcher, text: str) -> list[TermHit]:
-        folded, candidates = matcher.find(text)
+    def _hits(self, matcher: TermMatcher, text: str, nested: bool) -> list[TermHit]:
+        folded, candidates = matcher.find(text, nested)
         hits = []
         for cand in candidates:
             start, end = folded.span(cand.start, cand.end)

@@ -25,8 +25,11 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import ahocorasick
+
+T = TypeVar("T")
 
 # Characters unified after NFKC: quotes, dashes, middle dots.
 _CHAR_MAP = {
@@ -164,14 +167,15 @@ class Candidate:
     patterns: tuple[Pattern, ...]
 
 
-def longest_leftmost(candidates: Iterable[Candidate]) -> list[Candidate]:
-    """Resolve overlaps: leftmost first, then longest; later overlapping ones are dropped."""
-    chosen: list[Candidate] = []
-    last_end = -1
-    for cand in sorted(candidates, key=lambda c: (c.start, -(c.end - c.start))):
-        if cand.start >= last_end:
-            chosen.append(cand)
-            last_end = cand.end
+def longest_leftmost(items: Iterable[T]) -> list[T]:
+    """Resolve overlaps among things with ``start``/``end``: leftmost first, then longest;
+    anything overlapping an earlier choice is dropped. Equal spans are all kept."""
+    chosen: list[T] = []
+    last = (-1, -1)
+    for item in sorted(items, key=lambda c: (c.start, -(c.end - c.start))):
+        if (item.start, item.end) == last or item.start >= last[1]:
+            chosen.append(item)
+            last = (item.start, item.end)
     return chosen
 
 
@@ -209,8 +213,9 @@ class TermMatcher:
         if table:
             self._automaton.make_automaton()
 
-    def find(self, text: str) -> tuple[Folded, list[Candidate]]:
-        """Candidates in ``text`` after boundary and case rules and overlap resolution."""
+    def find(self, text: str, nested: bool = False) -> tuple[Folded, list[Candidate]]:
+        """Candidates in ``text`` after boundary and case rules; overlaps resolved unless
+        ``nested`` (then every candidate, e.g. 中国科学院 inside 中国科学院院长)."""
         folded = fold(text, self.lang)
         if self._empty or not folded.text:
             return folded, []
@@ -226,7 +231,7 @@ class TermMatcher:
                 candidates.append(Candidate(start, end, kept))
         if self.lang == "zh" and candidates:
             candidates = [c for c in candidates if self._whole_zh_term(folded.text, c.start, c.end)]
-        return folded, longest_leftmost(candidates)
+        return folded, candidates if nested else longest_leftmost(candidates)
 
     # -- Chinese whole-term rule
 
@@ -267,14 +272,23 @@ class TermMatcher:
         return self._tokenizer
 
 
+# A user word weighs this many times the frequency jieba suggests to keep it whole: enough
+# that compounds keep the term (科技创新 in 科技创新能力), not enough to force it across a
+# word boundary (人才 in 工人才能, 日本 in 今日本来, 中美 in 集中美元). Chosen on such
+# general examples (tests/test_glossary_matching.py), not on the seed documents.
+USER_WORD_WEIGHT = 10
+
+
 def new_tokenizer(user_words: Iterable[str] = ()):
+    """A private jieba tokenizer (jieba's module-level one is process-wide)."""
     import jieba
 
     logging.getLogger("jieba").setLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
     for word in sorted(user_words):
-        tokenizer.add_word(word)
+        suggested = max(tokenizer.suggest_freq(word, False), tokenizer.FREQ.get(word, 0))
+        tokenizer.add_word(word, suggested * USER_WORD_WEIGHT)
     return tokenizer
 
 

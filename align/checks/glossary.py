@@ -1,0 +1,100 @@
+"""Glossary checks: is every glossary term in the Chinese rendered as the glossary says?
+
+One pass per link finds the terms on both sides (``Glossary.find_zh``/``find_en``) and
+emits:
+
+* ``glossary.missing_term`` (error): an entry's Chinese term is in the link, but none of
+  its approved renderings (approved form or variants) is in the English;
+* ``glossary.forbidden_term`` (error): the English uses a rendering the glossary forbids;
+* ``glossary.unexpected_term`` (warning): the English has an approved rendering whose
+  Chinese term is absent from the link — often a mis-alignment or an addition.
+
+Only ``approved`` entries are checked. Links with an empty side (1-0 / 0-1) are left to
+the omission and alignment checks, except for forbidden renderings, which are wrong
+wherever they appear. Every flag names the entry (``evidence.entry``) and carries the
+term's span on each side where the term is present.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from align.checks.registry import CheckContext, make_flag, register
+from align.glossary import GlossaryEntry, TermHit
+from align.terms import longest_leftmost
+from align.model import Flag, Link
+
+
+def _evidence(entry: GlossaryEntry, **extra) -> dict:
+    return {
+        "entry": {"id": entry.id, "zh": entry.zh, "en": entry.en, "variants": list(entry.variants),
+                  "forbidden": list(entry.forbidden), "source": entry.source},
+        **extra,
+    }
+
+
+@register(
+    "glossary.terms",
+    codes=("glossary.missing_term", "glossary.forbidden_term", "glossary.unexpected_term"),
+)
+def check_terms(link: Link, ctx: CheckContext) -> Iterator[Flag]:
+    """Glossary terms rendered as approved, never as forbidden, never added."""
+    if ctx.glossary is None or not (link.zh or link.en):
+        return
+    # Every hit, nested ones included: a term inside a longer term still counts as present
+    # (本届…高峰论坛 is rendered by "Second Belt and Road Forum for International Cooperation").
+    zh_all = ctx.glossary.find_zh(link.zh, nested=True) if link.zh else []
+    en_all = ctx.glossary.find_en(link.en, nested=True) if link.en else []
+    zh_present = {h.entry.id for h in zh_all}
+    rendered = {h.entry.id for h in en_all if h.kind != "forbidden"}
+    en_top = [h for h in longest_leftmost(en_all) if h.kind != "forbidden"]
+
+    for hit in en_all:
+        if hit.kind != "forbidden":
+            continue
+        zh_hit = next((h for h in zh_all if h.entry.id == hit.entry.id), None)
+        yield make_flag(
+            link, "glossary.forbidden_term", "error",
+            f"“{hit.text}” is a forbidden rendering; use “{hit.entry.en}”"
+            + (f" for {zh_hit.text}" if zh_hit else f" ({hit.entry.zh})"),
+            zh_span=zh_hit.span if zh_hit else None,
+            en_span=hit.span,
+            evidence=_evidence(hit.entry, found=hit.text),
+        )
+
+    if not (link.zh and link.en):
+        return
+    forbidden_for = {h.entry.id for h in en_all if h.kind == "forbidden"}
+    reported: set[str] = set()
+    for zh_hit in longest_leftmost(zh_all):
+        entry = zh_hit.entry
+        if entry.id in rendered or entry.id in forbidden_for or entry.id in reported:
+            continue
+        reported.add(entry.id)
+        yield make_flag(
+            link, "glossary.missing_term", "error",
+            f"{zh_hit.text} should be rendered “{entry.en}”"
+            + (f" (or {', '.join(f'“{v}”' for v in entry.variants)})" if entry.variants else "")
+            + "; no accepted rendering found in the English",
+            zh_span=zh_hit.span,
+            en_span=None,
+            evidence=_evidence(entry, expected=list(entry.accepted)),
+        )
+
+    # An outermost English term is unexpected only if no entry found in its span (it may
+    # belong to several: MOST is 科技部 and its full form) has its Chinese term in the link.
+    by_span: dict[tuple[int, int], list[TermHit]] = {}
+    for hit in en_top:
+        by_span.setdefault(hit.span, []).append(hit)
+    for (start, end), hits in by_span.items():
+        inside = {h.entry.id for h in en_all if start <= h.start and h.end <= end}
+        if inside & zh_present:
+            continue
+        hit = hits[0]
+        yield make_flag(
+            link, "glossary.unexpected_term", "warning",
+            f"“{hit.text}” renders {' / '.join(dict.fromkeys(h.entry.zh for h in hits))}, "
+            "which is not in the Chinese of this pair",
+            zh_span=None,
+            en_span=(start, end),
+            evidence=_evidence(hit.entry, found=hit.text, also=[h.entry.id for h in hits[1:]]),
+        )
