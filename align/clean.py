@@ -37,7 +37,7 @@ from difflib import SequenceMatcher
 Span = tuple[int, int]
 
 _IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
-SENTENCE_END = "。！？!?.…；;"
+SENTENCE_END = "。！？!?.…"
 # Closing quotes, brackets and Markdown emphasis that belong to the sentence before them.
 CLOSERS = "”’\"')]}）】》」』〉»*_"
 # Opening marks skipped when looking for the first letter of a line or sentence.
@@ -381,7 +381,18 @@ def _is_break(a: _Line, b: _Line, blanks: int, spacer: bool, para: _Para, layout
 
 # ---------------------------------------------------------------------------- joining
 def _vocabulary(lines: list[_Line]) -> set[str]:
-    return {t.lower() for ln in lines for t in _VOCAB_TOKEN.findall(ln.text)}
+    """Words of the document, leaving out the fragments around line-final hyphens."""
+    vocab: set[str] = set()
+    after_hyphen = False
+    for line in lines:
+        if not line.text:
+            continue
+        tokens = _VOCAB_TOKEN.findall(line.text)
+        hyphen_end = _glued_by_hyphen(line.text)
+        kept = tokens[int(after_hyphen) : len(tokens) - int(hyphen_end)]
+        vocab.update(t.lower() for t in kept)
+        after_hyphen = hyphen_end
+    return vocab
 
 
 def _keep_hyphen(left: str, right: str, vocab: set[str]) -> bool:

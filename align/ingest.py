@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -62,10 +63,7 @@ def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
         if data.startswith(bom):
             return _decode_or_refuse(data, encoding, path), encoding
     if b"\x00" in data:
-        encoding = _bomless_utf16(data)
-        if encoding is None:
-            raise InputError(path, "looks like a binary file (contains NUL bytes), not text")
-        return _decode_or_refuse(data, encoding, path), encoding
+        return _bomless_utf16(data, path)
     try:
         text = data.decode("utf_8")
         encoding = "utf_8"
@@ -76,14 +74,25 @@ def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
     return text, encoding
 
 
-def _bomless_utf16(data: bytes) -> str | None:
-    """UTF-16 without a BOM shows NUL in every other byte for ASCII-heavy text."""
-    even, odd = data[0::2], data[1::2]
-    if odd.count(0) > len(odd) * 0.3 and even.count(0) < len(even) * 0.05:
-        return "utf_16_le"
-    if even.count(0) > len(even) * 0.3 and odd.count(0) < len(odd) * 0.05:
-        return "utf_16_be"
-    return None
+def _bomless_utf16(data: bytes, path: str | Path) -> tuple[str, str]:
+    """NUL bytes: UTF-16 without a BOM if one byte order gives clean text, else binary."""
+    for encoding in ("utf_16_le", "utf_16_be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _plausible_share(text) >= 0.98:
+            return text, encoding
+    raise InputError(path, "looks like a binary file (contains NUL bytes), not text")
+
+
+def _plausible_share(text: str) -> float:
+    """Share of characters a text file would contain (printable, assigned, not private)."""
+    ok = sum(
+        (c.isprintable() or c in "\n\r\t") and unicodedata.category(c) not in ("Co", "Cn", "Cs")
+        for c in text
+    )
+    return ok / max(1, len(text))
 
 
 def _detect(data: bytes, path: str | Path) -> tuple[str, str]:
