@@ -12,7 +12,8 @@ A line break is a paragraph break when (first rule that applies):
 1. a whitespace-only line (``" "``) lies between the lines — extractors emit it for an
    empty text block;
 2. the next line starts a list item (``1 …``, ``1.…``, ``(1)``, ``•``) or a heading
-   (``一、``, ``（一）``, ``I.``, ``#``), or is indented by two or more spaces;
+   (``一、``, ``（一）``, ``I.``, ``#``), or is indented by two or more spaces (except
+   inside a list item that has not reached punctuation yet);
 3. the document is not hard-wrapped (its lines are not of a regular full width): each
    line is a paragraph, unless a page break cut a sentence (the line stops without
    sentence-final punctuation and the next one starts in lower case, or the line stops
@@ -179,7 +180,11 @@ def _diff_spans(raw: str, fixed: str, offset: int) -> list[Span]:
 
 
 def _normalise_spaces(text: str, spans: list[Span]) -> tuple[str, list[Span], int, int]:
-    """Strip the line, collapse inner whitespace to one space, drop it between CJK chars."""
+    """Strip the line and collapse inner whitespace runs to one space.
+
+    Spaces inside a line are kept (``第一章 总则``); only the line ends, where wrapping and
+    page breaks leave stray spaces (``科`` / `` 技``), are trimmed.
+    """
     n = len(text)
     lead = len(text) - len(text.lstrip())
     trail = len(text) - len(text.rstrip())
@@ -193,19 +198,14 @@ def _normalise_spaces(text: str, spans: list[Span]) -> tuple[str, list[Span], in
             j = i
             while j < end and text[j].isspace():
                 j += 1
-            if not (_tight(out[-1], text[j]) and _cjkish(out[-1]) and _cjkish(text[j])):
-                out.append(" ")
-                out_spans.append(spans[i])
+            out.append(" ")
+            out_spans.append(spans[i])
             i = j
             continue
         out.append(c)
         out_spans.append(spans[i])
         i += 1
     return "".join(out), out_spans, lead, trail
-
-
-def _cjkish(char: str) -> bool:
-    return is_ideograph(char) or is_cjk_punct(char) or char in "“”‘’《》"
 
 
 def split_lines(original: str) -> list[_Line]:
@@ -365,11 +365,11 @@ def _heading_goes_on(a: _Line, b: _Line, style: str | None) -> bool:
 
 
 def _is_break(a: _Line, b: _Line, blanks: int, spacer: bool, para: _Para, layout: _Layout) -> bool:
-    if spacer or b.marker or b.lead >= 2:
+    open_item = para.kind == "item" and not (a.text and a.text[-1] in SENTENCE_END + _CLAUSE_END)
+    if spacer or b.marker or (b.lead >= 2 and not open_item):
         return True
     if not layout.wrapped or blanks > (1 if layout.interleaved else 0):
         return not _continues_across_gap(a, b)
-    open_item = para.kind == "item" and not (a.text and a.text[-1] in SENTENCE_END + _CLAUSE_END)
     if a.trail > layout.usual_trail and not open_item:
         return True
     if _is_short(a, layout) and not starts_lowercase(b.text) and not open_item:
@@ -439,6 +439,9 @@ def _join(pieces: list[_Line], vocab: set[str]) -> tuple[str, list[Span]]:
 
 
 def _paragraph_kind(para: _Para, text: str) -> str:
+    """A numbered "heading" that ends in punctuation is an enumerated clause: an item."""
+    if para.heading_style == "marker" and (ends_sentence(text) or ends_on_connective(text)):
+        return "item"
     if para.kind != "body":
         return para.kind
     looks_like_title = not ends_sentence(text) and not ends_on_connective(text)

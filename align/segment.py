@@ -10,7 +10,7 @@ Rules:
   brackets that follow (``。”`` stays with its sentence).
 - English: a sentence ends after ``.``/``!``/``?``/``…`` (plus closers) followed by a space
   and a capital, digit, opening quote or Chinese character — except after an
-  abbreviation (Dr., Mr., No., Vol., e.g.), an initial or dotted acronym (G., U.S.), or
+  abbreviation (Dr., Mr., No., Vol., e.g., p.), an initial or dotted acronym (G., U.S.), or
   the number / Roman numeral that opens an item or heading. Decimals never split (no
   space follows the point).
 - A heading or list item (see ``align.clean``) is its own segment.
@@ -89,8 +89,8 @@ def _protects_period(text: str, dot: int) -> bool:
         return False
     if token.lower() in ABBREVIATIONS or _DOTTED.fullmatch(token):
         return True
-    if len(token) == 1 and token.isalpha() and token.isupper():
-        return True  # an initial: "Francis G. Gurry"
+    if len(token) == 1 and token.isalpha():
+        return True  # an initial ("Francis G. Gurry") or a short form ("p. 5")
     opens_paragraph = not before[: len(before) - len(token)].strip()
     return opens_paragraph and bool(_LEADING_NUMBER.fullmatch(token))
 

@@ -218,3 +218,18 @@ def test_cli_segment_jsonl_txt_and_out(tmp_path, capsys):
     assert capsys.readouterr().out == ""
     assert out.read_text(encoding="utf-8").splitlines() == load_document(EN_SEED, "en").texts
 
+
+
+def test_windows_line_endings_segment_the_same(tmp_path, zh_doc):
+    path = tmp_path / "003-crlf.txt"
+    path.write_bytes(ZH_SEED.read_bytes().replace(b"\n", b"\r\n"))
+    doc = load_document(path, "zh")
+    assert doc.texts == zh_doc.texts
+    for s in doc.segments:
+        assert re.sub(r"\s+", "", doc.original[s.start : s.end]) == s.text.replace(" ", "")
+
+
+def test_spaces_inside_a_line_are_kept_only_line_ends_trimmed():
+    [title, body] = segment_text("第一章 总则\n\n　　第一条 为了规范管理，制定本办法。\n", "zh")
+    assert (title.text, title.kind) == ("第一章 总则", "heading")
+    assert body.text == "第一条 为了规范管理，制定本办法。"
