@@ -13,7 +13,8 @@ A line break is a paragraph break when (first rule that applies):
    empty text block;
 2. the next line starts a list item (``1 …``, ``1.…``, ``(1)``, ``•``) or a heading
    (``一、``, ``（一）``, ``I.``, ``#``), or is indented by two or more spaces (except
-   inside a list item that has not reached punctuation yet);
+   inside a list item that has not reached punctuation yet), or either line has no
+   letter or digit at all (a rule such as ``---``);
 3. the document is not hard-wrapped (its lines are not of a regular full width): each
    line is a paragraph, unless a page break cut a sentence (the line stops without
    sentence-final punctuation and the next one starts in lower case, or the line stops
@@ -340,6 +341,10 @@ def _layout(lines: list[_Line]) -> _Layout:
     return _Layout(full, wrapped, interleaved, usual_trail)
 
 
+def _has_word(text: str) -> bool:
+    return any(c.isalnum() for c in text)
+
+
 def _is_short(line: _Line, layout: _Layout) -> bool:
     ratio = 0.8 if _cjk_heavy(line.text) else 0.6
     return display_width(line.text) < ratio * layout.full_width
@@ -368,6 +373,8 @@ def _is_break(a: _Line, b: _Line, blanks: int, spacer: bool, para: _Para, layout
     open_item = para.kind == "item" and not (a.text and a.text[-1] in SENTENCE_END + _CLAUSE_END)
     if spacer or b.marker or (b.lead >= 2 and not open_item):
         return True
+    if not _has_word(a.text) or not _has_word(b.text):
+        return True  # a rule such as ``---`` or ``* * *`` stands alone
     if not layout.wrapped or blanks > (1 if layout.interleaved else 0):
         return not _continues_across_gap(a, b)
     if a.trail > layout.usual_trail and not open_item:

@@ -91,7 +91,7 @@ def _protects_period(text: str, dot: int) -> bool:
         return True
     if len(token) == 1 and token.isalpha():
         return True  # an initial ("Francis G. Gurry") or a short form ("p. 5")
-    opens_paragraph = not before[: len(before) - len(token)].strip()
+    opens_paragraph = not before[: len(before) - len(token)].strip(OPENERS + " ")
     return opens_paragraph and bool(_LEADING_NUMBER.fullmatch(token))
 
 
