@@ -4,7 +4,6 @@ from __future__ import annotations
 import importlib
 import sys
 
-import click
 import typer
 
 from align.commands import bench_app
@@ -27,21 +26,24 @@ app.add_typer(bench_app, name="bench")
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; an ``AlignError`` becomes one line on stderr and exit code 2."""
+    """Run the CLI and return its exit code.
+
+    Usage errors are click's (exit 2, with usage); an ``AlignError`` from any command
+    becomes one line on stderr and exit code 2.
+    """
     try:
-        rv = app(args=argv, prog_name="align", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    except click.Abort:
-        print("align: aborted", file=sys.stderr)
-        return 130
+        app(args=argv, prog_name="align", standalone_mode=True)
+    except SystemExit as exc:
+        if exc.code is None:
+            return 0
+        if isinstance(exc.code, int):
+            return exc.code
+        print(exc.code, file=sys.stderr)
+        return 1
     except AlignError as exc:
         print(f"align: error: {exc}", file=sys.stderr)
         return 2
-    return rv if isinstance(rv, int) else 0
+    return 0
 
 
 def entry() -> None:
