@@ -20,10 +20,12 @@ the translator wrote.
 """
 from __future__ import annotations
 
+import bisect
+import functools
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -52,7 +54,7 @@ class Folded:
 
     text: str
     cased: str
-    origin: tuple[int, ...]
+    origin: Sequence[int]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         return self.origin[start], self.origin[end - 1] + 1
@@ -71,8 +73,44 @@ def _is_ascii_alnum(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
+class _CharTable(dict):
+    """``str.translate`` table folding one character to exactly one character, built lazily;
+    a character whose fold is not one character maps to a marker that sends the text to the
+    slow path (``\x00`` never occurs in folded patterns)."""
+
+    def __init__(self, lang: str, casefold: bool):
+        super().__init__()
+        self.lang, self.casefold = lang, casefold
+
+    def __missing__(self, code: int) -> str:
+        piece = unicodedata.normalize("NFKC", _CHAR_MAP.get(chr(code), chr(code)))
+        piece = "".join(_CHAR_MAP.get(c, c) for c in piece)
+        if self.lang == "en" and piece == "-":
+            piece = " "
+        if len(piece) != 1 or (piece.isspace() and piece != " ") or (self.lang == "zh" and piece.isspace()):
+            piece = "\x00"
+        elif self.casefold:
+            piece = _fold_char(piece)
+        self[code] = piece
+        return piece
+
+
+_TABLES = {(lang, cf): _CharTable(lang, cf) for lang in ("zh", "en") for cf in (True, False)}
+
+
 def fold(text: str, lang: str) -> Folded:
-    """Fold ``text`` for matching (see the module docstring); never used for display."""
+    """Fold ``text`` for matching (see the module docstring); never used for display.
+
+    Fast path: every character folds to one character and no space needs collapsing, so
+    folded offsets are original offsets. Otherwise a character-by-character pass.
+    """
+    cased = text.translate(_TABLES[lang, False])
+    if "\x00" not in cased and "  " not in cased and not cased.startswith(" ") and not cased.endswith(" "):
+        return Folded(text.translate(_TABLES[lang, True]), cased, range(len(text)))
+    return _fold_slow(text, lang)
+
+
+def _fold_slow(text: str, lang: str) -> Folded:
     chars: list[str] = []
     origin: list[int] = []
     n = len(text)
@@ -93,7 +131,7 @@ def fold(text: str, lang: str) -> Folded:
         chars.pop()
         origin.pop()
     cased = "".join(chars)
-    return Folded("".join(_fold_char(c) for c in cased), cased, tuple(origin))
+    return Folded("".join(_fold_char(c) for c in cased), cased, origin)
 
 
 def _spaced_latin(text: str, i: int, n: int) -> bool:
@@ -230,23 +268,40 @@ class TermMatcher:
             if kept:
                 candidates.append(Candidate(start, end, kept))
         if self.lang == "zh" and candidates:
-            candidates = [c for c in candidates if self._whole_zh_term(folded.text, c.start, c.end)]
+            blocks = [m.span() for m in _JIEBA_BLOCK.finditer(folded.text)]
+            candidates = [c for c in candidates if self._whole_zh_term(folded.text, blocks, c.start, c.end)]
         return folded, candidates if nested else longest_leftmost(candidates)
 
     # -- Chinese whole-term rule
 
-    def _whole_zh_term(self, text: str, start: int, end: int) -> bool:
-        """False if a jieba word crosses either edge of ``text[start:end]``."""
+    def _whole_zh_term(self, text: str, blocks: list[tuple[int, int]], start: int, end: int) -> bool:
+        """False if a jieba word crosses either edge of ``text[start:end]``.
+
+        jieba cuts each block (a run of Han/Latin characters) on its own, so only the block
+        around an edge matters; it is cut in a window of ``EDGE_WINDOW`` characters either
+        side of the edge, and only if some dictionary word spans the edge at all.
+        """
         for edge in (start, end):
-            block = _block_around(text, edge)
-            if block is None:
+            i = bisect.bisect_right(blocks, (edge, len(text) + 1)) - 1
+            if i < 0 or not (blocks[i][0] < edge < blocks[i][1]):
                 continue
-            block_start, block_text = block
-            for tok_start, tok_end in self._cut(block_text):
-                a, b = block_start + tok_start, block_start + tok_end
+            lo, hi = max(blocks[i][0], edge - EDGE_WINDOW), min(blocks[i][1], edge + EDGE_WINDOW)
+            window = text[lo:hi]
+            if not self._word_crosses(window, edge - lo):
+                continue  # no dictionary word spans the edge: every segmentation cuts there
+            for tok_start, tok_end in self._cut(window):
+                a, b = lo + tok_start, lo + tok_end
                 if a < edge < b and not (a >= start and b <= end) and not (a <= start and b >= end):
                     return False
         return True
+
+    def _word_crosses(self, block: str, edge: int, longest: int = 6) -> bool:
+        freq = self.tokenizer.FREQ
+        for a in range(max(0, edge - longest + 1), edge):
+            for b in range(edge + 1, min(len(block), a + longest) + 1):
+                if freq.get(block[a:b]):
+                    return True
+        return False
 
     def _cut(self, block: str) -> list[tuple[int, int]]:
         """jieba's words of one block as spans (cached: the same names recur)."""
@@ -277,34 +332,31 @@ class TermMatcher:
 # word boundary (人才 in 工人才能, 日本 in 今日本来, 中美 in 集中美元). Chosen on such
 # general examples (tests/test_glossary_matching.py), not on the seed documents.
 USER_WORD_WEIGHT = 10
+EDGE_WINDOW = 8
 
 
 def new_tokenizer(user_words: Iterable[str] = ()):
     """A private jieba tokenizer (jieba's module-level one is process-wide)."""
     import jieba
 
-    logging.getLogger("jieba").setLevel(logging.WARNING)
+    freq, total = _base_dictionary()
     tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
+    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = dict(freq), total, True
     for word in sorted(user_words):
         suggested = max(tokenizer.suggest_freq(word, False), tokenizer.FREQ.get(word, 0))
         tokenizer.add_word(word, suggested * USER_WORD_WEIGHT)
     return tokenizer
 
 
-def _block_around(text: str, edge: int) -> tuple[int, str] | None:
-    """The jieba block in which ``edge`` lies strictly inside, if any."""
-    if edge <= 0 or edge >= len(text):
-        return None
-    if not (_JIEBA_BLOCK.fullmatch(text[edge - 1]) and _JIEBA_BLOCK.fullmatch(text[edge])):
-        return None
-    start = edge
-    while start > 0 and _JIEBA_BLOCK.fullmatch(text[start - 1]):
-        start -= 1
-    end = edge
-    while end < len(text) and _JIEBA_BLOCK.fullmatch(text[end]):
-        end += 1
-    return start, text[start:end]
+@functools.lru_cache(maxsize=1)
+def _base_dictionary() -> tuple[dict[str, int], int]:
+    """jieba's default dictionary, loaded once per process and copied per tokenizer."""
+    import jieba
+
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    base = jieba.Tokenizer()
+    base.initialize()
+    return base.FREQ, base.total
 
 
 def _word_edges(text: str, start: int, end: int) -> bool:
