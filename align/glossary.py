@@ -157,7 +157,11 @@ def read_csv(path: str | Path) -> list[GlossaryEntry]:
             continue
         if len(row) != len(columns):
             raise InputError(path, f"expected {len(columns)} fields, found {len(row)}", line)
-        entry = _entry_from_record(dict(zip(columns, (c.strip() for c in row))), path, line)
+        record = dict(zip(columns, (c.strip() for c in row)))
+        entry = _entry_from_record(record, path, line)
+        if not record.get("id"):
+            entries.append(entry)  # a repeated row without id is a lint finding, not an error
+            continue
         if entry.id in first_line_of_id:
             raise InputError(
                 path, f"duplicate id {entry.id!r} (first on line {first_line_of_id[entry.id]})", line
@@ -401,10 +405,10 @@ def append_entry(path: str | Path, entry: GlossaryEntry) -> GlossaryEntry:
     if not entry.id:
         entry = replace(entry, id=auto_id(entry.zh, entry.en))
     for other in existing:
-        if other.id == entry.id:
-            raise InputError(path, f"id {entry.id!r} is already used (at {other.source})")
         if (other.zh, other.en) == (entry.zh, entry.en):
             raise InputError(path, f"{entry.zh} → {entry.en} is already an entry (at {other.source})")
+        if other.id == entry.id:
+            raise InputError(path, f"id {entry.id!r} is already used (at {other.source})")
     if path.exists():
         write_bytes(path.with_name(path.name + ".bak"), path.read_bytes())
     if path.suffix.lower() in (".tbx", ".xml") or not path.exists():
@@ -445,14 +449,18 @@ def find_problems(entries: Sequence[GlossaryEntry]) -> list[Problem]:
                 problems.append(Problem("duplicate-id", f"id {other.id!r} names two different entries "
                                         f"(also at {same_id[0].source})", (other, same_id[0])))
     for same_zh in by_zh.values():
-        first = same_zh[0]
-        for other in same_zh[1:]:
-            if other == first or (other.zh, other.en) == (first.zh, first.en):
+        renderings: dict[str, GlossaryEntry] = {}
+        for other in same_zh:
+            key = fold_term(other.en, "en").text
+            if key in renderings:
+                first = renderings[key]
                 problems.append(Problem("duplicate-entry", f"{other.zh} → {other.en} is listed twice "
                                         f"(also at {first.source})", (other, first)))
-            elif fold_term(other.en, "en").text != fold_term(first.en, "en").text:
+            elif renderings:
+                first = next(iter(renderings.values()))
                 problems.append(Problem("two-renderings", f"{other.zh} has two approved renderings: "
                                         f"{first.en!r} (at {first.source}) and {other.en!r}", (other, first)))
+            renderings.setdefault(key, other)
     for entry in entries:
         for form in entry.forbidden:
             for other in accepted.get(fold_term(form, "en").text, []):

@@ -1,0 +1,105 @@
+"""`align glossary …` end to end through the CLI, on the seed glossary and seed pair."""
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from align.cli import main
+from align.glossary import read_csv
+from align.model import Link
+from align.report.tmx import write_tmx
+from conftest import EN_SEED, SEED_GLOSSARY, ZH_SEED
+
+
+@pytest.fixture(scope="module")
+def seed_run(tmp_path_factory, encoder):
+    """A run folder with the seed pair's pairs.jsonl (real segmenter and aligner)."""
+    from align.align import align_documents
+    from align.fileio import write_jsonl
+    from align.segment import load_document
+
+    links = align_documents(load_document(ZH_SEED, "zh"), load_document(EN_SEED, "en"), encoder)
+    run = tmp_path_factory.mktemp("run")
+    write_jsonl(run / "pairs.jsonl", [link.to_json() for link in links])
+    write_tmx(links, run / "pairs.tmx")
+    return run
+
+
+def test_lint_seed_glossary_is_clean_and_conflicts_exit_1(tmp_path, capsys):
+    assert main(["glossary", "lint", str(SEED_GLOSSARY)]) == 0
+    other = tmp_path / "other.csv"
+    other.write_text("zh,en,variants,forbidden,case_sensitive,note\n科技部,Science Ministry,,,false,\n"
+                     "科技部,Science Ministry,,,false,\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["glossary", "lint", str(SEED_GLOSSARY), str(other)]) == 1
+    out = capsys.readouterr().out
+    assert "two-renderings" in out and "duplicate-entry" in out and f"{other}:3" in out
+
+
+def test_lint_reports_entries_unused_in_a_corpus(seed_run, tmp_path, capsys):
+    extra = tmp_path / "extra.csv"
+    extra.write_text("zh,en\n量子计算,quantum computing\n科技部,Ministry of Science and Technology\n", encoding="utf-8")
+    assert main(["glossary", "lint", str(extra), "--corpus", str(seed_run), "-q"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [f"{extra}:2: unused: 量子计算 ({read_csv(extra)[0].id}) never occurs in the corpus"]
+
+
+def test_export_import_round_trip_through_the_cli(tmp_path):
+    assert main(["glossary", "export", str(SEED_GLOSSARY), "--out", str(tmp_path / "g.tbx")]) == 0
+    assert main(["glossary", "import", str(tmp_path / "g.tbx"), "--out", str(tmp_path / "g.csv")]) == 0
+    assert (tmp_path / "g.csv").read_bytes() == SEED_GLOSSARY.read_bytes()
+
+
+def test_broken_glossary_is_one_line_exit_2(tmp_path, capsys):
+    bad = tmp_path / "bad.tbx"
+    bad.write_text("<tbx><text>\n<body>", encoding="utf-8")
+    assert main(["glossary", "import", str(bad), "--out", str(tmp_path / "x.csv")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"align: error: {bad}:") and "not well-formed XML" in err[0]
+    assert not (tmp_path / "x.csv").exists()
+
+
+@pytest.mark.parametrize("corpus", ["pairs.jsonl", "pairs.tmx"])
+def test_usage_counts_renderings_per_entry(seed_run, tmp_path, capsys, corpus):
+    out = tmp_path / "usage.json"
+    assert main(["glossary", "usage", str(SEED_GLOSSARY), "--corpus", str(seed_run / corpus), "--out", str(out)]) == 0
+    rows = {r["id"]: r for r in json.loads(out.read_text(encoding="utf-8"))}
+    most = rows["most"]
+    renderings = {(r["text"], r["kind"]): r["count"] for r in most["renderings"]}
+    assert renderings[("MOST", "variant")] >= 2 and renderings[("Ministry of Science and Technology", "approved")] >= 1
+    init = {r["kind"] for r in rows["cooperation-initiative"]["renderings"]}
+    assert init == {"forbidden"}
+    assert rows["cas-bangkok"]["unmatched"] == 1
+    assert "most\t科技部" in capsys.readouterr().out
+
+
+def test_suggest_on_the_seed_pair_finds_institutions(tmp_path):
+    out = tmp_path / "candidates.csv"
+    assert main(["glossary", "suggest", "--corpus", f"{ZH_SEED}::{EN_SEED}", "--out", str(out), "-q"]) == 0
+    entries = read_csv(out)  # the candidates file is itself an importable glossary
+    assert entries and {e.status for e in entries} == {"proposed"}
+    pairs = [(e.zh, e.en) for e in entries]
+    top = pairs[:10]
+    assert ("南非", "South Africa") in top and ("泰国", "Thailand") in top
+    assert ("技术转移", "technology transfer") in top
+    assert [en for zh, en in pairs if zh == "科技部"] == ["Ministry of Science and Technology"]
+    with open(out, encoding="utf-8") as fh:
+        note = next(r for r in csv.DictReader(fh) if r["zh"] == "科技部")["note"]
+    assert "Ministry of Science and Technology" in note and "G2=" in note  # an example pair
+
+
+def test_suggest_skips_terms_already_in_a_glossary(seed_run, tmp_path):
+    out = tmp_path / "c.csv"
+    assert main(["glossary", "suggest", "--corpus", str(seed_run), "--glossary", str(SEED_GLOSSARY),
+                 "--out", str(out), "-q"]) == 0
+    known = {e.zh for e in read_csv(SEED_GLOSSARY)}
+    assert not known & {e.zh for e in read_csv(out)}
+
+
+def test_corpus_errors_name_the_file(tmp_path, capsys):
+    bad = tmp_path / "pairs.jsonl"
+    bad.write_text(json.dumps(Link(0, (0,), (0,), "科技部", "MOST", 0.9).to_json()) + "\n{oops\n", encoding="utf-8")
+    assert main(["glossary", "usage", str(SEED_GLOSSARY), "--corpus", str(bad)]) == 2
+    assert f"{bad}:2: not a pairs.jsonl record" in capsys.readouterr().err
