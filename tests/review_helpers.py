@@ -3,12 +3,10 @@ real uvicorn server in a subprocess."""
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import signal
 import socket
 import subprocess
-import sys
 import time
 from functools import lru_cache
 from pathlib import Path
@@ -105,3 +103,23 @@ def review_server(run_dir: Path, *extra: str, host: str = "127.0.0.1"):
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+class ReviewClient:
+    """A browser-like HTTP client: session cookie, CSRF token from the page, a reviewer name."""
+
+    def __init__(self, base: str, name: str | None = None, **client_options):
+        self.http = httpx.Client(base_url=base, timeout=30, **client_options)
+        self.csrf = csrf_of(self.http.get("/").text)
+        if name:
+            assert self.post("/reviewer", name=name).status_code == 303
+
+    def post(self, path: str, **fields) -> httpx.Response:
+        return self.http.post(path, data={"csrf": self.csrf, **fields})
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf" value="([0-9a-f]+)"', html).group(1)

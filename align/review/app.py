@@ -7,6 +7,7 @@ Documents are addressed by number within the run, so no request names a file.
 """
 from __future__ import annotations
 
+import json
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,8 @@ DISMISS_REASONS = ("false alarm", "acceptable variant", "intended difference", "
 CONTEXT_LINKS = 2  # neighbouring links shown on each side of the flagged one
 
 templates = Environment(loader=PackageLoader("align.review", "templates"), autoescape=True)
+templates.filters["plain"] = lambda v: v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+templates.filters["when"] = lambda at: (at or "")[:19].replace("T", " ") + (" UTC" if at else "")
 
 
 @dataclass
@@ -130,6 +133,7 @@ def create_app(settings: Settings) -> FastAPI:
             statuses=sorted(set(STATUS_ACTIONS.values())),
             counts={s: sum(i.state.status == s for i in everything) for s in STATUS_ACTIONS.values()},
             total=len(everything),
+            lapsed=len(workspace.lapsed()),
         )
 
     @app.get("/flag/{doc_no}/{position}", response_class=HTMLResponse)

@@ -17,10 +17,7 @@ from typing import Any
 
 from align.errors import InputError
 
-FLAG_ACTIONS = ("confirm", "dismiss", "reopen", "comment")
 STATUS_ACTIONS = {"confirm": "confirmed", "dismiss": "dismissed", "reopen": "open"}
-FIX_ACTIONS = ("merge", "split", "untranslated")
-TERM_SOURCES = ("reviewer", "suggest")
 TERM_ACTIONS = ("approve", "reject")
 APPEND_ONLY = ("runs_seen", "flag_events", "link_fixes", "term_proposals", "term_decisions")
 
@@ -148,6 +145,15 @@ class ReviewDB:
                 raise
             conn.execute("COMMIT")
 
+    def _append(self, table: str, **values: Any) -> int:
+        """Insert one history row stamped with the time; return its id (committed)."""
+        values["at"] = now()
+        columns = ", ".join(values)
+        marks = ", ".join("?" * len(values))
+        with self.write() as conn:
+            cursor = conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", tuple(values.values()))
+            return int(cursor.lastrowid)
+
     def _migrate(self, conn: sqlite3.Connection) -> None:
         conn.execute("BEGIN IMMEDIATE")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -195,14 +201,10 @@ class ReviewDB:
         doc: str | None = None,
         link: int | None = None,
     ) -> int:
-        with self.write() as conn:
-            return int(
-                conn.execute(
-                    "INSERT INTO flag_events (flag_id, run_id, action, reason, comment, doc, link,"
-                    " reviewer, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (flag_id, run_id, action, reason, comment, doc, link, reviewer, now()),
-                ).lastrowid
-            )
+        return self._append(
+            "flag_events", flag_id=flag_id, run_id=run_id, action=action, reason=reason,
+            comment=comment, doc=doc, link=link, reviewer=reviewer,
+        )
 
     def flag_states(self) -> dict[str, FlagState]:
         """Current state of every flag with any history: its latest status event wins."""
@@ -246,14 +248,10 @@ class ReviewDB:
     # ---- alignment fixes ------------------------------------------------------------
 
     def add_link_fix(self, doc: str, action: str, params: dict[str, Any], reviewer: str) -> int:
-        with self.write() as conn:
-            return int(
-                conn.execute(
-                    "INSERT INTO link_fixes (doc, action, params, reviewer, at)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (doc, action, json.dumps(params, ensure_ascii=False), reviewer, now()),
-                ).lastrowid
-            )
+        return self._append(
+            "link_fixes", doc=doc, action=action, params=json.dumps(params, ensure_ascii=False),
+            reviewer=reviewer,
+        )
 
     def link_fixes(self, doc: str | None = None) -> list[dict[str, Any]]:
         query, args = "SELECT * FROM link_fixes", ()
@@ -277,14 +275,10 @@ class ReviewDB:
         link: int | None = None,
         flag_id: str | None = None,
     ) -> int:
-        with self.write() as conn:
-            return int(
-                conn.execute(
-                    "INSERT INTO term_proposals (zh, en, note, source, doc, link, flag_id,"
-                    " reviewer, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (zh, en, note, source, doc, link, flag_id, reviewer, now()),
-                ).lastrowid
-            )
+        return self._append(
+            "term_proposals", zh=zh, en=en, note=note, source=source, doc=doc, link=link,
+            flag_id=flag_id, reviewer=reviewer,
+        )
 
     def term_proposals(self) -> list[dict[str, Any]]:
         """Every proposal with its latest decision (``decision`` is None while pending)."""
@@ -304,14 +298,10 @@ class ReviewDB:
     def decide_term(
         self, proposal_id: int, action: str, reviewer: str, glossary: str | None = None
     ) -> int:
-        with self.write() as conn:
-            return int(
-                conn.execute(
-                    "INSERT INTO term_decisions (proposal_id, action, glossary, reviewer, at)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (proposal_id, action, glossary, reviewer, now()),
-                ).lastrowid
-            )
+        return self._append(
+            "term_decisions", proposal_id=proposal_id, action=action, glossary=glossary,
+            reviewer=reviewer,
+        )
 
 
 def _statements(script: str) -> list[str]:

@@ -4,12 +4,11 @@ candidates, each approved into the glossary file (atomically, with a backup, by
 """
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
-from align.errors import AlignError, InputError
-from align.glossary import GlossaryEntry, append_entry
+from align.errors import AlignError
+from align.glossary import GlossaryEntry, append_entry, read_glossary
 from align.model import normalise_for_matching
 from align.review.db import TERM_ACTIONS, ReviewDB
 
@@ -19,23 +18,20 @@ class GlossaryDesk:
         self.db = db
         self.glossary = glossary
         self.suggestions = suggestions
+        if suggestions:
+            read_glossary(suggestions)  # a bad suggestions file is refused at start, not mid-review
 
     def proposals(self) -> list[dict[str, Any]]:
         """All proposals, pending ones first, then by time."""
         rows = self.db.term_proposals()
         return sorted(rows, key=lambda r: (r["decision"] is not None, r["id"]))
 
-    def candidates(self) -> list[dict[str, str]]:
-        """Rows of the suggestions CSV not yet proposed or decided."""
-        if not self.suggestions or not self.suggestions.exists():
+    def candidates(self) -> list[GlossaryEntry]:
+        """Entries of the ``align glossary suggest`` file not yet proposed or decided."""
+        if not self.suggestions:
             return []
         seen = {_pair_key(r["zh"], r["en"]) for r in self.db.term_proposals()}
-        with open(self.suggestions, encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            if not reader.fieldnames or not {"zh", "en"} <= set(reader.fieldnames):
-                raise InputError(self.suggestions, "suggestions CSV needs zh and en columns", 1)
-            rows = [r for r in reader if r["zh"] and r["en"]]
-        return [r for r in rows if _pair_key(r["zh"], r["en"]) not in seen]
+        return [e for e in read_glossary(self.suggestions) if _pair_key(e.zh, e.en) not in seen]
 
     def adopt_candidate(self, zh: str, en: str, note: str, reviewer: str) -> int:
         """Turn a suggestion into a proposal so that the decision on it is recorded."""

@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 
 from align.model import Link
-from align.review.carryover import QueueItem, queue_items, record_runs
+from align.review.carryover import QueueItem, lapsed_decisions, queue_items, record_runs
 from align.review.db import ReviewDB
 from align.review.fixes import Fix, apply_fixes
 from align.review.runfolder import DocRun, find_doc_folders, folder_fingerprint, load_doc
@@ -71,3 +71,7 @@ class Workspace:
             and (not severity or item.flag.severity == severity)
             and (not status or item.state.status == status)
         ]
+
+    def lapsed(self) -> list[dict]:
+        """Decisions on flags that no longer occur: their text changed since."""
+        return lapsed_decisions(self.db, self._docs)
