@@ -10,6 +10,7 @@ import httpx
 from review_helpers import ReviewClient, review_server, seed_links, write_run
 
 from align.review.db import ReviewDB
+from align.review.workspace import Workspace
 
 
 def test_state_changes_need_csrf_same_origin_and_post(tmp_path):
@@ -32,6 +33,30 @@ def test_state_changes_need_csrf_same_origin_and_post(tmp_path):
         assert client.post("/flag/0/0/decide", action="confirm").status_code == 303
     history = ReviewDB(run / "review.sqlite").all_flag_events()
     assert [(e["action"], e["reviewer"]) for e in history] == [("confirm", "Ann")]
+
+
+def test_alignment_fixes_posted_from_the_pair_view_change_the_alignment(tmp_path):
+    links = seed_links()
+    run = write_run(tmp_path / "run", links)
+    last = len(links) - 1  # the 2:1 link
+    position = next(i for i, f in enumerate(Workspace(run).docs[0].flags) if f.link == last)
+    with review_server(run) as (base, _):
+        client = ReviewClient(base, "Ann")
+
+        def fix(**fields) -> int:
+            return client.post(f"/flag/0/{position}/align", **fields).status_code
+
+        assert fix(action="split", link=str(last), zh_keep="1", en_keep="1") == 303
+        assert fix(action="untranslated", link="0", target="zh:0") == 303
+        assert fix(action="merge", link="99") == 400
+        assert fix(action="split", link="0", zh_keep="0", en_keep="0") == 400
+        page = client.http.get(f"/flag/0/{position}").text
+    fixed = Workspace(run).current_links(Workspace(run).docs[0])
+    assert [(x.zh_ids, x.en_ids) for x in fixed[:2]] == [((0,), ()), ((), (0,))]
+    assert [(x.zh_ids, x.en_ids) for x in fixed[-2:]] == [((10,), (10,)), ((11,), ())]
+    assert 'data-zh-ids="11" data-en-ids=""' in page
+    fixes = ReviewDB(run / "review.sqlite").link_fixes()
+    assert [(f["action"], f["reviewer"]) for f in fixes] == [("split", "Ann"), ("untranslated", "Ann")]
 
 
 def test_nothing_outside_the_run_folder_is_reachable(tmp_path):

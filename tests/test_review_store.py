@@ -162,6 +162,8 @@ def test_batch_folder_lists_every_pair_and_bad_input_names_file_and_line(tmp_pat
     assert "flags.jsonl:1:" in capsys.readouterr().err
     assert main(["review", "apply", str(tmp_path / "empty")]) == 2
     assert "not a folder" in capsys.readouterr().err
+    assert main(["review", str(tmp_path / "empty"), "--port", "0"]) == 2  # refused before serving
+    assert "empty: not a folder" in capsys.readouterr().err
     assert not (tmp_path / "x.csv").exists()
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from align.errors import AlignError
 from align.model import Link
 from align.review.carryover import QueueItem, lapsed_decisions, queue_items, record_runs
 from align.review.db import ReviewDB
@@ -29,15 +30,24 @@ class Workspace:
         self.refresh()
 
     def refresh(self) -> None:
-        """Re-read the document folders whose files changed since last time."""
+        """Re-read the document folders whose files changed since last time.
+
+        While ``align check`` is between rewriting ``pairs.jsonl`` and ``flags.jsonl`` the
+        two may disagree; the app then keeps showing the previous run until the next request.
+        """
         with self._lock:
             known = {doc.folder: doc for doc in self._docs}
             docs = []
-            for folder in find_doc_folders(self.run_dir):
-                doc = known.get(folder)
-                if doc is None or doc.fingerprint != folder_fingerprint(folder):
-                    doc = load_doc(self.run_dir, folder)
-                docs.append(doc)
+            try:
+                for folder in find_doc_folders(self.run_dir):
+                    doc = known.get(folder)
+                    if doc is None or doc.fingerprint != folder_fingerprint(folder):
+                        doc = load_doc(self.run_dir, folder)
+                    docs.append(doc)
+            except AlignError:
+                if not self._docs:
+                    raise
+                return
             if [d.fingerprint for d in docs] != [d.fingerprint for d in self._docs]:
                 self._run_ids = record_runs(self.db, docs)
             self._docs = docs
