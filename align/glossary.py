@@ -162,13 +162,16 @@ def read_csv(path: str | Path) -> list[GlossaryEntry]:
         if not record.get("id"):
             entries.append(entry)  # a repeated row without id is a lint finding, not an error
             continue
-        if entry.id in first_line_of_id:
-            raise InputError(
-                path, f"duplicate id {entry.id!r} (first on line {first_line_of_id[entry.id]})", line
-            )
-        first_line_of_id[entry.id] = line
+        _claim_id(first_line_of_id, entry.id, path, line)
         entries.append(entry)
     return entries
+
+
+def _claim_id(first_line_of_id: dict[str, int], entry_id: str, path: Path, line: int) -> None:
+    """Ids are unique within a file: a repeated one names both lines."""
+    if entry_id in first_line_of_id:
+        raise InputError(path, f"duplicate id {entry_id!r} (first on line {first_line_of_id[entry_id]})", line)
+    first_line_of_id[entry_id] = line
 
 
 def _entry_from_record(record: dict[str, str], path: Path, line: int) -> GlossaryEntry:
@@ -302,11 +305,7 @@ def read_tbx(path: str | Path) -> list[GlossaryEntry]:
             continue
         entry = _entry_from_concept(concept, path)
         line = concept.sourceline
-        if entry.id in first_line_of_id:
-            raise InputError(
-                path, f"duplicate id {entry.id!r} (first on line {first_line_of_id[entry.id]})", line
-            )
-        first_line_of_id[entry.id] = line
+        _claim_id(first_line_of_id, entry.id, path, line)
         entries.append(entry)
     return entries
 

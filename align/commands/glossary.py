@@ -48,11 +48,7 @@ def import_tbx(
     out: Path = typer.Option(..., "--out", "-o", help="The CSV to write."),
 ) -> None:
     """Convert TBX to the glossary CSV."""
-    from align.glossary import read_glossary, write_csv
-
-    entries = read_glossary(source)
-    write_csv(entries, out)
-    typer.echo(f"{len(entries)} entries → {out}", err=True)
+    _convert(source, out)
 
 
 @glossary_app.command("export")
@@ -61,10 +57,15 @@ def export_tbx(
     out: Path = typer.Option(..., "--out", "-o", help="The TBX file to write."),
 ) -> None:
     """Convert the glossary CSV to TBX-Basic."""
-    from align.glossary import read_glossary, write_tbx
+    _convert(source, out)
+
+
+def _convert(source: Path, out: Path) -> None:
+    """Read one format, write the other: each is chosen by the file extension."""
+    from align.glossary import read_glossary, write_glossary
 
     entries = read_glossary(source)
-    write_tbx(entries, out)
+    write_glossary(entries, out)
     typer.echo(f"{len(entries)} entries → {out}", err=True)
 
 
