@@ -80,52 +80,55 @@ def _align(zh, en, encoder, cfg, *, zh_paragraphs=None, en_paragraphs=None, glos
     emb_zh = encoder.encode(zh)
     emb_en = encoder.encode(en)
     features = signals.pair_features(zh, en, zh_paragraphs, en_paragraphs, glossary)
-    lattice = Lattice(emb_zh, emb_en, features, cfg)
+    lattice = Lattice(emb_zh, emb_en, cfg, features)
     band = lattice.band()
     path = lattice.search(band)
     if cfg.exact_merges:
-        runs_zh, runs_en = lattice.merged_runs_near(path)
-        if runs_zh or runs_en:
-            lattice.set_exact_runs(
-                runs_zh, encoder.encode([" ".join(zh[s:e]) if _spaced(zh[s:e]) else "".join(zh[s:e]) for s, e in runs_zh]),
-                runs_en, encoder.encode([_join(en[s:e]) for s, e in runs_en]),
-            )
+        beads = lattice.merge_candidates(path)
+        if beads:
+            runs_zh = sorted({(s, e) for s, e, _, _ in beads if e - s > 1})
+            runs_en = sorted({(s, e) for _, _, s, e in beads if e - s > 1})
+            vec_zh = dict(zip(runs_zh, encoder.encode([_join_zh(zh[s:e]) for s, e in runs_zh])))
+            vec_en = dict(zip(runs_en, encoder.encode([_join_en(en[s:e]) for s, e in runs_en])))
+            for zs, ze, es, ee in beads:
+                x = vec_zh[(zs, ze)] if ze - zs > 1 else emb_zh[zs]
+                y = vec_en[(es, ee)] if ee - es > 1 else emb_en[es]
+                lattice.set_exact_cosine(zs, ze, es, ee, float(x @ y))
             path = lattice.search(band)
     beads = _beads(path)
     confidence = {bead: lattice.confidence(bead) for bead in beads}
     return _links(beads, zh, en, confidence)
 
 
-def _spaced(parts: list[str]) -> bool:
-    """Chinese sentences join without a space, others with one."""
-    return not all(p and signals.is_cjk(p[-1]) or p.endswith(("。", "！", "？", "”", "；", "：")) for p in parts)
+def _join_zh(parts) -> str:
+    """Chinese sentences join without a space; a Latin-script end gets one."""
+    out = ""
+    for p in parts:
+        p = p.strip()
+        out += (" " if out and not signals.is_cjk(out[-1]) and out[-1].isalnum() else "") + p
+    return out
 
 
-def _join(parts) -> str:
+def _join_en(parts) -> str:
     return " ".join(p.strip() for p in parts)
 
 
 def _beads(path: list[tuple[int, int]]) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
-    beads = []
-    for (i0, j0), (i1, j1) in zip(path, path[1:]):
-        beads.append((tuple(range(i0, i1)), tuple(range(j0, j1))))
-    return beads
+    return [(tuple(range(i0, i1)), tuple(range(j0, j1))) for (i0, j0), (i1, j1) in zip(path, path[1:])]
 
 
 def _links(beads, zh, en, confidence) -> list[Link]:
-    links = []
-    for k, (zi, ei) in enumerate(beads):
-        links.append(
-            Link(
-                index=k,
-                zh_ids=zi,
-                en_ids=ei,
-                zh="".join(zh[i] for i in zi) if not zi or not _spaced([zh[i] for i in zi]) else " ".join(zh[i] for i in zi),
-                en=_join(en[j] for j in ei),
-                score=float(confidence[(zi, ei)]),
-            )
+    return [
+        Link(
+            index=k,
+            zh_ids=zi,
+            en_ids=ei,
+            zh=_join_zh(zh[i] for i in zi),
+            en=_join_en(en[j] for j in ei),
+            score=float(confidence[(zi, ei)]),
         )
-    return links
+        for k, (zi, ei) in enumerate(beads)
+    ]
 
 
 def bead_types(max_bead: int) -> list[tuple[int, int]]:
@@ -148,25 +151,47 @@ def _downsample(emb: np.ndarray) -> np.ndarray:
 
 
 class Lattice:
-    """The alignment lattice of one document pair: scores, band search, exact-run refinement."""
+    """The alignment lattice of one document pair: bead scores and the banded search.
 
-    def __init__(self, emb_zh, emb_en, features: "signals.PairFeatures", cfg: AlignConfig):
+    Lattice point (i, j) means zh[:i] and en[:j] are aligned; a bead (a, b) ending there
+    covers zh[i-a:i] and en[j-b:j]. The cosine of a merged run is computed from the 1-1
+    similarities alone: with run vectors ``sum(w_k v_k)`` normalised, the cosine of two runs
+    is the weighted box sum of their sentence similarities divided by the two run norms, so
+    no run is ever materialised (and exact cosines of re-encoded runs override it).
+    """
+
+    def __init__(self, emb_zh, emb_en, cfg: AlignConfig, features: "signals.PairFeatures | None" = None):
         self.zh, self.en = emb_zh, emb_en
-        self.f = features
+        self.n, self.m = len(emb_zh), len(emb_en)
         self.cfg = cfg
-        self.types = bead_types(cfg.max_bead)
-        self.max_a = max(a for a, _ in self.types)
-        self.max_b = max(max(b for _, b in self.types), 1)
-        # Run-embedding weights: a run's vector approximates the encoder's vector of the
-        # concatenated text, which averages over tokens, so each part counts by its length.
-        self.w_zh = np.sqrt(features.len_zh + 1.0).astype(np.float32)
-        self.w_en = np.sqrt(features.len_en + 1.0).astype(np.float32)
-        self.exact_zh: dict[tuple[int, int], np.ndarray] = {}
-        self.exact_en: dict[tuple[int, int], np.ndarray] = {}
-        self.bg_zh = np.zeros(len(emb_zh), dtype=np.float32)
-        self.bg_en = np.zeros(len(emb_en), dtype=np.float32)
+        self.f = features
+        types = bead_types(cfg.max_bead)
+        self.A = max(a for a, _ in types)
+        self.B = max(b for _, b in types)
+        self.ta = np.array([a for a, _ in types])
+        self.tb = np.array([b for _, b in types])
+        # Run-vector weights: the encoder averages over tokens, so a longer sentence weighs
+        # more in the vector of a concatenation; sqrt damps very long ones.
+        if features is not None:
+            self.w_zh = np.sqrt(features.len_zh + 1.0).astype(np.float32)
+            self.w_en = np.sqrt(features.len_en + 1.0).astype(np.float32)
+        else:
+            self.w_zh = np.ones(self.n, dtype=np.float32)
+            self.w_en = np.ones(self.m, dtype=np.float32)
+        self.norm_zh = _run_norms(emb_zh, self.w_zh, self.A)
+        self.norm_en = _run_norms(emb_en, self.w_en, self.B)
+        self.bg_zh = _run_means(np.zeros(self.n), self.A)
+        self.bg_en = _run_means(np.zeros(self.m), self.B)
+        self.exact: dict[int, list[tuple[int, int, int, float]]] = {}
+        if features is not None:
+            self.len_zh = _run_sums(features.len_zh, self.A)
+            self.len_en = _run_sums(features.len_en, self.B)
+            # beads (a, b): extra sentences cost a little, so a split must earn its place
+            self.merge_cost = cfg.merge_penalty * (self.ta + self.tb - 2).clip(0)
+        else:
+            self.merge_cost = np.zeros(len(types))
 
-    # ----- the band -----
+    # ----- the band and the margins -----
     def band(self) -> tuple[np.ndarray, np.ndarray]:
         """Per lattice row i (0..n): the inclusive column range [lo_i, hi_i] to search."""
         band = _coarse_band(self.zh, self.en, self.cfg)
@@ -176,94 +201,120 @@ class Lattice:
     def _margins(self, band) -> None:
         """Mean cosine of each sentence to its k nearest neighbours inside the band."""
         lo, hi = band
-        n, m = len(self.zh), len(self.en)
-        k = self.cfg.neighbours
-        for i in range(n):
-            a, b = lo[i], min(max(hi[i + 1], lo[i] + 1), m)
-            sims = self.en[a:b] @ self.zh[i]
-            self.bg_zh[i] = _topk_mean(sims, k)
-        rows_lo = np.searchsorted(hi, np.arange(m), side="left")  # first row whose band reaches j
-        rows_hi = np.searchsorted(lo, np.arange(m), side="right")  # rows whose band starts <= j
-        for j in range(m):
-            a, b = max(rows_lo[j] - 1, 0), min(max(rows_hi[j], rows_lo[j] + 1), n)
-            sims = self.zh[a:b] @ self.en[j]
-            self.bg_en[j] = _topk_mean(sims, k)
+        n, m, k = self.n, self.m, self.cfg.neighbours
+        bg_zh = np.array([_topk_mean(self.en[lo[i] : max(hi[i + 1], lo[i] + 1)] @ self.zh[i], k) for i in range(n)])
+        first = np.searchsorted(hi, np.arange(m), side="left")
+        last = np.searchsorted(lo, np.arange(m), side="right")
+        bg_en = np.array(
+            [_topk_mean(self.zh[max(first[j] - 1, 0) : max(last[j], first[j] + 1)] @ self.en[j], k) for j in range(m)]
+        )
+        self.bg_zh = _run_means(bg_zh, self.A)
+        self.bg_en = _run_means(bg_en, self.B)
 
-    # ----- run vectors -----
-    def _run(self, side: str, start: int, end: int) -> np.ndarray:
-        exact = (self.exact_zh if side == "zh" else self.exact_en).get((start, end))
-        if exact is not None:
-            return exact
-        emb, w = (self.zh, self.w_zh) if side == "zh" else (self.en, self.w_en)
-        if end - start == 1:
-            return emb[start]
-        return _normalise((emb[start:end] * w[start:end, None]).sum(axis=0))
-
-    def _en_runs(self, b: int, cols: np.ndarray) -> np.ndarray:
-        """Vectors of en runs [j-b, j) for every column j (rows for j < b are zero)."""
-        out = np.zeros((len(cols), self.en.shape[1]), dtype=np.float32)
-        ok = cols >= b
-        if b == 1:
-            out[ok] = self.en[cols[ok] - 1]
-            return out
-        acc = np.zeros((int(ok.sum()), self.en.shape[1]), dtype=np.float32)
-        for k in range(1, b + 1):
-            idx = cols[ok] - k
-            acc += self.en[idx] * self.w_en[idx, None]
-        out[ok] = _normalise(acc)
-        if self.exact_en:
-            for r, j in enumerate(cols):
-                exact = self.exact_en.get((int(j) - b, int(j)))
-                if exact is not None:
-                    out[r] = exact
-        return out
-
-    def set_exact_runs(self, runs_zh, vecs_zh, runs_en, vecs_en) -> None:
-        self.exact_zh.update(zip(runs_zh, vecs_zh))
-        self.exact_en.update(zip(runs_en, vecs_en))
-
-    def merged_runs_near(self, path) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-        """Merged runs worth encoding exactly: those on the path and their one-off variants."""
-        runs_zh, runs_en = set(), set()
+    # ----- exact cosines of re-encoded runs -----
+    def merge_candidates(self, path) -> list[tuple[int, int, int, int]]:
+        """Beads worth scoring with real run vectors: merged beads on the path and their
+        variants with either boundary moved by one sentence."""
+        out = set()
         for (i0, j0), (i1, j1) in zip(path, path[1:]):
-            if i1 - i0 + j1 - j0 <= 2:
+            if (i1 - i0) + (j1 - j0) <= 2:
                 continue
-            for d0 in (-1, 0, 1):
-                for d1 in (-1, 0, 1):
-                    for (s, e, n, runs) in ((i0 + d0, i1 + d1, len(self.zh), runs_zh), (j0 + d0, j1 + d1, len(self.en), runs_en)):
-                        if 0 <= s and e <= n and 2 <= e - s <= self.cfg.max_bead:
-                            runs.add((s, e))
-        return sorted(runs_zh - set(self.exact_zh)), sorted(runs_en - set(self.exact_en))
+            for zs, ze in _shifted(i0, i1, self.n):
+                for es, ee in _shifted(j0, j1, self.m):
+                    a, b = ze - zs, ee - es
+                    if a >= 1 and b >= 1 and a + b > 2 and ((a, b) in set(zip(self.ta, self.tb))):
+                        out.add((zs, ze, es, ee))
+        return sorted(out)
+
+    def set_exact_cosine(self, zs: int, ze: int, es: int, ee: int, cosine: float) -> None:
+        self.exact.setdefault(ze, []).append((ze - zs, ee - es, ee, cosine))
 
     # ----- scores -----
-    def bead_scores(self, i: int, a: int, b: int, cols: np.ndarray) -> np.ndarray:
-        """Score of the bead zh[i-a:i] ~ en[j-b:j] for every column j in ``cols``."""
-        cfg = self.cfg
-        if b == 0:
-            return np.full(len(cols), cfg.skip, dtype=np.float32)
-        x = self._run("zh", i - a, i)
-        y = self._en_runs(b, cols)
-        cos = y @ x
-        bg_x = self.bg_zh[i - a : i].mean()
-        bg_y = _window_mean(self.bg_en, cols, b)
-        score = cos - 0.5 * (bg_x + bg_y)
-        score -= cfg.length_weight * self.f.length_cost(i - a, i, cols - b, cols)
-        score += cfg.token_weight * self.f.token_bonus(i - a, i, cols - b, cols)
-        score -= cfg.merge_penalty * (a + b - 2)
-        score[cols < b] = NEG
-        return score
+    def row_scores(self, i: int, cols: np.ndarray) -> np.ndarray:
+        """Scores (types, len(cols)) of every bead type ending at (i, j) for j in ``cols``."""
+        A, B, cfg = min(self.A, i), self.B, self.cfg
+        c0 = max(0, int(cols[0]) - B)
+        z = self.zh[i - A : i]
+        e = self.en[c0 : int(cols[-1])]
+        sims = (z @ e.T) * np.outer(self.w_zh[i - A : i], self.w_en[c0 : int(cols[-1])])
+        rows = np.cumsum(sims[::-1], axis=0)  # rows[a-1]: sum of the last a zh sentences
+        prefix = np.zeros((A, sims.shape[1] + 1), dtype=np.float32)
+        np.cumsum(rows, axis=1, out=prefix[:, 1:])
+        bvec = np.arange(1, B + 1)
+        upper = cols - c0
+        lower = np.clip(upper[None, :] - bvec[:, None], 0, None)
+        box = prefix[:, upper][:, None, :] - prefix[:, lower]  # (A, B, W)
+        cos = box / (self.norm_zh[1 : A + 1, i][:, None, None] * self.norm_en[1:, cols][None, :, :] + 1e-9)
+        for a, b, j, value in self.exact.get(i, ()):
+            where = np.searchsorted(cols, j)
+            if a <= A and where < len(cols) and cols[where] == j:
+                cos[a - 1, b - 1, where] = value
+        score = cos - 0.5 * (self.bg_zh[1 : A + 1, i][:, None, None] + self.bg_en[1:, cols][None, :, :])
+        if self.f is not None:
+            lx = self.len_zh[1 : A + 1, i][:, None, None]
+            ly = self.len_en[1:, cols][None, :, :]
+            score -= cfg.length_weight * np.log((lx + 1.0) / (self.f.ratio * ly + 1.0)) ** 2
+            if cfg.token_weight:
+                for a in range(1, A + 1):
+                    for b in range(1, B + 1):
+                        score[a - 1, b - 1] += cfg.token_weight * self.f.token_bonus(i - a, i, cols - b, cols)
+        score[:, (cols[None, :] - bvec[:, None]) < 0] = NEG
+        out = np.full((len(self.ta), len(cols)), cfg.skip, dtype=np.float32)
+        pair = self.tb > 0
+        ok = pair & (self.ta <= A)
+        out[ok] = score[self.ta[ok] - 1, self.tb[ok] - 1] - self.merge_cost[ok, None]
+        out[pair & (self.ta > A)] = NEG
+        return out
 
     def confidence(self, bead) -> float:
         zi, ei = bead
         if not zi or not ei:
             return 0.0
-        x = self._run("zh", zi[0], zi[-1] + 1)
-        y = self._run("en", ei[0], ei[-1] + 1)
+        i, j, a, b = zi[-1] + 1, ei[-1] + 1, len(zi), len(ei)
+        for ea, eb, ej, value in self.exact.get(i, ()):
+            if (ea, eb, ej) == (a, b, j):
+                return calibrated_confidence(value)
+        x = (self.zh[i - a : i] * self.w_zh[i - a : i, None]).sum(0) / self.norm_zh[a, i]
+        y = (self.en[j - b : j] * self.w_en[j - b : j, None]).sum(0) / self.norm_en[b, j]
         return calibrated_confidence(float(x @ y))
 
     # ----- the dynamic programme -----
     def search(self, band) -> list[tuple[int, int]]:
-        return _banded_dp(len(self.zh), len(self.en), band, self.types, self.bead_scores, self.cfg.skip)
+        return _banded_dp(self.n, self.m, band, self.ta, self.tb, self.row_scores, self.cfg.skip)
+
+
+def _shifted(start: int, end: int, limit: int):
+    for s in (start - 1, start, start + 1):
+        for e in (end - 1, end, end + 1):
+            if 0 <= s < e <= limit:
+                yield s, e
+
+
+def _run_norms(emb: np.ndarray, w: np.ndarray, k: int, chunk: int = 4096) -> np.ndarray:
+    """norms[b, j] = |sum_{t=j-b}^{j-1} w_t v_t| for b = 1..k (row 0 and j < b: 1)."""
+    n = len(emb)
+    out = np.ones((k + 1, n + 1), dtype=np.float32)
+    for c0 in range(0, n, chunk):
+        c1 = min(n, c0 + chunk)
+        acc = np.zeros((c1 - c0, emb.shape[1]), dtype=np.float32)
+        for b in range(1, k + 1):
+            src = np.arange(c0, c1) - (b - 1)  # run ending at j = t + 1 adds sentence j - b
+            ok = src >= 0
+            acc[ok] += emb[src[ok]] * w[src[ok], None]
+            out[b, c0 + 1 : c1 + 1] = np.where(ok | (b == 1), np.linalg.norm(acc, axis=1), 1.0)
+    return np.maximum(out, 1e-6)
+
+
+def _run_sums(values: np.ndarray, k: int) -> np.ndarray:
+    """sums[b, j] = sum(values[j-b:j]) for b = 0..k (clipped at the start)."""
+    csum = np.concatenate([[0.0], np.cumsum(values, dtype=np.float64)])
+    j = np.arange(len(values) + 1)
+    return np.stack([csum[j] - csum[np.clip(j - b, 0, None)] for b in range(k + 1)]).astype(np.float32)
+
+
+def _run_means(values: np.ndarray, k: int) -> np.ndarray:
+    sums = _run_sums(values, k)
+    return sums / np.maximum(np.arange(k + 1), 1)[:, None]
 
 
 def calibrated_confidence(cosine: float) -> float:
@@ -282,34 +333,13 @@ def _topk_mean(sims: np.ndarray, k: int) -> float:
     return float(np.partition(sims, len(sims) - k)[-k:].mean())
 
 
-def _window_mean(values: np.ndarray, cols: np.ndarray, b: int) -> np.ndarray:
-    """Mean of values[j-b:j] for each j (0 where j < b)."""
-    csum = np.concatenate([[0.0], np.cumsum(values, dtype=np.float64)])
-    start = np.clip(cols - b, 0, None)
-    return ((csum[cols] - csum[start]) / b).astype(np.float32)
-
-
 def _coarse_band(zh: np.ndarray, en: np.ndarray, cfg: AlignConfig):
+    """Search band from the path at half resolution (recursively), or the full lattice."""
     n, m = len(zh), len(en)
     if (n + 1) * (m + 1) <= cfg.full_search_cells or min(n, m) < 4:
         return np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m, dtype=np.int64)
-    czh, cen = _downsample(zh), _downsample(en)
-    cband = _coarse_band(czh, cen, cfg)
-    coarse_types = [(1, 0), (1, 1), (1, 2), (2, 1)]
-
-    def coarse_scores(i, a, b, cols):
-        if b == 0:
-            return np.full(len(cols), cfg.skip, dtype=np.float32)
-        x = _normalise(czh[i - a : i].sum(axis=0))
-        ok = cols >= b
-        y = np.zeros((len(cols), zh.shape[1]), dtype=np.float32)
-        acc = sum(cen[np.clip(cols - k, 0, None)] for k in range(1, b + 1))
-        y[ok] = _normalise(acc[ok])
-        s = y @ x
-        s[~ok] = NEG
-        return s
-
-    cpath = _banded_dp(len(czh), len(cen), cband, coarse_types, coarse_scores, cfg.skip)
+    coarse = Lattice(_downsample(zh), _downsample(en), replace(cfg, max_bead=2, exact_merges=False))
+    cpath = coarse.search(coarse.band())
     return _project_band(cpath, n, m, cfg.band)
 
 
@@ -332,66 +362,54 @@ def _project_band(cpath, n: int, m: int, width: int):
     return lo, hi
 
 
-def _banded_dp(n: int, m: int, band, types, score_fn, skip: float) -> list[tuple[int, int]]:
+def _banded_dp(n: int, m: int, band, ta, tb, row_scores, skip: float) -> list[tuple[int, int]]:
     """Best monotone path from (0, 0) to (n, m) inside the band; returns lattice points.
 
-    Row by row; in-row 0-1 beads are a running maximum (``S[j] = max_k T[k] + (j-k)*skip``),
-    so every row is a handful of vector operations.
+    Row by row, all bead types at once; in-row 0-1 beads are a running maximum
+    (``S[j] = max_k T[k] + (j-k)*skip``), so a row is a fixed number of vector operations.
     """
     lo, hi = band
     width = int((hi - lo).max()) + 1
     S = np.full((n + 1, width), NEG, dtype=np.float32)
-    back = np.full((n + 1, width), -1, dtype=np.int16)  # bead type index, or -1 for 0-1
-    start = np.zeros((n + 1, width), dtype=np.int32)  # for 0-1 chains: column the chain began
+    back = np.full((n + 1, width), -2, dtype=np.int16)  # bead type, -1: 0-1 chain, -2: none
+    chain = np.zeros((n + 1, width), dtype=np.int32)  # where a 0-1 chain began (band column)
     for i in range(n + 1):
         cols = np.arange(lo[i], hi[i] + 1)
-        T = np.full(len(cols), NEG, dtype=np.float32)
-        Tb = np.full(len(cols), -2, dtype=np.int16)
+        w = len(cols)
         if i == 0:
-            T[cols == 0] = 0.0
-        for t, (a, b) in enumerate(types):
-            p = i - a
-            if p < 0:
-                continue
-            q = cols - b
-            ok = (q >= lo[p]) & (q <= hi[p])
-            if not ok.any():
-                continue
-            prev = np.full(len(cols), NEG, dtype=np.float32)
-            prev[ok] = S[p, q[ok] - lo[p]]
-            ok &= prev > NEG / 2
-            if not ok.any():
-                continue
-            cand = np.full(len(cols), NEG, dtype=np.float32)
-            cand[ok] = prev[ok] + score_fn(i, a, b, cols)[ok]
-            better = cand > T
-            T[better] = cand[better]
-            Tb[better] = t
-        # in-row chain of 0-1 beads: S[j] = j*skip + max_{k<=j} (T[k] - k*skip)
-        offs = np.arange(len(cols), dtype=np.float32) * skip
+            T = np.where(cols == 0, 0.0, NEG).astype(np.float32)
+            Tb = np.full(w, -2, dtype=np.int16)
+        else:
+            p = i - ta
+            live = p >= 0
+            pc = np.clip(p, 0, None)
+            q = cols[None, :] - tb[:, None]
+            ok = live[:, None] & (q >= lo[pc][:, None]) & (q <= hi[pc][:, None])
+            prev = np.where(ok, S[pc[:, None], np.clip(q - lo[pc][:, None], 0, width - 1)], NEG)
+            cand = prev + row_scores(i, cols)
+            Tb = np.argmax(cand, axis=0).astype(np.int16)
+            T = cand[Tb, np.arange(w)]
+            Tb[T <= NEG / 2] = -2
+        offs = np.arange(w, dtype=np.float32) * skip
         shifted = T - offs
         run_max = np.maximum.accumulate(shifted)
-        arg = np.where(shifted >= run_max, np.arange(len(cols)), 0)
-        arg = np.maximum.accumulate(arg)
-        row = run_max + offs
-        S[i, : len(cols)] = row
-        start[i, : len(cols)] = arg
-        back[i, : len(cols)] = np.where(arg == np.arange(len(cols)), Tb, -1)
-    # trace back
+        idx = np.arange(w)
+        start = np.maximum.accumulate(np.where(shifted >= run_max, idx, 0))
+        S[i, :w] = run_max + offs
+        chain[i, :w] = start
+        back[i, :w] = np.where(start == idx, Tb, -1)
     path = [(n, m)]
     i, j = n, m
     while (i, j) != (0, 0):
         c = j - lo[i]
-        t = back[i, c]
-        if t == -1:  # a chain of 0-1 beads back to column start[i, c]
-            k = int(start[i, c]) + lo[i]
-            for jj in range(j - 1, k - 1, -1):
-                path.append((i, jj))
+        t = int(back[i, c])
+        if t == -1:
+            k = int(chain[i, c]) + int(lo[i])
+            path.extend((i, jj) for jj in range(j - 1, k - 1, -1))
             j = k
             continue
         if t < 0:
-            raise RuntimeError("alignment lattice has no path (band too narrow)")
-        a, b = types[t]
-        i, j = i - a, j - b
+            raise RuntimeError("alignment lattice has no path inside the band")
+        i, j = i - int(ta[t]), j - int(tb[t])
         path.append((i, j))
     return path[::-1]

@@ -143,17 +143,22 @@ def textberg_pairs(shared: Path) -> list[Pair]:
             for f in sorted((d / "de").iterdir())]
 
 
-def synthetic_pair(n: int, shared: Path, seed: int = 0) -> Pair:
-    """An n-sentence pair made of shuffled, repeated Bible verses (structure only)."""
+def synthetic_pair(n: int, shared: Path, seed: int = 0, deleted: float = 0.02) -> Pair:
+    """An n-verse pair of Bible verses drawn at random, with ``deleted`` of the English
+    verses dropped; gold is known by construction."""
     bible = bible_pairs(shared)[0]
     rng = random.Random(seed)
-    zh, en = [], []
-    for src, tgt in bible.gold:
-        if src and tgt:
-            zh.append("".join(bible.zh[i] for i in src))
-            en.append(" ".join(bible.en[j] for j in tgt))
-    idx = [rng.randrange(len(zh)) for _ in range(n)]
-    return Pair(f"synthetic/{n}", [zh[k] for k in idx], [en[k] for k in idx])
+    verses = [("".join(bible.zh[i] for i in s), " ".join(bible.en[j] for j in t)) for s, t in bible.gold if s and t]
+    zh, en, gold = [], [], []
+    for k in range(n):
+        z, e = verses[rng.randrange(len(verses))]
+        zh.append(z)
+        if rng.random() < deleted:
+            gold.append(((k,), ()))
+        else:
+            gold.append(((k,), (len(en),)))
+            en.append(e)
+    return Pair(f"synthetic/{n}", zh, en, gold)
 
 
 # ----- running -----
@@ -251,3 +256,79 @@ def _sentence_finder(sentences: list[str], sep: str):
         return bisect.bisect_right(starts, at) - 1
 
     return find
+
+
+def synthetic_run(n: int, shared: Path, model: str | None = None, cache: bool = True) -> dict:
+    """Time and memory of one synthetic pair (run in a fresh process for a clean peak RSS)."""
+    from align.embed import load_encoder
+
+    t0 = time.perf_counter()
+    encoder = load_encoder(model, cache=cache)
+    pair = synthetic_pair(n, shared)
+    result = run_pair(pair, encoder)
+    counts = Counts()
+    counts.add(pair.gold, result["links"])
+    return {
+        "n": n,
+        "embed_s": result["embed_s"],
+        "align_s": result["align_s"],
+        "total_s": time.perf_counter() - t0,
+        "peak_mb": peak_rss_mb(),
+        "strict_f1": counts.scores()["strict_f1"],
+    }
+
+
+def _synthetic_in_subprocess(n: int, shared: Path, model: str | None, cache: bool) -> dict:
+    import subprocess
+    import sys
+
+    code = (
+        "import json,sys; from pathlib import Path; from align.bench.alignment import synthetic_run; "
+        f"print(json.dumps(synthetic_run({n}, Path({str(shared)!r}), {model!r}, {cache!r})))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run_benchmark(shared: Path, sets: Sequence[str], synthetic: Sequence[int] = (), *, model=None,
+                  cache: bool = True, **config) -> str:
+    """Run the chosen sets and return a Markdown table."""
+    from align.embed import load_encoder
+
+    t0 = time.perf_counter()
+    encoder = load_encoder(model, cache=cache)
+    load_s = time.perf_counter() - t0
+    rows = [
+        "| set | strict P | strict R | strict F1 | lax F1 | sentences | embed s | align s | sent/s | peak MB |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    loaders = {"bible": bible_pairs, "textberg": textberg_pairs}
+    for name in sets:
+        if name == "seed":
+            rep = seed_anchor_report(shared, encoder, **config)
+            rows.append(f"| seed anchors | {rep['satisfied']}/{rep['anchors']} satisfied | | | | | "
+                        f"| {rep['seconds']:.1f} | | {peak_rss_mb():.0f} |")
+            for fail in rep["failed"]:
+                rows.append(f"| seed: failed | {json.dumps(fail, ensure_ascii=False)} | | | | | | | | |")
+            continue
+        counts, embed_s, align_s, sentences = Counts(), 0.0, 0.0, 0
+        for pair in loaders[name](shared):
+            result = run_pair(pair, encoder, **config)
+            embed_s += result["embed_s"]
+            align_s += result["align_s"]
+            sentences += len(pair.zh) + len(pair.en)
+            score_pair(pair, result["links"], counts)
+        sc = counts.scores()
+        rate = sentences / max(embed_s + align_s, 1e-9)
+        rows.append(
+            f"| {name} | {sc['strict_p']:.3f} | {sc['strict_r']:.3f} | {sc['strict_f1']:.3f} | {sc['lax_f1']:.3f} "
+            f"| {sentences} | {embed_s:.1f} | {align_s:.1f} | {rate:.0f} | {peak_rss_mb():.0f} |"
+        )
+    for n in synthetic:
+        r = _synthetic_in_subprocess(n, shared, model, cache)
+        rows.append(
+            f"| synthetic {n} | | | {r['strict_f1']:.3f} | | {2 * n} | {r['embed_s']:.1f} | {r['align_s']:.1f} "
+            f"| {2 * n / max(r['embed_s'] + r['align_s'], 1e-9):.0f} | {r['peak_mb']:.0f} |"
+        )
+    rows.append(f"\nmodel load {load_s:.1f} s; encoder {encoder.model_id}; cache {'on' if cache else 'off'}")
+    return "\n".join(rows)
