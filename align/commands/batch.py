@@ -1,6 +1,85 @@
-"""`align batch` commands (being built; see the issue for this area)."""
+"""`align batch SOURCE`: the main job over many document pairs, plus a corpus report."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
 import typer
+
+from align.commands.check import (
+    CONFIG,
+    FAIL_ON,
+    GLOSSARY,
+    IGNORE,
+    MODEL,
+    PRESEGMENTED,
+    QUIET,
+    SELECT,
+    FailOn,
+    check_settings,
+    fails,
+    split_codes,
+)
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    @app.command("batch")
+    def batch(
+        source: Path = typer.Argument(..., help="A CSV manifest (columns name,zh,en) or a folder of NAME.zh.* / NAME.en.* files."),
+        out: Path = typer.Option(..., "--out", "-o", help="Output folder: OUT/<name>/ per pair, plus corpus.html / corpus.xlsx / corpus.json."),
+        workers: int = typer.Option(2, "--workers", "-w", min=1, help="Worker processes (each loads the model once)."),
+        glossary: Optional[list[Path]] = GLOSSARY,
+        model: Optional[str] = MODEL,
+        select: Optional[list[str]] = SELECT,
+        ignore: Optional[list[str]] = IGNORE,
+        config: Optional[Path] = CONFIG,
+        fail_on: Optional[FailOn] = FAIL_ON,
+        presegmented: bool = PRESEGMENTED,
+        quiet: bool = QUIET,
+    ) -> None:
+        """Check every document pair of SOURCE in parallel and write a corpus report.
+
+        A pair that cannot be read fails alone: its error is printed and listed in the corpus
+        report, the others complete; the exit code is then 2."""
+        from align.batch import corpus_findings, read_manifest, run_batch, term_renderings_across_documents
+        from align.glossary import load_glossaries
+        from align.report.corpus import write_corpus
+
+        items = read_manifest(source)
+        settings = check_settings(config, split_codes(select), split_codes(ignore))
+        glossaries = [str(g) for g in glossary or ()]
+        loaded = load_glossaries(glossaries) if glossaries else None  # a broken glossary fails the batch up front
+        results = run_batch(
+            items,
+            out,
+            workers=workers,
+            quiet=quiet,
+            glossaries=glossaries,
+            model=model,
+            presegmented=presegmented,
+            **settings,
+        )
+        paths = write_corpus(
+            results,
+            out,
+            findings=corpus_findings(results, select=settings["select"], ignore=settings["ignore"]),
+            terms=term_renderings_across_documents(loaded, results) if loaded else [],
+        )
+        failed = [r for r in results if not r.ok]
+        for result in failed:
+            print(f"align: error: {result.item.name}: {result.error}", file=sys.stderr)
+        if not quiet:
+            flags = sum(r.summary["flags"] for r in results if r.ok)
+            typer.echo(
+                f"{len(results) - len(failed)} of {len(results)} documents checked, {flags} flags "
+                f"→ {paths['corpus.html']}"
+            )
+        if failed:
+            raise typer.Exit(2)
+        totals: dict[str, int] = {}
+        for r in results:
+            for severity, n in r.summary["by_severity"].items():
+                totals[severity] = totals.get(severity, 0) + n
+        if fails(totals, fail_on):
+            raise typer.Exit(1)

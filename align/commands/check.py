@@ -1,6 +1,97 @@
-"""`align check` commands (being built; see the issue for this area)."""
+"""`align check ZH EN`: the main job, from two files to the six report files."""
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
 import typer
+
+from align.model import SEVERITIES
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+
+
+def split_codes(values: Optional[list[str]]) -> list[str]:
+    """``--select a,b --select c`` → ``["a", "b", "c"]``."""
+    return [code.strip() for value in values or [] for code in value.split(",") if code.strip()]
+
+
+def fails(by_severity: dict[str, int], fail_on: FailOn | None) -> bool:
+    """True when a flag at ``fail_on`` severity or worse exists."""
+    if fail_on is None:
+        return False
+    worst_allowed = SEVERITIES.index(fail_on.value)
+    return any(by_severity.get(s, 0) for s in SEVERITIES[: worst_allowed + 1])
+
+
+def check_settings(config: Optional[Path], select: list[str], ignore: list[str]) -> dict:
+    """Check selection and options: the config file, overridden by the command line.
+
+    Codes from the command line are validated like the file's, so a typo is an error."""
+    from align.config import load_config, validate_config
+
+    settings = validate_config({"select": select, "ignore": ignore}, "--select/--ignore")
+    if config is not None:
+        loaded = load_config(config)
+        settings["options"] = loaded["options"]
+        settings["select"] = select or loaded["select"]
+        settings["ignore"] = ignore or loaded["ignore"]
+    return settings
+
+
+# Options shared with `align batch`, declared once.
+GLOSSARY = typer.Option(None, "--glossary", "-g", help="Glossary file (CSV or TBX); repeat for several.")
+MODEL = typer.Option(None, "--model", help="Embedding model: 'use' (default) or a sentence-transformers folder.")
+SELECT = typer.Option(None, "--select", help="Only these check codes or categories (comma-separated, repeatable).")
+IGNORE = typer.Option(None, "--ignore", help="Skip these check codes or categories (comma-separated, repeatable).")
+CONFIG = typer.Option(None, "--config", help="Config file with select / ignore / per-check options.")
+FAIL_ON = typer.Option(None, "--fail-on", help="Exit 1 when a flag of this severity (or worse) exists.")
+PRESEGMENTED = typer.Option(False, "--presegmented", help="Inputs have one sentence per line: no cleaning, no re-splitting.")
+QUIET = typer.Option(False, "--quiet", "-q", help="No progress bar and no closing summary line.")
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    @app.command("check")
+    def check(
+        zh: Path = typer.Argument(..., help="The Chinese file (.txt, .docx, …)."),
+        en: Path = typer.Argument(..., help="The English file."),
+        glossary: Optional[list[Path]] = GLOSSARY,
+        out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output folder (default: out/<ZH file name>)."),
+        model: Optional[str] = MODEL,
+        select: Optional[list[str]] = SELECT,
+        ignore: Optional[list[str]] = IGNORE,
+        config: Optional[Path] = CONFIG,
+        fail_on: Optional[FailOn] = FAIL_ON,
+        presegmented: bool = PRESEGMENTED,
+        quiet: bool = QUIET,
+    ) -> None:
+        """Align ZH with EN, run every check, write pairs.jsonl, flags.jsonl, report.html,
+        report.xlsx, pairs.tmx and summary.json to --out."""
+        from align.pipeline import run_check
+        from align.report import write_run
+
+        settings = check_settings(config, split_codes(select), split_codes(ignore))
+        out_dir = out or Path("out") / zh.stem
+        run = run_check(
+            zh,
+            en,
+            glossaries=glossary or (),
+            model=model,
+            presegmented=presegmented,
+            quiet=quiet,
+            **settings,
+        )
+        write_run(run, out_dir)
+        summary = run.summary
+        if not quiet:
+            severities = ", ".join(f"{n} {s}" for s, n in summary["by_severity"].items())
+            typer.echo(
+                f"{summary['links']} links, {summary['flags']} flags ({severities}) "
+                f"→ {out_dir / 'report.html'}"
+            )
+        if fails(summary["by_severity"], fail_on):
+            raise typer.Exit(1)

@@ -1,0 +1,145 @@
+"""`align batch`: manifest and folder input, a process pool, a broken pair that fails alone,
+the embedding cache on a re-run, and the corpus report."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from align.batch import BatchItem, read_manifest
+from align.cli import main
+from align.errors import InputError
+from align.report import OUTPUT_FILES
+from align.report.corpus import CORPUS_FILES
+
+from conftest import EN_SEED, SEED_GLOSSARY, SHARED, ZH_SEED
+
+BIBLE = SHARED / "bench" / "bible-zh-en"
+
+
+def bible_chapter(book_chapter: str, tmp: Path) -> tuple[Path, Path]:
+    """One chapter of the Bible pair as two plain-text files, one verse per line."""
+    paths = []
+    for lang in ("zh", "en"):
+        lines = (BIBLE / f"{lang}.txt").read_text("utf-8").splitlines()
+        verses = (BIBLE / f"{lang}.verse").read_text("utf-8").splitlines()
+        by_verse: dict[str, list[str]] = {}
+        for line, verse in zip(lines, verses):
+            if verse.startswith(book_chapter + ":"):
+                by_verse.setdefault(verse, []).append(line)
+        sep = "" if lang == "zh" else " "
+        path = tmp / f"{book_chapter.replace(':', '-')}.{lang}.txt"
+        path.write_text("\n".join(sep.join(parts) for parts in by_verse.values()) + "\n", "utf-8")
+        paths.append(path)
+    return paths[0], paths[1]
+
+
+def test_manifest_csv_resolves_paths_and_rejects_bad_rows(tmp_path):
+    good = tmp_path / "m.csv"
+    good.write_text("name,zh,en\nseed,a/zh.txt,a/en.txt\n", "utf-8")
+    assert read_manifest(good) == [BatchItem("seed", tmp_path / "a/zh.txt", tmp_path / "a/en.txt")]
+    for text, line, problem in [
+        ("name,chinese,en\nx,a,b\n", 1, "columns"),
+        ("name,zh,en\nx,a,b\nx,c,d\n", 3, "twice"),
+        ("name,zh,en\n../up,a,b\n", 2, "folder name"),
+        ("name,zh,en\nx,a,\n", 2, "both"),
+    ]:
+        bad = tmp_path / "bad.csv"
+        bad.write_text(text, "utf-8")
+        with pytest.raises(InputError) as err:
+            read_manifest(bad)
+        assert err.value.line == line and problem in err.value.problem and err.value.path == str(bad)
+
+
+def test_folder_convention_pairs_files_by_name(tmp_path):
+    for name in ("b.zh.txt", "b.en.txt", "a.zh.docx", "a.en.docx", "lonely.zh.txt", "notes.txt"):
+        (tmp_path / name).write_text("x", "utf-8")
+    items = read_manifest(tmp_path)
+    assert items == [
+        BatchItem("a", tmp_path / "a.zh.docx", tmp_path / "a.en.docx"),
+        BatchItem("b", tmp_path / "b.zh.txt", tmp_path / "b.en.txt"),
+        BatchItem("lonely", tmp_path / "lonely.zh.txt", tmp_path / "lonely.en.txt"),
+    ]
+    with pytest.raises(InputError):
+        read_manifest(tmp_path / "empty-dir-that-does-not-exist")
+
+
+def test_batch_completes_good_pairs_reports_the_broken_one_and_reuses_cached_vectors(tmp_path, capsys):
+    # the default embedding cache, shared with the rest of the suite: seed vectors are
+    # encoded once per test session, whichever test needs them first
+    gen1, gen2 = bible_chapter("Gen:1", tmp_path), bible_chapter("Gen:2", tmp_path)
+    broken = tmp_path / "broken.zh.txt"
+    broken.write_text("", "utf-8")
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text(
+        "name,zh,en\n"
+        f"seed,{ZH_SEED},{EN_SEED}\n"
+        f"genesis-1,{gen1[0].name},{gen1[1].name}\n"
+        f"genesis-2,{gen2[0].name},{gen2[1].name}\n"
+        f"broken,{broken.name},{gen1[1].name}\n",
+        "utf-8",
+    )
+    out = tmp_path / "out"
+    argv = ["batch", str(manifest), "--glossary", str(SEED_GLOSSARY), "--out", str(out), "--workers", "2", "--quiet"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("align: error:") == 1 and "broken" in err and str(broken) in err
+
+    good = ["seed", "genesis-1", "genesis-2"]
+    for name in good:
+        assert sorted(p.name for p in (out / name).iterdir()) == sorted(OUTPUT_FILES)
+    assert not (out / "broken").exists()
+    assert {p.name for p in out.iterdir()} == {*good, *CORPUS_FILES}
+
+    corpus = json.loads((out / "corpus.json").read_text("utf-8"))
+    docs = {d["name"]: d for d in corpus["documents"]}
+    assert docs["broken"]["status"] == "failed" and str(broken) in docs["broken"]["failure"]
+    ranked = [d for d in corpus["documents"] if d["status"] == "ok"]
+    assert [d["rank"] for d in ranked] == [1, 2, 3]
+    assert [d["links_to_review"] for d in ranked] == sorted((d["links_to_review"] for d in ranked), reverse=True)
+    for name in good:
+        summary = json.loads((out / name / "summary.json").read_text("utf-8"))
+        flags = (out / name / "flags.jsonl").read_text("utf-8").splitlines()
+        assert docs[name]["flags"] == summary["flags"] == len(flags)
+        by_check = next(row for row in corpus["flags_by_check"] if row["name"] == name)
+        assert sum(v for k, v in by_check.items() if k != "name") == len(flags)
+
+    html = (out / "corpus.html").read_text("utf-8")
+    assert "failed: " in html and 'href="seed/report.html"' in html
+    import pandas as pd
+
+    sheets = pd.read_excel(out / "corpus.xlsx", sheet_name=None)
+    assert list(sheets) == ["documents", "flags_by_check", "terms_across_documents", "sentences_across_documents"]
+    assert list(sheets["documents"]["name"]) == [d["name"] for d in corpus["documents"]]
+
+    # unchanged document: checking it again (here, in this process) reads every sentence
+    # vector the batch workers cached, and encodes nothing
+    from align.pipeline import run_check
+
+    again = run_check(gen1[0], gen1[1], glossaries=[SEED_GLOSSARY], quiet=True)
+    assert again.summary["embedding"]["encoded"] == 0 and again.summary["embedding"]["from_cache"] > 0
+
+
+def test_terms_rendered_differently_across_documents_are_listed():
+    from align.batch import DocumentResult, term_renderings_across_documents
+    from align.glossary import load_glossaries
+    from align.model import Link
+
+    zh = "中国科学院将在泰国启动东盟（曼谷）创新中心。"
+    docs = {
+        "report-a": "CAS has established the Innovation Cooperation Center in Bangkok.",
+        "report-b": "The Chinese Academy of Sciences will launch the ASEAN (Bangkok) Innovation Center.",
+        "report-c": "The Chinese Academy of Sciences will launch the ASEAN (Bangkok) Innovation Center.",
+    }
+    results = [
+        DocumentResult(BatchItem(name, Path(f"{name}.zh"), Path(f"{name}.en")), links=[Link(0, (0,), (0,), zh, en, 0.9)])
+        for name, en in docs.items()
+    ]
+    rows = term_renderings_across_documents(load_glossaries([SEED_GLOSSARY]), results)
+    cas = next(row for row in rows if row["zh"] == "中国科学院")
+    assert cas["documents"] == 3 and cas["approved"] == "Chinese Academy of Sciences"
+    assert "report-a: cas ×1" in cas["renderings"] and "report-b: chinese academy of sciences ×1" in cas["renderings"]
+    # b and c render it the same way: without a, the term is consistent
+    agreeing = term_renderings_across_documents(load_glossaries([SEED_GLOSSARY]), results[1:])
+    assert all(row["zh"] != "中国科学院" for row in agreeing)
