@@ -258,8 +258,10 @@ ul.flags code { font-size: 11px; color: #444; }
   document.getElementById("pairs").addEventListener("click", function (ev) {
     const mark = ev.target.closest("mark");
     document.querySelectorAll(".active").forEach(function (el) { el.classList.remove("active"); });
+    rows.forEach(function (r) { r.classList.remove("focus"); });
     if (!mark) { popup.style.display = "none"; return; }
     const row = mark.closest("tr");
+    row.classList.add("focus");
     const ids = mark.dataset.flags.split(" ");
     const lines = [];
     row.querySelectorAll("li.flag").forEach(function (li) {
@@ -270,8 +272,10 @@ ul.flags code { font-size: 11px; color: #444; }
     });
     popup.textContent = lines.join("\n\n");
     popup.style.display = "block";
-    popup.style.left = (ev.pageX + 12) + "px";
-    popup.style.top = (ev.pageY + 12) + "px";
+    // above the mark, so the row itself (both texts) stays readable
+    const box = mark.getBoundingClientRect();
+    popup.style.left = (box.left + window.scrollX) + "px";
+    popup.style.top = (box.top + window.scrollY - popup.offsetHeight - 6) + "px";
   });
 
   apply();
