@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 
+from align.commands import bench_app
 from align.model import SEVERITIES
 
 
@@ -95,3 +96,14 @@ def register(app: typer.Typer) -> None:
             )
         if fails(summary["by_severity"], fail_on):
             raise typer.Exit(1)
+
+    @bench_app.command("pipeline")
+    def bench_pipeline(
+        shared: Path = typer.Option(
+            Path(__file__).resolve().parents[2].parent / "shared", "--shared", help="The shared data folder."
+        ),
+    ) -> None:
+        """End-to-end seconds and peak memory of `align check` (seed pair, Bible dev pair), by stage."""
+        from align.bench.pipeline import default_cases, run_benchmark
+
+        print(run_benchmark(default_cases(Path(__file__).resolve().parents[2], shared)))
