@@ -1,6 +1,55 @@
-"""`align checks` commands (being built; see the issue for this area)."""
+"""`align checks list` (every check code) and `align bench divergence` (perturbation benchmark)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
 import typer
+
+from align.commands import bench_app
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    checks_app = typer.Typer(no_args_is_help=True, help="The divergence and glossary checks.")
+    app.add_typer(checks_app, name="checks")
+
+    @checks_app.command("list")
+    def list_command(
+        as_json: bool = typer.Option(False, "--json", help="One JSON record per code."),
+    ) -> None:
+        """Every check code with its scope and what it reports (use codes or categories
+        with --select/--ignore and in a config file's select/ignore/options)."""
+        from align.checks.registry import REGISTRY, load_builtin_checks
+
+        load_builtin_checks()
+        rows = sorted(
+            (code, info.scope, info.name, info.description)
+            for info in REGISTRY.values() for code in info.codes
+        )
+        if as_json:
+            for code, scope, name, description in rows:
+                typer.echo(json.dumps({"code": code, "scope": scope, "check": name, "description": description},
+                                      ensure_ascii=False))
+            return
+        width = max(len(code) for code, *_ in rows)
+        for code, scope, _name, description in rows:
+            typer.echo(f"{code:<{width}}  {scope:<8}  {description}")
+
+
+@bench_app.command("divergence")
+def divergence_command(
+    seed: int = typer.Option(13, "--seed", help="Random seed for choosing and applying perturbations."),
+    bible_pairs: int = typer.Option(600, "--bible-pairs", help="Bible gold links to sample (0 = skip the Bible)."),
+    shared: Path = typer.Option(None, "--shared", help="The shared bench folder (default: ../shared beside the repo)."),
+    out: Path | None = typer.Option(None, "--out", help="Also write the results as JSON here."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
+) -> None:
+    """Inject known errors into the English of aligned pairs (the seed report, Bible gold
+    links) and measure per-check recall and false flags per 100 untouched pairs."""
+    from align.bench.divergence import format_table, run_benchmark
+    from align.fileio import write_json
+
+    results = run_benchmark(seed=seed, bible_pairs=bible_pairs, shared=shared, quiet=quiet)
+    typer.echo(format_table(results))
+    if out is not None:
+        write_json(out, results)

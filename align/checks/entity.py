@@ -1,0 +1,321 @@
+"""Names and Latin-script tokens on one side only (``entity.*``).
+
+* Latin tokens written inside the Chinese (PMC, 5G, G20, CATTC) are normally kept as they
+  are in English, so one missing from the English is reported; a Latin token with a digit
+  (5G, G20) in the English that the Chinese lacks is reported as extra. Plain English
+  acronyms (STI, MOST) are translations of Chinese words and are not reported, unless the
+  Chinese of the same document writes that acronym itself elsewhere.
+* Chinese personal names (jieba's ``nr`` tag, a common surname, used next to a title or a
+  speech verb) must appear in the English as pinyin — "Wang Zhigang", "Zhigang Wang" or,
+  on a second mention, the surname; a pinyin name in the English whose characters are not
+  in the Chinese is reported as extra (a swapped name).
+* Names the glossary knows are left to ``glossary.*``, so nothing is reported twice.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from align.checks.common import flag, one_sided
+from align.checks.registry import CheckContext, register
+from align.model import Flag, Link
+from align.zhtext import fold_width, pos_tokens
+
+_LATIN = re.compile(r"(?<![A-Za-z0-9])(?=[A-Za-z0-9&+\-]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9&+\-]*[A-Za-z0-9+](?![A-Za-z0-9])")
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
+    "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴"
+    "莫孔向汤习怀"
+)
+_TITLES = ("长", "席", "理", "记", "任", "书", "员", "授", "士", "生", "者", "官", "使", "裁", "人")
+_SPEECH_AFTER = ("表示", "指出", "说", "认为", "强调", "介绍", "称", "出席", "作", "等", "在", "提出", "致辞", "发言")
+_NAME_SEPARATORS = "˙·•・"
+_NOT_PERSON_NAMES = {"hong kong"}
+
+
+def latin_tokens(text: str) -> list[tuple[int, int, str]]:
+    """Latin-script words of a text with their spans (after width folding)."""
+    folded = fold_width(text)
+    return [(m.start(), m.end(), m.group()) for m in _LATIN.finditer(folded)]
+
+
+def _is_code_name(token: str) -> bool:
+    """5G, G20, COVID-19, MP3 — but not 21st-century or 1990s, which are numbers."""
+    glued = re.search(r"[A-Za-z]\d|\d[A-Za-z]|[A-Za-z]-\d", token) is not None
+    return glued and re.match(r"\d+(?:st|nd|rd|th|s)\b", token) is None
+
+
+def _contains_token(text: str, token: str) -> bool:
+    return re.search(rf"(?<![A-Za-z0-9]){re.escape(token)}(?![A-Za-z0-9])", fold_width(text), re.IGNORECASE) is not None
+
+
+def _ascii_fold(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[^a-z]", "", _ascii_fold(text).lower())
+
+
+def zh_person_names(text: str) -> list[tuple[int, int, str]]:
+    """Chinese personal names: a jieba ``nr`` word of 2–3 characters starting with a common
+    surname, standing after a title (部长, 院长, 记者…) or before a speech verb (表示, 指出…),
+    and not part of a transliterated foreign name (弗朗西斯˙高锐, 马克萨特)."""
+    tokens = [t for t in pos_tokens(text) if t.word.strip()]
+    names = []
+    for i, token in enumerate(tokens):
+        if token.flag != "nr" or not 2 <= len(token.word) <= 3 or token.word[0] not in _SURNAMES:
+            continue
+        before = tokens[i - 1] if i else None
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
+        near = text[max(0, token.start - 1):token.end + 1]
+        if any(sep in near for sep in _NAME_SEPARATORS):
+            continue
+        if (before and before.flag.startswith("nr")) or (after and after.flag.startswith("nr")):
+            continue
+        titled = before is not None and before.word.endswith(_TITLES)
+        speaking = after is not None and after.word in _SPEECH_AFTER
+        if titled or speaking or before is None:
+            names.append((token.start, token.end, token.word))
+    return names
+
+
+def _pinyin(text: str) -> list[str]:
+    from pypinyin import lazy_pinyin
+
+    return lazy_pinyin(text, errors=lambda chars: [""] * len(chars))
+
+
+def _name_in_english(name: str, english: str) -> bool:
+    syllables = _pinyin(name)
+    surname, given = syllables[0], "".join(syllables[1:])
+    compact = _compact(english)
+    if surname + given in compact or given + surname in compact:
+        return True
+    return re.search(rf"\b{surname.capitalize()}\b", _ascii_fold(english)) is not None
+
+
+@lru_cache(maxsize=1)
+def _pinyin_syllables() -> frozenset[str]:
+    from pypinyin import lazy_pinyin
+
+    return frozenset(lazy_pinyin("".join(chr(c) for c in range(0x4E00, 0x9FA6))))
+
+
+@lru_cache(maxsize=1)
+def _surname_pinyin() -> frozenset[str]:
+    return frozenset(p.capitalize() for p in _pinyin(_SURNAMES)) - {"He"}
+
+
+def _pinyin_parse(word: str, max_syllables: int = 2) -> bool:
+    """Whether ``word`` is one or two pinyin syllables (Zhigang = zhi + gang)."""
+    word, syllables = word.lower(), _pinyin_syllables()
+    if word in syllables:
+        return True
+    return max_syllables > 1 and any(
+        word[:k] in syllables and word[k:] in syllables for k in range(1, len(word))
+    )
+
+
+def en_pinyin_names(text: str) -> list[tuple[int, int, str]]:
+    """"Surname Given" pairs in English that read as Chinese names in pinyin."""
+    found = []
+    for m in re.finditer(r"\b([A-Z][a-z]+)\s+([A-Z][a-z]+)\b", text):
+        surname, given = m.group(1), m.group(2)
+        if surname in _surname_pinyin() and _pinyin_parse(given) and m.group().lower() not in _NOT_PERSON_NAMES:
+            found.append((m.start(), m.end(), text[m.start():m.end()]))
+    return found
+
+
+def _glossary_spans(ctx: CheckContext, text: str, lang: str) -> list[tuple[int, int]]:
+    if ctx.glossary is None:
+        return []
+    hits = ctx.glossary.find_zh(text) if lang == "zh" else ctx.glossary.find_en(text)
+    return [(hit.start, hit.end) for hit in hits]
+
+
+def _covered(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(a <= span[0] and span[1] <= b for a, b in spans)
+
+
+@register("entity.names", codes=("entity.missing", "entity.extra"))
+def names(link: Link, ctx: CheckContext) -> Iterator[Flag]:
+    """Latin tokens and personal names present on one side only."""
+    if one_sided(link):
+        return
+    zh_glossary, en_glossary = _glossary_spans(ctx, link.zh, "zh"), _glossary_spans(ctx, link.en, "en")
+    facts = _document_facts(ctx)
+    for start, end, token in latin_tokens(link.zh):
+        if not _contains_token(link.en, token) and not _covered((start, end), zh_glossary):
+            yield flag(
+                ctx, link, "entity.missing", "warning",
+                f"{token} appears in the Chinese but not in the English.",
+                zh_span=(start, end), evidence={"token": token, "kind": "latin"},
+            )
+    for start, end, name in zh_person_names(link.zh):
+        learnt = [en for zh, en in facts.induced if name in zh or zh in name]
+        if learnt and any(_english_present(en, link.en) for en in learnt):
+            continue  # a transliterated name the document renders its own way (罗得 ↔ Lot)
+        if not _name_in_english(name, link.en) and not _covered((start, end), zh_glossary):
+            yield flag(
+                ctx, link, "entity.missing", "warning",
+                f"The name {name} ({' '.join(_pinyin(name)).title()}) is not in the English.",
+                zh_span=(start, end), evidence={"name": name, "pinyin": _pinyin(name), "kind": "person"},
+            )
+    for start, end, token in latin_tokens(link.en):
+        reportable = _is_code_name(token) or (token.upper() == token and token.casefold() in facts.zh_latin)
+        if reportable and not _contains_token(link.zh, token) and not _covered((start, end), en_glossary):
+            yield flag(
+                ctx, link, "entity.extra", "warning",
+                f"{token} appears in the English but not in the Chinese.",
+                en_span=(start, end), evidence={"token": token, "kind": "latin"},
+            )
+    zh_pinyin = "".join(_pinyin(link.zh))
+    for start, end, name in en_pinyin_names(link.en):
+        if _compact(name) not in zh_pinyin and not _covered((start, end), en_glossary):
+            yield flag(
+                ctx, link, "entity.extra", "warning",
+                f"The name {name} is in the English but its Chinese characters are not in the Chinese.",
+                en_span=(start, end), evidence={"name": name, "kind": "person"},
+            )
+
+
+@dataclass(frozen=True)
+class _DocumentFacts:
+    zh_latin: frozenset[str]  # Latin tokens the Chinese of the document writes (lower-cased)
+    induced: tuple[tuple[str, str], ...]  # (Chinese form, English name) learnt from the document
+
+
+_document_cache: list[tuple[CheckContext, _DocumentFacts]] = []
+
+
+def _document_facts(ctx: CheckContext) -> _DocumentFacts:
+    """What the entity checks learn from the whole document, computed once per check run."""
+    if _document_cache and _document_cache[0][0] is ctx:
+        return _document_cache[0][1]
+    facts = _DocumentFacts(
+        zh_latin=frozenset(token.casefold() for link in ctx.links for _, _, token in latin_tokens(link.zh)),
+        induced=tuple(_induced_table(ctx)),
+    )
+    _document_cache[:] = [(ctx, facts)]
+    return facts
+
+
+# ---------------------------------------------------------------- swapped names
+
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]{2,}\b")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def english_names(links: list[Link]) -> dict[str, set[int]]:
+    """Capitalised words the document never writes in lower case (Abram, Bethlehem,
+    Huawei), with the links they occur in."""
+    lower = {w for link in links for w in re.findall(r"\b[a-z]+\b", link.en)}
+    names: dict[str, set[int]] = {}
+    for link in links:
+        for word in _CAPITALISED.findall(link.en):
+            if word.lower() not in lower:
+                names.setdefault(word, set()).add(link.index)
+    return names
+
+
+def induce_renderings(links: list[Link], min_links: int = 3, min_dice: float = 0.75) -> dict[str, str]:
+    """English name → the Chinese string that co-occurs with it best across the
+    document's links (Dice over links, 2–4 characters): a name list learnt from the
+    document itself, for names no glossary lists (亚伯兰 ↔ Abram)."""
+    grams: dict[str, set[int]] = {}
+    for link in links:
+        for run in _CJK_RUN.findall(link.zh):
+            for n in (2, 3, 4):
+                for i in range(len(run) - n + 1):
+                    grams.setdefault(run[i:i + n], set()).add(link.index)
+    by_index = {link.index: link for link in links}
+    renderings = {}
+    for name, name_links in english_names(links).items():
+        if len(name_links) < min_links:
+            continue
+        candidates = {g for i in name_links for run in _CJK_RUN.findall(by_index[i].zh)
+                      for n in (2, 3, 4) for g in (run[j:j + n] for j in range(len(run) - n + 1))}
+        scored = []
+        for gram in candidates:
+            shared = len(grams[gram] & name_links)
+            if shared >= min_links:
+                scored.append((2 * shared / (len(grams[gram]) + len(name_links)), len(gram), gram))
+        if scored:
+            dice, _, gram = max(scored)
+            if dice >= min_dice:
+                renderings[name] = gram
+    return renderings
+
+
+def _induced_table(ctx: CheckContext) -> list[tuple[str, str]]:
+    """(Chinese form, English name) pairs learnt from the document."""
+    paired = [link for link in ctx.links if not one_sided(link)]
+    min_links = ctx.option("entity.swapped", "min_links", 2)
+    min_dice = ctx.option("entity.swapped", "min_dice", 0.75)
+    return [(zh, en) for en, zh in induce_renderings(paired, min_links, min_dice).items()]
+
+
+def _english_present(name: str, text: str) -> re.Match | None:
+    return re.search(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])", text, re.IGNORECASE)
+
+
+def _is_proper_name(english: str) -> bool:
+    """Every content word capitalised: a person, place or organisation."""
+    words = re.findall(r"[A-Za-z][\w'’-]*", english)
+    content = [w for w in words if w.lower() not in ("of", "and", "the", "for", "in", "on", "de")]
+    return bool(content) and all(w[0].isupper() for w in content)
+
+
+def _glossary_names(ctx: CheckContext, link: Link) -> tuple[list, list]:
+    """Glossary names on one side only: (English hits whose Chinese is absent, Chinese hits
+    whose English is absent), matched as the glossary matches (longest, with variants)."""
+    if ctx.glossary is None:
+        return [], []
+    zh_hits = [h for h in ctx.glossary.find_zh(link.zh, nested=True) if _is_proper_name(h.entry.en)]
+    en_hits = [h for h in ctx.glossary.find_en(link.en, nested=True) if _is_proper_name(h.entry.en)]
+    zh_ids, en_ids = {h.entry.id for h in zh_hits}, {h.entry.id for h in en_hits}
+    return ([(h.entry.zh, h.entry.en, h.span) for h in en_hits if h.entry.id not in zh_ids],
+            [(h.entry.zh, h.entry.en, h.span) for h in zh_hits if h.entry.id not in en_ids])
+
+
+def _shares_bigram(form: str, text: str) -> bool:
+    return any(form[i:i + 2] in text for i in range(len(form) - 1)) if len(form) > 1 else form in text
+
+
+@register("entity.swapped", scope="document")
+def swapped(ctx: CheckContext) -> Iterator[Flag]:
+    """A name in the English where the Chinese names someone or something else."""
+    for link in ctx.links:
+        if one_sided(link):
+            continue
+        unexplained, unrendered = _glossary_names(ctx, link)
+        induced = _document_facts(ctx).induced
+        present = {en: _english_present(en, link.en) for _, en in induced}
+        rendered = {zh for zh, en in induced if present[en]}  # 王志刚 is rendered by Wang or Zhigang
+        for zh, en in induced:
+            m = present[en]
+            if m and zh not in link.zh:
+                unexplained.append((zh, en, m.span()))
+            elif zh not in rendered and zh in link.zh:
+                at = link.zh.find(zh)
+                unrendered.append((zh, en, (at, at + len(zh))))
+        # a swap replaces a name outright: nothing of the absent name may be left on either side
+        unexplained = [u for u in unexplained if not _shares_bigram(u[0], link.zh)]
+        unrendered = [u for u in unrendered if not any(_english_present(w, link.en) for w in _CAPITALISED.findall(u[1]))]
+        if not unexplained or not unrendered:
+            continue
+        zh_form, en_name, en_span = unexplained[0]
+        expected_zh, expected_en, zh_span = unrendered[0]
+        shown = link.en[en_span[0]:en_span[1]]
+        yield flag(
+            ctx, link, "entity.swapped", "error",
+            f"The English names {shown}, but the Chinese has {expected_zh} "
+            f"({expected_en}) here and no {zh_form}.",
+            zh_span=zh_span, en_span=en_span,
+            evidence={"english_name": en_name, "its_chinese": zh_form,
+                      "chinese_here": expected_zh, "its_english": expected_en},
+        )

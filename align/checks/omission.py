@@ -1,0 +1,165 @@
+"""Content present on one side only (``omission.*``).
+
+Three levels: a whole sentence left unaligned (a 1-0 or 0-1 link); a link whose alignment
+confidence is far below the document's typical level; and a clause inside a linked pair that
+has no counterpart on the other side (the seed's 坚持前瞻布局，挖掘增长动力 is rendered only as
+"put in place forward-looking layout"). The clause test needs the sentence encoder: each
+clause is compared with every run of one to three clauses of the other side, and a clause
+whose best match is both weak in absolute terms and far below the pair's other clauses has
+no counterpart.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from align.checks.common import flag, one_sided
+from align.checks.registry import CheckContext, register
+from align.model import Flag, Link
+from align.zhtext import clause_spans
+
+_WINDOW = 4  # a clause may correspond to a run of up to four fragments of the other side
+
+
+@register("omission.unaligned", codes=("omission.unaligned_zh", "omission.unaligned_en"))
+def unaligned(link: Link, ctx: CheckContext) -> Iterator[Flag]:
+    """A sentence with no counterpart at all (a 1-0 or 0-1 link)."""
+    if link.zh.strip() and not link.en.strip():
+        yield flag(
+            ctx, link, "omission.unaligned_zh", "error",
+            "This Chinese text has no English counterpart: it may have been left untranslated.",
+            zh_span=(0, len(link.zh)), evidence={"zh_ids": list(link.zh_ids)},
+        )
+    elif link.en.strip() and not link.zh.strip():
+        yield flag(
+            ctx, link, "omission.unaligned_en", "warning",
+            "This English text has no Chinese counterpart: it may have been added.",
+            en_span=(0, len(link.en)), evidence={"en_ids": list(link.en_ids)},
+        )
+
+
+@register("omission.low_confidence", scope="document")
+def low_confidence(ctx: CheckContext) -> Iterator[Flag]:
+    """A link whose alignment confidence is far below the document's typical level."""
+    paired = [link for link in ctx.links if not one_sided(link)]
+    if len(paired) < ctx.option("omission.low_confidence", "min_links", 5):
+        return
+    typical = statistics.median(link.score for link in paired)
+    ratio = ctx.option("omission.low_confidence", "ratio", 0.4)
+    for link in paired:
+        if link.score < typical * ratio:
+            yield flag(
+                ctx, link, "omission.low_confidence", "info",
+                f"The two sides match poorly (confidence {link.score:.2f}; typical here "
+                f"{typical:.2f}): check for missing or added content.",
+                evidence={"score": round(link.score, 4), "typical": round(typical, 4), "ratio": ratio},
+            )
+
+
+@register("omission.partial", codes=("omission.partial", "omission.addition"), scope="document")
+def partial(ctx: CheckContext) -> Iterator[Flag]:
+    """A clause inside a linked pair with no counterpart on the other side (needs the encoder)."""
+    if ctx.encoder is None:
+        return
+    paired = [link for link in ctx.links if not one_sided(link)]
+    plans = [(link, lang) for link in paired for lang in ("zh", "en")
+             if len(clause_spans(getattr(link, lang), lang)) >= 2]
+    texts: dict[str, int] = {}
+    for link, lang in plans:
+        for text in _texts_needed(link, lang):
+            texts.setdefault(text, len(texts))
+    if not texts:
+        return
+    vectors = np.asarray(ctx.encoder.encode(list(texts)), dtype=np.float32)
+    for link, lang in plans:
+        code = "omission.partial" if lang == "zh" else "omission.addition"
+        limits = _LIMITS[code]
+        for clause in _unmatched_clauses(link, lang, lambda t: vectors[texts[t]]):
+            if _passes(ctx, code, clause, "", limits[0]):
+                strong = code == "omission.partial" and _passes(ctx, code, clause, "strong_", limits[1])
+                yield _clause_flag(ctx, link, code, lang, clause, "warning" if strong else "info")
+
+
+# (max best similarity, min gap to the pair's other clauses, min gain when the clause is left
+# out): a clause past the first limits is worth a look (info); past the second, a warning.
+_LIMITS = {
+    "omission.partial": ((0.4, 0.15, 0.0), (0.3, 0.2, 0.01)),
+    "omission.addition": ((0.3, 0.25, 0.03), (0.3, 0.25, 0.03)),
+}
+
+
+def _passes(ctx: CheckContext, code: str, clause: "_ClauseScore", prefix: str, limits) -> bool:
+    return (clause.best < ctx.option(code, prefix + "max_similarity", limits[0])
+            and clause.gap >= ctx.option(code, prefix + "min_gap", limits[1])
+            and clause.gain > ctx.option(code, prefix + "min_gain", limits[2]))
+# Where an English clause may be cut into smaller pieces a Chinese clause can match.
+_EN_FRAGMENT = re.compile(r"\s(?=(?:and|with|to|which|that|by|through|for|in|of|as|so)\s)")
+
+
+@dataclass(frozen=True)
+class _ClauseScore:
+    start: int
+    end: int
+    text: str
+    best: float  # similarity to the closest run of fragments of the other side
+    gap: float  # how far below the pair's other clauses that is
+    gain: float  # similarity gained by the pair when this clause is left out
+
+
+def _fragments(text: str, lang: str) -> list[tuple[int, int]]:
+    """Small pieces of the other side; runs of them are what a clause is matched against."""
+    pieces = clause_spans(text, lang, min_len=1 if lang == "en" else 2)
+    if lang == "zh":
+        return pieces
+    out = []
+    for a, b in pieces:
+        cuts = [a, *(a + m.start() + 1 for m in _EN_FRAGMENT.finditer(text[a:b])), b]
+        out.extend((x, y) for x, y in zip(cuts, cuts[1:]) if text[x:y].strip())
+    return out
+
+
+def _windows(text: str, pieces: list[tuple[int, int]]) -> list[str]:
+    return [text[pieces[i][0]:pieces[j][1]]
+            for i in range(len(pieces)) for j in range(i, min(i + _WINDOW, len(pieces)))]
+
+
+def _texts_needed(link: Link, lang: str) -> list[str]:
+    other = "en" if lang == "zh" else "zh"
+    text, other_text = getattr(link, lang), getattr(link, other)
+    clauses = clause_spans(text, lang)
+    return [text, other_text, *(text[a:b] for a, b in clauses),
+            *(text[:a] + text[b:] for a, b in clauses), *_windows(other_text, _fragments(other_text, other))]
+
+
+def _unmatched_clauses(link: Link, lang: str, vector) -> list[_ClauseScore]:
+    other = "en" if lang == "zh" else "zh"
+    text, other_text = getattr(link, lang), getattr(link, other)
+    clauses = clause_spans(text, lang)
+    candidates = np.stack([vector(w) for w in _windows(other_text, _fragments(other_text, other))])
+    best = [float(np.max(candidates @ vector(text[a:b]))) for a, b in clauses]
+    whole = float(vector(text) @ vector(other_text))
+    scores = []
+    for i, (a, b) in enumerate(clauses):
+        typical = statistics.median(best[:i] + best[i + 1:])
+        gain = float(vector(text[:a] + text[b:]) @ vector(other_text)) - whole
+        scores.append(_ClauseScore(a, b, text[a:b], best[i], typical - best[i], gain))
+    return scores
+
+
+def _clause_flag(ctx: CheckContext, link: Link, code: str, lang: str, clause: _ClauseScore, severity: str) -> Flag:
+    span = (clause.start, clause.end)
+    if code == "omission.partial":
+        message = f"No English counterpart found for this part of the Chinese: {clause.text}"
+        spans = {"zh_span": span}
+    else:
+        message = f"No Chinese counterpart found for this part of the English: {clause.text}"
+        spans = {"en_span": span}
+    return flag(
+        ctx, link, code, severity, message, **spans,
+        evidence={"clause": clause.text, "best_similarity": round(clause.best, 4),
+                  "gap": round(clause.gap, 4), "gain_without": round(clause.gain, 4)},
+    )

@@ -1,0 +1,153 @@
+"""Plan versus accomplished fact between the two sides (``tense.*``).
+
+Chinese marks aspect and modality with words, not inflection: 将/即将/计划/拟/预计/要/会
+before a verb announce a plan, 已/已经/曾 before a verb and 了/过 after one report a
+completed fact. English uses will/shall/plans to/is to versus has/have/had + participle.
+A pair is flagged when one side only announces and the other only reports, like the seed's
+中国科学院将在泰国启动…创新中心 ↔ "CAS has established the … Center".
+
+Markers are read with jieba's part-of-speech tags and only count when a verb follows (or,
+for 了/过, precedes) *in the same clause*, so 将 as the object marker (将超大型浮选机技术带到
+南非 = "brought … to South Africa") or a 将 whose verb is in another clause does not count.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from align.checks.common import flag, one_sided
+from align.checks.registry import CheckContext, register
+from align.model import Flag, Link
+from align.zhtext import Token, clause_spans, pos_tokens
+
+_ZH_PLAN = {"将", "将要", "即将", "计划", "拟", "预计", "要", "会", "将会", "必将", "准备", "打算", "有望", "拟于",
+            "必", "必要", "必不", "必定", "就要", "就必",
+            # obligation and wishes are not facts either: they neutralise a 了 elsewhere
+            "不可", "应当", "应该", "必须", "务要", "可以", "愿"}
+# clauses that state a condition, a consequence or a description, not a report
+_ZH_CONDITION = ("若", "如果", "倘若", "假如", "要是", "如", "凡", "当", "一旦", "以致", "以至", "免得")
+_SECOND_PERSON = ("你", "你们", "您")
+_ZH_DONE_BEFORE = {"已", "已经", "曾", "曾经", "业已", "早已"}
+_ZH_DONE_AFTER = {"了", "过"}
+_ZH_NEGATIONS = ("不", "没", "没有", "未", "别")
+# 将 followed by one of these introduces an action (将在…启动, 将为…设计); followed by a noun it
+# is the written-language object marker (将 X 带到 Y = 把 X 带到 Y).
+_ACTION_START = ("v", "vd", "vn", "d", "p", "c")
+
+_EN_PLAN = re.compile(
+    r"\b(?:will|shall|(?<=\w)'ll|(?:is|are|am|was|were)\s+going\s+to|"
+    r"(?:plans?|planned|planning|intends?|intended|aims?|aimed)\s+to|"
+    r"(?:is|are)\s+(?:expected|scheduled|set|due|slated)\s+to|(?:is|are)\s+to\s+(?:be\s+)?\w+)\b",
+    re.IGNORECASE,
+)
+_IRREGULAR_PARTICIPLES = set(
+    """been done gone seen given taken made come become brought bought built caught chosen
+    drawn driven eaten fallen felt found flown forgotten got gotten grown heard held hidden
+    hit kept known laid led left lent lost meant met paid put read risen run said sent set
+    shown shut sung sat slept spent spoken stood stolen struck sworn taught told thought
+    thrown understood won written begun broken borne born begotten beaten blown dealt dug
+    fed fought forgiven frozen hung let lain lit overcome ridden rung sought sold shaken
+    shone shot sunk slain spread sprung stuck stung swept swum torn undertaken woken worn
+    wept withdrawn""".split()
+)
+_EN_PERFECT = re.compile(
+    r"\b(?P<aux>has|have|had|'ve|'s)\s+(?:(?:not|never|already|also|just|recently|successfully|"
+    r"\w+ly)\s+)*(?P<participle>[a-z]+)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Marker:
+    kind: str  # "plan" | "done"
+    start: int
+    end: int
+    text: str
+
+
+def zh_markers(text: str) -> list[Marker]:
+    """Plan and completion markers of a Chinese sentence, each tied to a verb in its clause."""
+    found = []
+    for clause_start, clause_end in clause_spans(text, "zh", min_len=0):
+        tokens = [t for t in pos_tokens(text) if clause_start <= t.start < clause_end and t.word.strip()]
+        for i, token in enumerate(tokens):
+            kind = _zh_marker_kind(tokens, i)
+            if kind:
+                found.append(Marker(kind, token.start, token.end, token.word))
+    return found
+
+
+def _zh_marker_kind(tokens: list[Token], i: int) -> str | None:
+    token = tokens[i]
+    previous = tokens[i - 1] if i else None
+    following = tokens[i + 1:]
+    if previous is not None and previous.word in _ZH_NEGATIONS:
+        return None
+    if token.word in _ZH_DONE_AFTER:
+        # 若打坏了…, 摸了人死尸的: a condition or a description, not a report
+        conditional = tokens[0].word.startswith(_ZH_CONDITION)
+        descriptive = any(t.word == "的" for t in following)
+        if conditional or descriptive:
+            return None
+        return "done" if token.flag in ("ul", "ug", "u") and previous is not None and previous.flag.startswith("v") else None
+    verb_follows = any(t.flag.startswith(("v", "z", "a")) for t in following) \
+        or bool(following and following[0].flag == "p")  # 必给你: 给 as a verb, tagged p
+    if token.word in _ZH_DONE_BEFORE:
+        return "done" if verb_follows else None
+    if token.word not in _ZH_PLAN or not verb_follows:
+        return None
+    if token.word == "将" and not (following and following[0].flag.startswith(_ACTION_START)):
+        return None  # the object marker: 将 X 带到 Y
+    if token.word == "计划" and previous is not None and previous.flag.startswith("n"):
+        return None  # 行动计划: a plan, the noun
+    if token.word in ("要", "会") and token.flag not in ("v", "d"):
+        return None
+    if token.word in ("要", "就要") and previous is not None and previous.word in _SECOND_PERSON:
+        return None  # 你要写上: an instruction, not a plan
+    return "plan"
+
+
+def en_markers(text: str) -> list[Marker]:
+    """Future/plan phrasing and perfect aspect (has/have/had + participle) in English."""
+    found = [Marker("plan", m.start(), m.end(), m.group()) for m in _EN_PLAN.finditer(text)
+             if not _is_noun_will(text, m)]
+    for m in _EN_PERFECT.finditer(text):
+        participle = m.group("participle").lower()
+        if m.group("aux").lower() == "'s" and participle != "been":
+            continue  # he's going / it's done: too ambiguous
+        if participle.endswith("ed") or participle.endswith("en") or participle in _IRREGULAR_PARTICIPLES:
+            found.append(Marker("done", m.start(), m.end(), m.group()))
+    return sorted(found, key=lambda marker: marker.start)
+
+
+def _is_noun_will(text: str, m: re.Match) -> bool:
+    """"the will of the people", "good will": will as a noun."""
+    if m.group().lower() != "will":
+        return False
+    before = text[:m.start()].rstrip().lower()
+    after = text[m.end():].lstrip().lower()
+    return before.endswith(("the", "his", "her", "their", "my", "your", "our", "good", "free", "a"))\
+        or after.startswith(("of ", ",", ".", ";"))
+
+
+@register("tense.plan_vs_done")
+def plan_vs_done(link: Link, ctx: CheckContext) -> Iterator[Flag]:
+    """One side announces a plan, the other reports it as done (将 vs "has …")."""
+    if one_sided(link):
+        return
+    zh, en = zh_markers(link.zh), en_markers(link.en)
+    zh_kinds, en_kinds = {m.kind for m in zh}, {m.kind for m in en}
+    for said, rendered in (("plan", "done"), ("done", "plan")):
+        if zh_kinds == {said} and en_kinds == {rendered}:
+            z = next(m for m in zh if m.kind == said)
+            e = next(m for m in en if m.kind == rendered)
+            wording = {"plan": "a plan or future event", "done": "something already done"}
+            yield flag(
+                ctx, link, "tense.plan_vs_done", "warning",
+                f"The Chinese states {wording[said]} ({z.text}), "
+                f"the English {wording[rendered]} ({e.text}).",
+                zh_span=(z.start, z.end), en_span=(e.start, e.end),
+                evidence={"zh": said, "en": rendered, "zh_markers": [m.text for m in zh],
+                          "en_markers": [m.text for m in en]},
+            )

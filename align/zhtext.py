@@ -1,0 +1,110 @@
+"""Text helpers the divergence checks share: width folding that keeps offsets, a private
+jieba part-of-speech tokenizer, and clause splitting for both languages.
+
+Offsets matter everywhere here: every flag points into the link's own text, so nothing
+may change the length of the string the checks scan.
+"""
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+_lock = threading.Lock()
+_pos_tokenizer = None
+
+
+def fold_width(text: str) -> str:
+    """NFKC each character on its own (full-width digits, ％, Ａ → ASCII) when that keeps
+    it one character long, so offsets into the result are offsets into ``text``."""
+    out = []
+    for ch in text:
+        folded = unicodedata.normalize("NFKC", ch)
+        out.append(folded if len(folded) == 1 else ch)
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Token:
+    word: str
+    flag: str
+    start: int
+    end: int
+
+
+def _tokenizer():
+    """A private jieba POS tokenizer: jieba's module-level state is left alone, because
+    other parts of the program (or the user's code) may customise it."""
+    global _pos_tokenizer
+    with _lock:
+        if _pos_tokenizer is None:
+            import logging
+
+            import jieba
+            import jieba.posseg
+
+            jieba.setLogLevel(logging.WARNING)
+            _pos_tokenizer = jieba.posseg.POSTokenizer(jieba.Tokenizer())
+        return _pos_tokenizer
+
+
+@lru_cache(maxsize=4096)
+def pos_tokens(text: str) -> tuple[Token, ...]:
+    """jieba words with their POS tags and offsets into ``text``."""
+    tokens, at = [], 0
+    for pair in _tokenizer().cut(text):
+        start = text.find(pair.word, at)
+        if start < 0:  # jieba never drops text, but never trust an offset blindly
+            continue
+        tokens.append(Token(pair.word, pair.flag, start, start + len(pair.word)))
+        at = start + len(pair.word)
+    return tuple(tokens)
+
+
+_ZH_CLAUSE_END = "，；、。！？：,;!?:…"
+_EN_CLAUSE_END = re.compile(r"[,;:!?]\s|[.!?]['\"”’)]?\s+(?=[A-Z“\"'(])|—|\s-\s")
+
+
+def clause_spans(text: str, lang: str, *, min_len: int | None = None) -> list[tuple[int, int]]:
+    """Split ``text`` into clauses at commas, semicolons, enumeration commas and sentence
+    ends; fragments shorter than ``min_len`` (zh characters / en words) join the next one,
+    so an enumeration like 科技人文交流、共建联合实验室 stays one clause."""
+    if lang == "zh":
+        min_len = 6 if min_len is None else min_len
+        cuts = [i + 1 for i, ch in enumerate(text) if ch in _ZH_CLAUSE_END]
+    else:
+        min_len = 3 if min_len is None else min_len
+        cuts = [m.end() for m in _EN_CLAUSE_END.finditer(text)]
+    bounds = [0, *cuts, len(text)]
+    raw = [(a, b) for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
+    merged: list[tuple[int, int]] = []
+    pending: int | None = None
+    for a, b in raw:
+        start = a if pending is None else pending
+        if _clause_length(text[start:b], lang) < min_len:
+            pending = start
+            continue
+        merged.append((start, b))
+        pending = None
+    if pending is not None:
+        if merged:
+            merged[-1] = (merged[-1][0], len(text))
+        else:
+            merged.append((pending, len(text)))
+    return [_strip_span(text, a, b) for a, b in merged]
+
+
+def _clause_length(piece: str, lang: str) -> int:
+    if lang == "zh":
+        return sum(1 for ch in piece if ch.isalnum())
+    return len(re.findall(r"[A-Za-z0-9]+", piece))
+
+
+def _strip_span(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
