@@ -212,13 +212,13 @@ def term_variants(ctx: CheckContext) -> Iterator[Flag]:
 
 
 def _best_term(gram: str, gram_links, term_links, grams_of) -> str:
-    """The Chinese term most strongly associated with an English wording (Dice)."""
+    """The Chinese term most often beside an English wording (ties: the higher Dice)."""
     links = gram_links[gram]
     scores = {}
     for term, term_set in term_links.items():
         shared = len(term_set & links)
         if shared:
-            scores[term] = 2 * shared / (len(term_set) + len(links))
+            scores[term] = (shared, 2 * shared / (len(term_set) + len(links)))
     return max(scores, key=lambda t: (scores[t], len(t)))
 
 

@@ -125,9 +125,9 @@ def _is_noun_will(text: str, m: re.Match) -> bool:
     """"the will of the people", "good will": will as a noun."""
     if m.group().lower() != "will":
         return False
-    before = text[:m.start()].rstrip().lower()
+    before = text[:m.start()].lower()
     after = text[m.end():].lstrip().lower()
-    return before.endswith(("the", "his", "her", "their", "my", "your", "our", "good", "free", "a"))\
+    return re.search(r"\b(?:the|his|her|their|my|your|our|good|free|a)\s+$", before) is not None \
         or after.startswith(("of ", ",", ".", ";"))
 
 

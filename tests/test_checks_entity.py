@@ -1,0 +1,68 @@
+"""entity.* on Latin tokens, pinyin names and swapped names."""
+from __future__ import annotations
+
+from align.checks import CheckContext, run_checks
+from align.checks.entity import en_pinyin_names, induce_renderings, zh_person_names
+from align.model import Link
+
+HAN_ZH = "北京矿冶科技集团有限公司总经理韩龙表示，“南非 PMC 公司。过去由于冶炼技术落后，环境污染情况时常发生。”"
+HAN_EN = ("Mr. Han Long, General Manager of BGRIMM Technology Group said that the PMC company in South "
+          "Africa used to cause environmental pollution due to backward smelting technologies.")
+
+
+def entity_flags(zh: str, en: str, links=None):
+    link = Link(0, (0,), (0,), zh, en, 0.9)
+    return run_checks(CheckContext(links or [link]), select=["entity"])
+
+
+def test_matching_latin_tokens_and_names_are_not_flagged():
+    assert entity_flags(HAN_ZH, HAN_EN) == []
+
+
+def test_latin_token_missing_from_english():
+    [flag] = entity_flags(HAN_ZH, HAN_EN.replace("the PMC company", "the company"))
+    assert flag.check == "entity.missing" and HAN_ZH[slice(*flag.zh_span)] == "PMC"
+
+
+def test_code_name_added_in_english():
+    zh = "两国将在人工智能、机器人等方面开展合作。"
+    [flag] = entity_flags(zh, "The two countries will cooperate on AI, robotics and 5G.")
+    assert flag.check == "entity.extra" and flag.evidence["token"] == "5G"
+    assert entity_flags(zh, "The two countries will cooperate on AI and robotics.") == []  # AI = 人工智能
+
+
+def test_chinese_person_name_missing_and_swapped_pinyin_name():
+    zh = "科技部副部长、国家外国专家局局长张建国作大会总结发言。"
+    good = "Zhang Jianguo, Vice Minister of Science and Technology, delivered the closing remarks."
+    assert entity_flags(zh, good) == []
+    swapped = good.replace("Zhang Jianguo", "Wang Zhigang")
+    assert sorted(f.check for f in entity_flags(zh, swapped)) == ["entity.extra", "entity.missing"]
+
+
+def test_name_detection_near_misses():
+    assert [n for *_, n in zh_person_names("将“一带一路”创新之路建设提升到更高水平。")] == []  # 高水平
+    assert [n for *_, n in zh_person_names("世界知识产权组织总干事弗朗西斯˙高锐在开幕式发言")] == []
+    assert [n for *_, n in en_pinyin_names("Secretary for HK Innovation and Technology Bureau, Hong Kong")] == []
+
+
+BIBLE = [
+    ("他拉生亚伯兰，拿鹤，哈兰。哈兰生罗得。", "Terah begat Abram, Nahor, and Haran; and Haran begat Lot."),
+    ("亚伯兰就照着耶和华的吩咐去了。罗得也和他同去。", "So Abram departed, as the LORD had spoken unto him; and Lot went with him."),
+    ("亚伯兰和罗得分开以后，耶和华对亚伯兰说", "And the LORD said unto Abram, after that Lot was separated from him"),
+    ("罗得举目看见约旦河的全平原", "And Lot lifted up his eyes, and beheld all the plain of Jordan"),
+    ("亚伯兰住在迦南地", "Abram dwelled in the land of Canaan"),
+    ("罗得出去，告诉娶了他女儿的女婿们说", "And Lot went out, and spake unto his sons in law"),
+    ("罗得正坐在所多玛城门口", "and Lot sat in the gate of Sodom"),
+    ("罗得的两个女儿都从她父亲怀了孕", "Thus were both the daughters of Lot with child by their father"),
+]
+
+
+def test_names_learnt_from_the_document_catch_a_swap():
+    links = [Link(i, (i,), (i,), zh, en, 0.9) for i, (zh, en) in enumerate(BIBLE)]
+    renderings = induce_renderings(links)
+    assert renderings["Abram"] == "亚伯兰" and renderings["Lot"] == "罗得"
+    assert run_checks(CheckContext(links), select=["entity"]) == []
+    links[3] = Link(3, (3,), (3,), BIBLE[3][0], BIBLE[3][1].replace("Lot", "Abram"), 0.9)
+    [flag] = run_checks(CheckContext(links), select=["entity"])
+    assert flag.check == "entity.swapped" and flag.link == 3
+    assert flag.zh[slice(*flag.zh_span)] == "罗得" and flag.en[slice(*flag.en_span)] == "Abram"

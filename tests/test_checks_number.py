@@ -1,0 +1,159 @@
+"""Number extraction and the number.* checks, on sentence shapes from the seed report and
+the Bible sets, with every Chinese number form the issue lists."""
+from __future__ import annotations
+
+import pytest
+
+from align.checks import CheckContext, run_checks
+from align.model import Link
+from align.numbers import en_quantities, zh_quantities
+
+
+def values(quantities):
+    return [(q.value, q.approx or None) for q in quantities if not q.soft]
+
+
+def assert_reads(found, text, expected):
+    """The quantities found are the expected (value, approximation) pairs, spans exact."""
+    assert values(found) == [(pytest.approx(v), a) for v, a in expected]
+    assert all(text[q.start:q.end] == q.text for q in found)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("计划于2019 年发射升空", [(2019, None)]),  # Arabic year with a PDF space
+        ("对接项目超 1900 项", [(1900, "over")]),
+        ("对接项目超１，９００项", [(1900, "over")]),  # full-width digits and comma
+        ("五届大会", [(5, None)]),  # 五
+        ("十九个国家", [(19, None)]),  # 十九
+        ("二〇一九年", [(2019, None)]),  # 二〇一九
+        ("二零一九年", [(2019, None)]),
+        ("共1900名代表", [(1900, None)]),  # 1900
+        ("投资3亿元", [(300_000_000, None)]),  # 3亿元 = 300 million
+        ("培训1.5万人次", [(15_000, None)]),  # 1.5万
+        ("一百二十岁", [(120, None)]),
+        ("两国", [(2, None)]),
+        ("第二届论坛", [(2, None)]),
+        ("百分之五十的企业", [(50, None)]),
+        ("增长50%", [(50, None)]),
+        ("三分之一", [(1 / 3, None)]),
+        ("20 多名代表", [(20, "over")]),  # 多
+        ("1900余项", [(1900, "over")]),  # 余
+        ("近 150 名中外代表", [(150, "under")]),  # 近
+        ("上百名员工", [(100, "vague")]),  # 上百
+        ("数百名员工", [(100, "vague")]),
+        ("约150人左右", [(150, "about")]),
+        ("2019年 4月 25日下午", [(2019, None), (4, None), (25, None)]),
+        ("一百七十五岁", [(175, None)]),
+        ("十五万七千六百名", [(157_600, None)]),
+    ],
+)
+def test_chinese_number_forms(text, expected):
+    assert_reads(zh_quantities(text), text, expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "一是坚持扩大开放，共创科技愿景；二是坚持伙伴精神",  # list numbering
+        "一、高、新、尖成为“一带一路”互通新元素",
+        "三、互学互助创新“一带一路”协作新模式",
+        "1 探索建立“一带一路”共建国家之间可持续的科技创新合作模式。",
+        "这十分重要，我们千方百计，三三两两地来",  # idioms, not quantities
+        "又献上百姓的供物",  # 上 + 百姓 is not 上百
+        "并且地上万国必因你的后裔得福",
+        "南非 PMC 公司建设 5G 网络",  # 5G is a name
+        "进一步推进“一带一路”建设",  # 一 in fixed words is soft at most
+    ],
+)
+def test_chinese_non_quantities(text):
+    assert values(zh_quantities(text)) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("On the afternoon of April 25, 2019", [(4, None), (25, None), (2019, None)]),
+        ("helped match more than 1,900 projects", [(1900, "over")]),
+        ("About 150 delegates from China and 33 countries", [(150, "about"), (33, None)]),
+        ("the 21st-century Maritime Silk Road", [(21, None)]),
+        ("twenty-one delegates", [(21, None)]),
+        ("five national-level platforms", [(5, None)]),
+        ("nine ASEAN countries", [(9, None)]),
+        ("300 million yuan", [(300_000_000, None)]),
+        ("hundreds of thousands of people", [(100_000, "vague")]),
+        ("50 percent of firms", [(50, None)]),
+        ("And Adam lived an hundred and thirty years", [(130, None)]),
+        ("threescore and ten", [(70, None)]),
+        ("two and thirty years", [(32, None)]),
+        ("nearly 20 projects", [(20, "under")]),
+    ],
+)
+def test_english_number_forms(text, expected):
+    assert_reads(en_quantities(text), text, expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "First is to stick to opening-up; second is to uphold partnership; third is to put in place",
+        "1 Explore on building sustainable STI cooperation mode",
+        "I. High, new and cutting-edge technologies",
+        "5G, G20 and COVID-19",
+        "May God bless the march of science",
+    ],
+)
+def test_english_non_quantities(text):
+    assert values(en_quantities(text)) == []
+
+
+def flags(zh: str, en: str):
+    link = Link(0, (0,), (0,), zh, en, 0.9)
+    return run_checks(CheckContext([link]), select=["number"])
+
+
+def codes(zh: str, en: str):
+    return sorted(f.check for f in flags(zh, en))
+
+
+def test_changed_number_is_a_mismatch_with_spans_on_both_sides():
+    zh = "中国已与东盟 9 个国家建立了“双边技术转移”工作机制，成功举办 6 届中国-东盟技术转移和创新合作大会。"
+    en = "China has established working mechanisms with seven ASEAN countries and held six forums."
+    [flag] = flags(zh, en)
+    assert flag.check == "number.mismatch" and flag.severity == "error"
+    assert zh[slice(*flag.zh_span)] == "9" and en[slice(*flag.en_span)] == "seven"
+    assert flag.evidence["zh"]["value"] == 9 and flag.evidence["en"]["value"] == 7
+
+
+def test_missing_and_extra_numbers_both_directions():
+    assert codes("促成签署合作协议 491 项。", "contributed to signing of cooperation agreements.") == ["number.missing"]
+    assert codes("促成签署合作协议。", "contributed to signing of 491 cooperation agreements.") == ["number.extra"]
+
+
+def test_approximations_rendered_as_approximations_are_not_flagged():
+    assert codes("共有来自 33 个国家的近 150 名中外代表参会。", "About 150 delegates from 33 countries attended.") == []
+    assert codes("上百名员工就会面临失业。", "over 100 staff would lose their jobs.") == []
+    assert codes("上百名员工就会面临失业。", "hundreds of staff would lose their jobs.") == []
+    assert codes("有来自10多个国家的 20 多名代表", "more than 20 representatives of over 10 countries") == []
+
+
+def test_conflicting_approximations_are_flagged():
+    assert codes("近 150 名代表参会。", "More than 150 delegates attended.") == ["number.approximation"]
+
+
+def test_dates_and_large_units_compare_by_value():
+    assert codes("2019年4月25日下午举行。", "It was held on the afternoon of April 25, 2019.") == []
+    assert codes("2019年4月26日下午举行。", "It was held on the afternoon of April 25, 2019.") == ["number.mismatch"]
+    assert codes("投资3亿元。", "An investment of 300 million yuan.") == []
+    assert codes("培训1.5万人次。", "Training for 15,000 people.") == []
+
+
+def test_list_numbering_is_not_compared():
+    zh = "一是坚持扩大开放，共创科技愿景；二是坚持伙伴精神，加强对话交流。"
+    en = "First is to stick to opening-up and create a vision; second is to uphold partnership."
+    assert codes(zh, en) == []
+
+
+def test_one_sided_link_is_left_to_omission_checks():
+    assert codes("促成签署合作协议 491 项。", "") == []

@@ -1,0 +1,59 @@
+"""tense.plan_vs_done on the seed's model case and near-misses of the same shapes."""
+from __future__ import annotations
+
+from align.checks import CheckContext, run_checks
+from align.checks.tense import en_markers, zh_markers
+from align.model import Link
+
+
+def tense_flags(zh: str, en: str):
+    return run_checks(CheckContext([Link(0, (0,), (0,), zh, en, 0.9)]), select=["tense"])
+
+
+CAS_ZH = "中国科学院将在泰国启动东盟（曼谷）创新中心，为两国科技合作搭建新平台……"
+CAS_EN = ("CAS has established the Innovation Cooperation Center in Bangkok, a new platform for S&T "
+          "cooperation between the two countries.")
+
+
+def test_plan_rendered_as_done_is_flagged_with_both_markers():
+    [flag] = tense_flags(CAS_ZH, CAS_EN)
+    assert flag.check == "tense.plan_vs_done"
+    assert CAS_ZH[slice(*flag.zh_span)] == "将"
+    assert CAS_EN[slice(*flag.en_span)] == "has established"
+    assert flag.evidence["zh"] == "plan" and flag.evidence["en"] == "done"
+
+
+def test_plan_rendered_as_plan_is_not_flagged():
+    en = "CAS will launch the ASEAN (Bangkok) Innovation Center in Thailand."
+    assert tense_flags(CAS_ZH, en) == []
+
+
+def test_done_rendered_as_plan_is_flagged():
+    zh = "中国已与东盟 9 个国家建立了“双边技术转移”工作机制。"
+    en = "China will establish working mechanisms of bilateral technology transfer with nine ASEAN countries."
+    [flag] = tense_flags(zh, en)
+    assert flag.evidence == {**flag.evidence, "zh": "done", "en": "plan"}
+
+
+def test_jiang_as_object_marker_is_not_a_plan():
+    zh = "2015 年，矿冶集团将超大型浮选机技术和双侧吹竖炉熔池熔炼技术带到南非，解决了当地的难题。"
+    assert [m for m in zh_markers(zh) if m.kind == "plan"] == []
+    en = "In 2015, the Group has brought super-large floatation technologies to solve the local problems."
+    assert tense_flags(zh, en) == []
+
+
+def test_jihua_as_a_noun_is_not_a_plan():
+    zh = "特别是宣布启动“一带一路”科技创新行动计划以来，科技部认真组织实施行动计划。"
+    assert [m.text for m in zh_markers(zh) if m.kind == "plan"] == []
+
+
+def test_le_in_a_condition_or_description_is_not_a_report():
+    assert zh_markers("人若打坏了他奴仆的一只眼，就要放他去。")[0].kind == "plan"
+    assert all(m.kind != "done" for m in zh_markers("摸了人死尸的，就必七天不洁净。"))
+
+
+def test_english_markers():
+    kinds = [(m.kind, m.text) for m in en_markers("MOST has been implementing the plan and will launch it.")]
+    assert kinds == [("done", "has been"), ("plan", "will")]
+    assert en_markers("the will of the people") == []
+    assert en_markers("China has a long coast") == []  # possession, not the perfect
