@@ -186,6 +186,7 @@ def names(link: Link, ctx: CheckContext) -> Iterator[Flag]:
 class _DocumentFacts:
     zh_latin: frozenset[str]  # Latin tokens the Chinese of the document writes (lower-cased)
     induced: tuple[tuple[str, str], ...]  # (Chinese form, English name) learnt from the document
+    unmapped_names: frozenset[str]  # English names of the document with no learnt Chinese form
 
 
 _document_cache: list[tuple[CheckContext, _DocumentFacts]] = []
@@ -195,9 +196,11 @@ def _document_facts(ctx: CheckContext) -> _DocumentFacts:
     """What the entity checks learn from the whole document, computed once per check run."""
     if _document_cache and _document_cache[0][0] is ctx:
         return _document_cache[0][1]
+    induced = tuple(_induced_table(ctx))
     facts = _DocumentFacts(
         zh_latin=frozenset(token.casefold() for link in ctx.links for _, _, token in latin_tokens(link.zh)),
-        induced=tuple(_induced_table(ctx)),
+        induced=induced,
+        unmapped_names=frozenset(english_names(list(ctx.links))) - {en for _, en in induced},
     )
     _document_cache[:] = [(ctx, facts)]
     return facts
@@ -253,7 +256,7 @@ def induce_renderings(links: list[Link], min_links: int = 3, min_dice: float = 0
 def _induced_table(ctx: CheckContext) -> list[tuple[str, str]]:
     """(Chinese form, English name) pairs learnt from the document."""
     paired = [link for link in ctx.links if not one_sided(link)]
-    min_links = ctx.option("entity.swapped", "min_links", 2)
+    min_links = ctx.option("entity.swapped", "min_links", 3)
     min_dice = ctx.option("entity.swapped", "min_dice", 0.75)
     return [(zh, en) for en, zh in induce_renderings(paired, min_links, min_dice).items()]
 
@@ -281,6 +284,10 @@ def _glossary_names(ctx: CheckContext, link: Link) -> tuple[list, list]:
             [(h.entry.zh, h.entry.en, h.span) for h in zh_hits if h.entry.id not in en_ids])
 
 
+def _opens_sentence(text: str, at: int) -> bool:
+    return re.search(r"(?:^|[.!?:;“\"‘(])\s*$", text[:at]) is not None
+
+
 def _shares_bigram(form: str, text: str) -> bool:
     return any(form[i:i + 2] in text for i in range(len(form) - 1)) if len(form) > 1 else form in text
 
@@ -292,7 +299,8 @@ def swapped(ctx: CheckContext) -> Iterator[Flag]:
         if one_sided(link):
             continue
         unexplained, unrendered = _glossary_names(ctx, link)
-        induced = _document_facts(ctx).induced
+        facts = _document_facts(ctx)
+        induced = facts.induced
         present = {en: _english_present(en, link.en) for _, en in induced}
         rendered = {zh for zh, en in induced if present[en]}  # 王志刚 is rendered by Wang or Zhigang
         for zh, en in induced:
@@ -302,18 +310,22 @@ def swapped(ctx: CheckContext) -> Iterator[Flag]:
             elif zh not in rendered and zh in link.zh:
                 at = link.zh.find(zh)
                 unrendered.append((zh, en, (at, at + len(zh))))
+        # a name the document uses too rarely to learn its Chinese can still be the intruder
+        unexplained += [("", m.group(), m.span()) for m in _CAPITALISED.finditer(link.en)
+                        if m.group() in facts.unmapped_names and not _opens_sentence(link.en, m.start())
+                        and not any(m.group()[:4] == en[:4] for _, en, _ in unrendered)]  # Egyptian: Egypt
         # a swap replaces a name outright: nothing of the absent name may be left on either side
-        unexplained = [u for u in unexplained if not _shares_bigram(u[0], link.zh)]
+        unexplained = [u for u in unexplained if not (u[0] and _shares_bigram(u[0], link.zh))]
         unrendered = [u for u in unrendered if not any(_english_present(w, link.en) for w in _CAPITALISED.findall(u[1]))]
         if not unexplained or not unrendered:
             continue
         zh_form, en_name, en_span = unexplained[0]
         expected_zh, expected_en, zh_span = unrendered[0]
         shown = link.en[en_span[0]:en_span[1]]
+        absent = f" and no {zh_form}" if zh_form else ""
         yield flag(
-            ctx, link, "entity.swapped", "error",
-            f"The English names {shown}, but the Chinese has {expected_zh} "
-            f"({expected_en}) here and no {zh_form}.",
+            ctx, link, "entity.swapped", "error" if zh_form else "info",
+            f"The English names {shown}, but the Chinese has {expected_zh} ({expected_en}) here{absent}.",
             zh_span=zh_span, en_span=en_span,
             evidence={"english_name": en_name, "its_chinese": zh_form,
                       "chinese_here": expected_zh, "its_english": expected_en},
