@@ -26,9 +26,13 @@ from typing import Any
 import numpy as np
 
 from align import signals
+from align.errors import AlignError, InputError
 from align.model import Document, Link
 
 NEG = -1e9
+# No real sentence is this long; a longer one is a file without sentence breaks, which
+# would take minutes to encode and could not be aligned meaningfully anyway.
+MAX_SENTENCE_CHARS = 20_000
 
 
 @dataclass(frozen=True)
@@ -37,12 +41,12 @@ class AlignConfig:
 
     max_bead: int = 4  # largest n in 1-n / n-1 beads (2-2 is always allowed)
     band: int = 8  # half-width, in sentences, of the search band around the coarse path
-    skip: float = -0.12  # score of a 1-0 / 0-1 bead: a deletion beats a pair scoring below it
+    skip: float = -0.15  # score of a 1-0 / 0-1 bead: a deletion beats a pair scoring below it
     neighbours: int = 3  # k of the margin (mean cosine to the k most similar sentences)
     length_weight: float = 0.05  # weight of the squared log length ratio
     token_weight: float = 0.1  # bonus per shared number / Latin token (capped, see signals)
-    merge_penalty: float = 0.02  # per extra sentence in a bead: a split must earn its place
-    exact_merges: bool = True  # re-encode merged runs the path uses, then search again
+    merge_penalty: float = 0.08  # per extra sentence in a bead: a merge must earn its place
+    exact_rounds: int = 3  # times to re-encode the merged runs the path uses and search again
     full_search_cells: int = 250_000  # lattice size below which no coarse pass is needed
 
     @classmethod
@@ -55,7 +59,12 @@ class AlignConfig:
 
 
 def align_documents(zh: Document, en: Document, encoder, *, glossary=None, **config: Any) -> list[Link]:
-    """Align two segmented documents; paragraph boundaries on both sides act as anchors."""
+    """Align two segmented documents."""
+    for doc in (zh, en):
+        for seg in doc.segments:
+            if len(seg.text) > MAX_SENTENCE_CHARS:
+                line = doc.original.count("\n", 0, seg.start) + 1 if doc.original else None
+                raise InputError(doc.path or doc.doc_id, _too_long(len(seg.text)), line=line)
     return _align(
         zh.texts,
         en.texts,
@@ -69,7 +78,16 @@ def align_documents(zh: Document, en: Document, encoder, *, glossary=None, **con
 
 def align_sentences(zh: list[str], en: list[str], encoder, **config: Any) -> list[Link]:
     """Align two lists of sentences (one sentence per item)."""
+    for side, texts in (("zh", zh), ("en", en)):
+        for k, text in enumerate(texts):
+            if len(text) > MAX_SENTENCE_CHARS:
+                raise AlignError(f"{side} sentence {k}: {_too_long(len(text))}")
     return _align(list(zh), list(en), encoder, AlignConfig.from_options(**config))
+
+
+def _too_long(length: int) -> str:
+    return (f"a sentence of {length:,} characters is too long to align (limit {MAX_SENTENCE_CHARS:,}); "
+            "is the file missing its line or sentence breaks?")
 
 
 def _align(zh, en, encoder, cfg, *, zh_paragraphs=None, en_paragraphs=None, glossary=None) -> list[Link]:
@@ -83,18 +101,19 @@ def _align(zh, en, encoder, cfg, *, zh_paragraphs=None, en_paragraphs=None, glos
     lattice = Lattice(emb_zh, emb_en, cfg, features)
     band = lattice.band()
     path = lattice.search(band)
-    if cfg.exact_merges:
+    for _ in range(cfg.exact_rounds):
         beads = lattice.merge_candidates(path)
-        if beads:
-            runs_zh = sorted({(s, e) for s, e, _, _ in beads if e - s > 1})
-            runs_en = sorted({(s, e) for _, _, s, e in beads if e - s > 1})
-            vec_zh = dict(zip(runs_zh, encoder.encode([_join_zh(zh[s:e]) for s, e in runs_zh])))
-            vec_en = dict(zip(runs_en, encoder.encode([_join_en(en[s:e]) for s, e in runs_en])))
-            for zs, ze, es, ee in beads:
-                x = vec_zh[(zs, ze)] if ze - zs > 1 else emb_zh[zs]
-                y = vec_en[(es, ee)] if ee - es > 1 else emb_en[es]
-                lattice.set_exact_cosine(zs, ze, es, ee, float(x @ y))
-            path = lattice.search(band)
+        if not beads:
+            break
+        runs_zh = sorted({(s, e) for s, e, _, _ in beads if e - s > 1})
+        runs_en = sorted({(s, e) for _, _, s, e in beads if e - s > 1})
+        vec_zh = dict(zip(runs_zh, encoder.encode([_join_zh(zh[s:e]) for s, e in runs_zh])))
+        vec_en = dict(zip(runs_en, encoder.encode([_join_en(en[s:e]) for s, e in runs_en])))
+        for zs, ze, es, ee in beads:
+            x = vec_zh[(zs, ze)] if ze - zs > 1 else emb_zh[zs]
+            y = vec_en[(es, ee)] if ee - es > 1 else emb_en[es]
+            lattice.set_exact_cosine(zs, ze, es, ee, float(x @ y))
+        path = lattice.search(band)
     beads = _beads(path)
     confidence = {bead: lattice.confidence(bead) for bead in beads}
     return _links(beads, zh, en, confidence)
@@ -180,9 +199,11 @@ class Lattice:
             self.w_en = np.ones(self.m, dtype=np.float32)
         self.norm_zh = _run_norms(emb_zh, self.w_zh, self.A)
         self.norm_en = _run_norms(emb_en, self.w_en, self.B)
-        self.bg_zh = _run_means(np.zeros(self.n), self.A)
-        self.bg_en = _run_means(np.zeros(self.m), self.B)
+        self.bg1_zh, self.bg1_en = np.zeros(self.n, np.float32), np.zeros(self.m, np.float32)
+        self.bg_zh = _run_max(self.bg1_zh, self.A)
+        self.bg_en = _run_max(self.bg1_en, self.B)
         self.exact: dict[int, list[tuple[int, int, int, float]]] = {}
+        self._scores: dict[int, np.ndarray] = {}
         if features is not None:
             self.len_zh = _run_sums(features.len_zh, self.A)
             self.len_en = _run_sums(features.len_en, self.B)
@@ -208,43 +229,40 @@ class Lattice:
         bg_en = np.array(
             [_topk_mean(self.zh[max(first[j] - 1, 0) : max(last[j], first[j] + 1)] @ self.en[j], k) for j in range(m)]
         )
-        self.bg_zh = _run_means(bg_zh, self.A)
-        self.bg_en = _run_means(bg_en, self.B)
+        self.bg1_zh, self.bg1_en = bg_zh.astype(np.float32), bg_en.astype(np.float32)
+        self.bg_zh = _run_max(bg_zh, self.A)
+        self.bg_en = _run_max(bg_en, self.B)
 
     # ----- exact cosines of re-encoded runs -----
     def merge_candidates(self, path) -> list[tuple[int, int, int, int]]:
-        """Beads worth scoring with real run vectors: merged beads on the path and their
-        variants with either boundary moved by one sentence."""
-        out = set()
+        """Merged beads on the path whose cosine is still an approximation."""
+        out = []
         for (i0, j0), (i1, j1) in zip(path, path[1:]):
-            if (i1 - i0) + (j1 - j0) <= 2:
-                continue
-            for zs, ze in _shifted(i0, i1, self.n):
-                for es, ee in _shifted(j0, j1, self.m):
-                    a, b = ze - zs, ee - es
-                    if a >= 1 and b >= 1 and a + b > 2 and ((a, b) in set(zip(self.ta, self.tb))):
-                        out.add((zs, ze, es, ee))
-        return sorted(out)
+            a, b = i1 - i0, j1 - j0
+            if a and b and a + b > 2 and not any(e[:3] == (a, b, j1) for e in self.exact.get(i1, ())):
+                out.append((i0, i1, j0, j1))
+        return out
 
     def set_exact_cosine(self, zs: int, ze: int, es: int, ee: int, cosine: float) -> None:
         self.exact.setdefault(ze, []).append((ze - zs, ee - es, ee, cosine))
+        self._scores.pop(ze, None)
 
     # ----- scores -----
     def row_scores(self, i: int, cols: np.ndarray) -> np.ndarray:
         """Scores (types, len(cols)) of every bead type ending at (i, j) for j in ``cols``."""
         A, B, cfg = min(self.A, i), self.B, self.cfg
         c0 = max(0, int(cols[0]) - B)
-        z = self.zh[i - A : i]
-        e = self.en[c0 : int(cols[-1])]
-        sims = (z @ e.T) * np.outer(self.w_zh[i - A : i], self.w_en[c0 : int(cols[-1])])
-        rows = np.cumsum(sims[::-1], axis=0)  # rows[a-1]: sum of the last a zh sentences
-        prefix = np.zeros((A, sims.shape[1] + 1), dtype=np.float32)
-        np.cumsum(rows, axis=1, out=prefix[:, 1:])
+        c1 = int(cols[-1])
+        raw = self.zh[i - A : i] @ self.en[c0:c1].T  # (A, E) sentence cosines
+        wz, we = self.w_zh[i - A : i, None], self.w_en[None, c0:c1]
         bvec = np.arange(1, B + 1)
         upper = cols - c0
         lower = np.clip(upper[None, :] - bvec[:, None], 0, None)
-        box = prefix[:, upper][:, None, :] - prefix[:, lower]  # (A, B, W)
-        cos = box / (self.norm_zh[1 : A + 1, i][:, None, None] * self.norm_en[1:, cols][None, :, :] + 1e-9)
+        norm_x = self.norm_zh[1 : A + 1, i][:, None, None]
+        norm_y = self.norm_en[1:, cols][None, :, :]
+        # zh rows bottom-up: runs[a-1] = weighted sum over the last a zh sentences
+        runs = np.cumsum((raw * wz)[::-1], axis=0)
+        cos = _box(runs * we, upper, lower) / (norm_x * norm_y + 1e-9)  # (A, B, W)
         for a, b, j, value in self.exact.get(i, ()):
             where = np.searchsorted(cols, j)
             if a <= A and where < len(cols) and cols[where] == j:
@@ -254,7 +272,7 @@ class Lattice:
             lx = self.len_zh[1 : A + 1, i][:, None, None]
             ly = self.len_en[1:, cols][None, :, :]
             score -= cfg.length_weight * np.log((lx + 1.0) / (self.f.ratio * ly + 1.0)) ** 2
-            if cfg.token_weight:
+            if cfg.token_weight and self.f.has_tokens(i - A, i):
                 for a in range(1, A + 1):
                     for b in range(1, B + 1):
                         score[a - 1, b - 1] += cfg.token_weight * self.f.token_bonus(i - a, i, cols - b, cols)
@@ -280,14 +298,21 @@ class Lattice:
 
     # ----- the dynamic programme -----
     def search(self, band) -> list[tuple[int, int]]:
-        return _banded_dp(self.n, self.m, band, self.ta, self.tb, self.row_scores, self.cfg.skip)
+        """Best path in the band. Row scores are kept between searches (the band does not
+        change), so a search after new exact cosines only rescores the rows they touch."""
+        return _banded_dp(self.n, self.m, band, self.ta, self.tb, self._cached_row_scores, self.cfg.skip)
+
+    def _cached_row_scores(self, i: int, cols: np.ndarray) -> np.ndarray:
+        if i not in self._scores:
+            self._scores[i] = self.row_scores(i, cols)
+        return self._scores[i]
 
 
-def _shifted(start: int, end: int, limit: int):
-    for s in (start - 1, start, start + 1):
-        for e in (end - 1, end, end + 1):
-            if 0 <= s < e <= limit:
-                yield s, e
+def _box(rows: np.ndarray, upper: np.ndarray, lower: np.ndarray) -> np.ndarray:
+    """(R, B, W) sums of ``rows[r, lower[b, w]:upper[w]]`` via column prefix sums."""
+    prefix = np.zeros((rows.shape[0], rows.shape[1] + 1), dtype=np.float32)
+    np.cumsum(rows, axis=1, out=prefix[:, 1:])
+    return prefix[:, upper][:, None, :] - prefix[:, lower]
 
 
 def _run_norms(emb: np.ndarray, w: np.ndarray, k: int, chunk: int = 4096) -> np.ndarray:
@@ -312,9 +337,21 @@ def _run_sums(values: np.ndarray, k: int) -> np.ndarray:
     return np.stack([csum[j] - csum[np.clip(j - b, 0, None)] for b in range(k + 1)]).astype(np.float32)
 
 
-def _run_means(values: np.ndarray, k: int) -> np.ndarray:
-    sums = _run_sums(values, k)
-    return sums / np.maximum(np.arange(k + 1), 1)[:, None]
+def _run_max(values: np.ndarray, k: int) -> np.ndarray:
+    """maxes[b, j] = max(values[j-b:j]) for b = 0..k (row 0 and j < b: clipped at the start).
+
+    A run's margin is its most "popular" sentence's: with the mean, an untranslated sentence
+    (which resembles nothing, so has a low margin) would make a merge that swallows it
+    look better than leaving it out."""
+    n = len(values)
+    out = np.zeros((k + 1, n + 1), dtype=np.float32)
+    for b in range(1, k + 1):
+        for t in range(1, b + 1):
+            idx = np.arange(n + 1) - t
+            vals = np.where(idx >= 0, values[np.clip(idx, 0, None)], -np.inf)
+            out[b] = vals if t == 1 else np.maximum(out[b], vals)
+        out[b, ~np.isfinite(out[b])] = 0.0
+    return out
 
 
 def calibrated_confidence(cosine: float) -> float:
@@ -338,7 +375,7 @@ def _coarse_band(zh: np.ndarray, en: np.ndarray, cfg: AlignConfig):
     n, m = len(zh), len(en)
     if (n + 1) * (m + 1) <= cfg.full_search_cells or min(n, m) < 4:
         return np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m, dtype=np.int64)
-    coarse = Lattice(_downsample(zh), _downsample(en), replace(cfg, max_bead=2, exact_merges=False))
+    coarse = Lattice(_downsample(zh), _downsample(en), replace(cfg, max_bead=2))
     cpath = coarse.search(coarse.band())
     return _project_band(cpath, n, m, cfg.band)
 

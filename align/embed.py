@@ -159,7 +159,7 @@ class _SentenceTransformerBackend:
         torch.set_num_threads(threads)
         self._model = model
         self._batch_size = batch_size
-        self.dim = int(model.get_sentence_embedding_dimension() or 0) or None
+        self.dim = int(model.get_embedding_dimension() or 0) or None
 
     def encode(self, texts: list[str]) -> np.ndarray:
         return self._model.encode(

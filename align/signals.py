@@ -66,6 +66,9 @@ class PairFeatures:
         ly = self._cum_en[np.clip(c1, 0, None)] - self._cum_en[np.clip(c0, 0, None)]
         return (np.log((lx + 1.0) / (self.ratio * ly + 1.0)) ** 2).astype(np.float32)
 
+    def has_tokens(self, s: int, e: int) -> bool:
+        return any(i in self.shared for i in range(s, e))
+
     def token_bonus(self, s: int, e: int, c0: np.ndarray, c1: np.ndarray) -> np.ndarray:
         """Number of anchor tokens shared by zh[s:e] and each en[c0:c1], capped."""
         out = np.zeros(len(c0), dtype=np.float32)
