@@ -65,15 +65,7 @@ def align_documents(zh: Document, en: Document, encoder, *, glossary=None, **con
             if len(seg.text) > MAX_SENTENCE_CHARS:
                 line = doc.original.count("\n", 0, seg.start) + 1 if doc.original else None
                 raise InputError(doc.path or doc.doc_id, _too_long(len(seg.text)), line=line)
-    return _align(
-        zh.texts,
-        en.texts,
-        encoder,
-        AlignConfig.from_options(**config),
-        zh_paragraphs=[s.paragraph for s in zh.segments],
-        en_paragraphs=[s.paragraph for s in en.segments],
-        glossary=glossary,
-    )
+    return _align(zh.texts, en.texts, encoder, AlignConfig.from_options(**config), glossary=glossary)
 
 
 def align_sentences(zh: list[str], en: list[str], encoder, **config: Any) -> list[Link]:
@@ -90,14 +82,14 @@ def _too_long(length: int) -> str:
             "is the file missing its line or sentence breaks?")
 
 
-def _align(zh, en, encoder, cfg, *, zh_paragraphs=None, en_paragraphs=None, glossary=None) -> list[Link]:
+def _align(zh, en, encoder, cfg, *, glossary=None) -> list[Link]:
     n, m = len(zh), len(en)
     if n == 0 or m == 0:
         beads = [((i,), ()) for i in range(n)] + [((), (j,)) for j in range(m)]
         return _links(beads, zh, en, {b: 0.0 for b in beads})
     emb_zh = encoder.encode(zh)
     emb_en = encoder.encode(en)
-    features = signals.pair_features(zh, en, zh_paragraphs, en_paragraphs, glossary)
+    features = signals.pair_features(zh, en, glossary)
     lattice = Lattice(emb_zh, emb_en, cfg, features)
     band = lattice.band()
     path = lattice.search(band)

@@ -5,8 +5,8 @@
   ratio is estimated per document pair, which keeps the signal language-agnostic.
 * Anchor tokens: numbers and Latin-script words of a Chinese sentence (``APEC``, ``2023``,
   ``5.2%``) that reappear in the English; numbers only when both sides are non-CJK.
-* Paragraph boundaries: a bead that starts a paragraph on one side should start one on the
-  other (``PairFeatures.paragraph_cost``).
+* Glossary terms: with a glossary, a term found on the zh side whose approved or variant
+  rendering is found on the en side counts as one more shared anchor token.
 """
 from __future__ import annotations
 
@@ -53,8 +53,6 @@ class PairFeatures:
     ratio: float  # expected zh units per en unit
     # zh sentence -> {en sentence: shared anchor tokens}
     shared: dict[int, dict[int, int]] = field(default_factory=dict)
-    para_zh: np.ndarray | None = None  # True where sentence i starts a paragraph
-    para_en: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         self._cum_zh = np.concatenate([[0.0], np.cumsum(self.len_zh, dtype=np.float64)])
@@ -81,15 +79,22 @@ class PairFeatures:
         return np.minimum(out, MAX_TOKEN_BONUS)
 
 
-def pair_features(zh, en, zh_paragraphs=None, en_paragraphs=None, glossary=None) -> PairFeatures:
+def pair_features(zh, en, glossary=None) -> PairFeatures:
     len_zh = np.array([length_units(t) for t in zh], dtype=np.float32)
     len_en = np.array([length_units(t) for t in en], dtype=np.float32)
     ratio = float((len_zh.sum() + 1.0) / (len_en.sum() + 1.0))
     cjk_zh = any(_CJK.search(t) for t in zh[:200])
     tok_zh = [anchor_tokens(t, latin=cjk_zh) for t in zh]
     tok_en = [anchor_tokens(t, latin=cjk_zh) for t in en]
+    if glossary is not None:
+        tok_zh = [toks | _term_ids(glossary.find_zh(t)) for toks, t in zip(tok_zh, zh)]
+        tok_en = [toks | _term_ids(glossary.find_en(t)) for toks, t in zip(tok_en, en)]
     shared = _shared_tokens(tok_zh, tok_en)
     return PairFeatures(len_zh, len_en, ratio, shared)
+
+
+def _term_ids(hits) -> frozenset[str]:
+    return frozenset(f"term:{h.entry.id}" for h in hits if h.kind in ("approved", "variant"))
 
 
 def _shared_tokens(tok_zh, tok_en, window: float = 0.1) -> dict[int, dict[int, int]]:

@@ -134,3 +134,30 @@ def test_seed_pair_satisfies_the_gold_anchors(seed_report):
 @pytest.mark.xfail(reason="a clause-level translation the USE model does not see", strict=False)
 def test_seed_pair_satisfies_every_gold_anchor(seed_report):
     assert seed_report["failed"] == []
+
+
+def test_signals_count_cjk_characters_against_words_and_find_shared_anchors():
+    from align import signals
+
+    assert signals.length_units("2019年4月25日，APEC会议") == 9  # 2019 年 4 月 25 日 APEC 会 议
+    assert signals.length_units("On April 25, 2019, the forum") == 6
+    assert signals.anchor_tokens("共有来自 33 个国家的近 150 名代表和APEC", latin=True) == {"33", "150", "apec"}
+    feats = signals.pair_features(["共有来自33个国家的近150名代表。", "会议闭幕。"],
+                                  ["About 150 delegates from 33 countries attended.", "The meeting closed."])
+    assert feats.shared == {0: {0: 2}}
+
+
+def test_glossary_terms_become_shared_anchors(encoder):
+    from conftest import SEED_GLOSSARY
+
+    from align import signals
+    from align.glossary import load_glossaries
+    from align.segment import load_document
+
+    glossary = load_glossaries([SEED_GLOSSARY])
+    zh, en = load_document(ZH_SEED, "zh"), load_document(EN_SEED, "en")
+    plain = signals.pair_features(zh.texts, en.texts)
+    with_terms = signals.pair_features(zh.texts, en.texts, glossary)
+    assert sum(map(len, with_terms.shared.values())) > sum(map(len, plain.shared.values()))
+    links = align_documents(zh, en, encoder, glossary=glossary)
+    assert_covers(links, len(zh.segments), len(en.segments))
