@@ -249,7 +249,7 @@ class Lattice:
         wz, we = self.w_zh[i - A : i, None], self.w_en[None, c0:c1]
         bvec = np.arange(1, B + 1)
         upper = cols - c0
-        lower = np.clip(upper[None, :] - bvec[:, None], 0, None)
+        lower = np.maximum(upper[None, :] - bvec[:, None], 0)
         norm_x = self.norm_zh[1 : A + 1, i][:, None, None]
         norm_y = self.norm_en[1:, cols][None, :, :]
         # zh rows bottom-up: runs[a-1] = weighted sum over the last a zh sentences
@@ -411,10 +411,11 @@ def _banded_dp(n: int, m: int, band, ta, tb, row_scores, skip: float) -> list[tu
         else:
             p = i - ta
             live = p >= 0
-            pc = np.clip(p, 0, None)
+            pc = np.maximum(p, 0)
             q = cols[None, :] - tb[:, None]
-            ok = live[:, None] & (q >= lo[pc][:, None]) & (q <= hi[pc][:, None])
-            prev = np.where(ok, S[pc[:, None], np.clip(q - lo[pc][:, None], 0, width - 1)], NEG)
+            lo_p = lo[pc][:, None]
+            ok = live[:, None] & (q >= lo_p) & (q <= hi[pc][:, None])
+            prev = np.where(ok, S[pc[:, None], np.minimum(np.maximum(q - lo_p, 0), width - 1)], NEG)
             cand = prev + row_scores(i, cols)
             Tb = np.argmax(cand, axis=0).astype(np.int16)
             T = cand[Tb, np.arange(w)]
