@@ -2,9 +2,15 @@
 and a real headless Chromium for browser tests."""
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Tests never read or write the user's embedding cache: one fresh cache per test session,
+# inherited by the `align` subprocesses the tests start.
+os.environ["ALIGN_CACHE_DIR"] = tempfile.mkdtemp(prefix="align-test-cache-")
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
