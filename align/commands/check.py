@@ -73,7 +73,8 @@ def register(app: typer.Typer) -> None:
         """Align ZH with EN, run every check, write pairs.jsonl, flags.jsonl, report.html,
         report.xlsx, pairs.tmx and summary.json to --out."""
         from align.pipeline import run_check
-        from align.report import write_run
+        from align.progress import Progress
+        from align.report import OUTPUT_FILES, write_run
 
         settings = check_settings(config, split_codes(select), split_codes(ignore))
         out_dir = out or Path("out") / zh.stem
@@ -86,7 +87,8 @@ def register(app: typer.Typer) -> None:
             quiet=quiet,
             **settings,
         )
-        write_run(run, out_dir)
+        with Progress(quiet) as progress, progress.stage("write report", total=len(OUTPUT_FILES)):
+            write_run(run, out_dir)
         summary = run.summary
         if not quiet:
             severities = ", ".join(f"{n} {s}" for s, n in summary["by_severity"].items())
