@@ -20,7 +20,6 @@ the translator wrote.
 """
 from __future__ import annotations
 
-import bisect
 import functools
 import logging
 import re
@@ -41,7 +40,11 @@ _CHAR_MAP = {
     **dict.fromkeys("˙・‧•∙⋅", "·"),
 }
 # jieba cuts each run of these characters on its own (its ``re_han_default``).
-_JIEBA_BLOCK = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+")
+_JIEBA_CLASS = r"[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]"
+_JIEBA_BLOCK = re.compile(_JIEBA_CLASS + "+")
+_JIEBA_CHAR = re.compile(_JIEBA_CLASS)
+_JIEBA_HEAD = re.compile(_JIEBA_CLASS + "*")
+_JIEBA_TAIL = re.compile(_JIEBA_CLASS + r"*\Z")
 
 
 @dataclass(frozen=True)
@@ -98,15 +101,17 @@ class _CharTable(dict):
 _TABLES = {(lang, cf): _CharTable(lang, cf) for lang in ("zh", "en") for cf in (True, False)}
 
 
-def fold(text: str, lang: str) -> Folded:
+def fold(text: str, lang: str, *, keep_case: bool = True) -> Folded:
     """Fold ``text`` for matching (see the module docstring); never used for display.
 
     Fast path: every character folds to one character and no space needs collapsing, so
-    folded offsets are original offsets. Otherwise a character-by-character pass.
+    folded offsets are original offsets. Otherwise a character-by-character pass. Without
+    ``keep_case`` (Chinese matching, where no form is case sensitive) ``cased`` is the
+    case-folded text, which saves a second pass over the text.
     """
-    cased = text.translate(_TABLES[lang, False])
-    if "\x00" not in cased and "  " not in cased and not cased.startswith(" ") and not cased.endswith(" "):
-        return Folded(text.translate(_TABLES[lang, True]), cased, range(len(text)))
+    folded = text.translate(_TABLES[lang, True])
+    if "\x00" not in folded and "  " not in folded and not folded.startswith(" ") and not folded.endswith(" "):
+        return Folded(folded, text.translate(_TABLES[lang, False]) if keep_case else folded, range(len(text)))
     return _fold_slow(text, lang)
 
 
@@ -254,52 +259,70 @@ class TermMatcher:
     def find(self, text: str, nested: bool = False) -> tuple[Folded, list[Candidate]]:
         """Candidates in ``text`` after boundary and case rules; overlaps resolved unless
         ``nested`` (then every candidate, e.g. 中国科学院 inside 中国科学院院长)."""
-        folded = fold(text, self.lang)
+        folded = fold(text, self.lang, keep_case=self.lang == "en")
         if self._empty or not folded.text:
             return folded, []
         candidates = []
         for end_index, (length, patterns) in self._automaton.iter(folded.text):
             start, end = end_index + 1 - length, end_index + 1
-            if self.lang == "en" and not _word_edges(folded.text, start, end):
+            if self.lang == "en":
+                if not _word_edges(folded.text, start, end):
+                    continue
+                patterns = tuple(
+                    p for p in patterns if not p.case_sensitive or folded.cased[start:end] == p.cased
+                )
+                if not patterns:
+                    continue
+            elif not self._whole_zh_term(folded.text, start, end):
                 continue
-            kept = tuple(
-                p for p in patterns if not p.case_sensitive or folded.cased[start:end] == p.cased
-            )
-            if kept:
-                candidates.append(Candidate(start, end, kept))
-        if self.lang == "zh" and candidates:
-            blocks = [m.span() for m in _JIEBA_BLOCK.finditer(folded.text)]
-            candidates = [c for c in candidates if self._whole_zh_term(folded.text, blocks, c.start, c.end)]
+            candidates.append(Candidate(start, end, patterns))
         return folded, candidates if nested else longest_leftmost(candidates)
 
     # -- Chinese whole-term rule
 
-    def _whole_zh_term(self, text: str, blocks: list[tuple[int, int]], start: int, end: int) -> bool:
+    def _whole_zh_term(self, text: str, start: int, end: int) -> bool:
         """False if a jieba word crosses either edge of ``text[start:end]``.
 
-        jieba cuts each block (a run of Han/Latin characters) on its own, so only the block
-        around an edge matters; it is cut in a window of ``EDGE_WINDOW`` characters either
-        side of the edge, and only if some dictionary word spans the edge at all.
+        A word that crosses an edge but contains the whole term is fine (科技部 in
+        中国科技部), so only a dictionary word that starts outside the term and ends inside
+        it, or the reverse, can make jieba glue across an edge. Most edges have none
+        (:meth:`_partial_word_across`, a few dictionary look-ups) and are accepted without
+        segmenting; the others are settled by jieba on a window of ``EDGE_WINDOW``
+        characters either side of the edge, within the edge's block (jieba cuts each run of
+        Han/Latin characters on its own), memoised per window.
         """
         for edge in (start, end):
-            i = bisect.bisect_right(blocks, (edge, len(text) + 1)) - 1
-            if i < 0 or not (blocks[i][0] < edge < blocks[i][1]):
+            if not (0 < edge < len(text) and _JIEBA_CHAR.match(text, edge - 1) and _JIEBA_CHAR.match(text, edge)):
+                continue  # the edge is a block boundary: jieba always cuts there
+            lo = _JIEBA_TAIL.search(text, max(0, edge - EDGE_WINDOW), edge).start()
+            hi = _JIEBA_HEAD.match(text, edge, edge + EDGE_WINDOW).end()
+            if not self._partial_word_across(text, lo, hi, start, end, edge):
                 continue
-            lo, hi = max(blocks[i][0], edge - EDGE_WINDOW), min(blocks[i][1], edge + EDGE_WINDOW)
-            window = text[lo:hi]
-            if not self._word_crosses(window, edge - lo):
-                continue  # no dictionary word spans the edge: every segmentation cuts there
-            for tok_start, tok_end in self._cut(window):
+            for tok_start, tok_end in self._cut(text[lo:hi]):
                 a, b = lo + tok_start, lo + tok_end
                 if a < edge < b and not (a >= start and b <= end) and not (a <= start and b >= end):
                     return False
         return True
 
-    def _word_crosses(self, block: str, edge: int, longest: int = 6) -> bool:
+    def _partial_word_across(self, text: str, lo: int, hi: int, start: int, end: int, edge: int) -> bool:
+        """Is there a dictionary word ``text[a:b]`` within ``[lo, hi)`` that crosses ``edge``
+        and ends inside the term (left edge) or starts inside it (right edge)?
+
+        jieba's dictionary holds every prefix of every word (frequency 0 for non-words), so a
+        word starting at ``a`` can cross ``edge`` only if ``text[a:edge]`` is a known prefix
+        (one look-up rules most starts out); from there ``b`` is extended while the prefix
+        stays known.
+        """
         freq = self.tokenizer.FREQ
-        for a in range(max(0, edge - longest + 1), edge):
-            for b in range(edge + 1, min(len(block), a + longest) + 1):
-                if freq.get(block[a:b]):
+        starts, last = (range(lo, edge), end - 1) if edge == start else (range(start + 1, end), hi)
+        for a in starts:
+            if text[a:edge] not in freq:
+                continue
+            for b in range(edge + 1, last + 1):
+                count = freq.get(text[a:b])
+                if count is None:
+                    break
+                if count:
                     return True
         return False
 
