@@ -7,6 +7,9 @@
   ``5.2%``) that reappear in the English; numbers only when both sides are non-CJK.
 * Glossary terms: with a glossary, a term found on the zh side whose approved or variant
   rendering is found on the en side counts as one more shared anchor token.
+* Paragraph boundaries: a lattice point where a new paragraph starts on both sides is where
+  translators' paragraphs meet, so a link ending there earns a bonus. Off when a side has no
+  paragraph information (presegmented input: every line is its own "paragraph").
 """
 from __future__ import annotations
 
@@ -53,6 +56,9 @@ class PairFeatures:
     ratio: float  # expected zh units per en unit
     # zh sentence -> {en sentence: shared anchor tokens}
     shared: dict[int, dict[int, int]] = field(default_factory=dict)
+    # lattice point i (0..n) -> a paragraph starts at sentence i (or i is the end); None: unknown
+    para_zh: np.ndarray | None = None
+    para_en: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         self._cum_zh = np.concatenate([[0.0], np.cumsum(self.len_zh, dtype=np.float64)])
@@ -79,7 +85,18 @@ class PairFeatures:
         return np.minimum(out, MAX_TOKEN_BONUS)
 
 
-def pair_features(zh, en, glossary=None) -> PairFeatures:
+def paragraph_breaks(paragraphs) -> np.ndarray | None:
+    """Lattice points (0..n) at which a paragraph begins or the text ends; None when every
+    sentence is its own paragraph (no information: presegmented, one sentence per line)."""
+    paragraphs = list(paragraphs)
+    if len(set(paragraphs)) == len(paragraphs):
+        return None
+    change = [True] + [a != b for a, b in zip(paragraphs, paragraphs[1:])] + [True]
+    return np.array(change, dtype=bool)
+
+
+def pair_features(zh, en, glossary=None, paragraphs=None) -> PairFeatures:
+    """``paragraphs``: optional (zh paragraph ids, en paragraph ids), one per sentence."""
     len_zh = np.array([length_units(t) for t in zh], dtype=np.float32)
     len_en = np.array([length_units(t) for t in en], dtype=np.float32)
     ratio = float((len_zh.sum() + 1.0) / (len_en.sum() + 1.0))
@@ -90,7 +107,10 @@ def pair_features(zh, en, glossary=None) -> PairFeatures:
         tok_zh = [toks | _term_ids(glossary.find_zh(t)) for toks, t in zip(tok_zh, zh)]
         tok_en = [toks | _term_ids(glossary.find_en(t)) for toks, t in zip(tok_en, en)]
     shared = _shared_tokens(tok_zh, tok_en)
-    return PairFeatures(len_zh, len_en, ratio, shared)
+    para_zh, para_en = (paragraph_breaks(p) for p in paragraphs) if paragraphs else (None, None)
+    if para_zh is None or para_en is None:
+        para_zh = para_en = None
+    return PairFeatures(len_zh, len_en, ratio, shared, para_zh, para_en)
 
 
 def _term_ids(hits) -> frozenset[str]:
