@@ -57,6 +57,14 @@ def loosely_equal(a: Quantity, b: Quantity) -> bool:
     return low > 0 and high < low * 10
 
 
+def fraction_as_ordinal(a: Quantity, b: Quantity) -> bool:
+    """十分之一 rendered as "a tenth" / "the tenth part": a fraction 1/n on one side, the
+    ordinal n on the other."""
+    fraction, ordinal = (a, b) if a.value < 1 else (b, a)
+    return 0 < fraction.value < 1 and re.search(r"(?:th|1st|2nd|3rd|third|second)$", ordinal.text.strip().lower()) \
+        is not None and math.isclose(fraction.value * ordinal.value, 1.0, rel_tol=1e-9)
+
+
 def approximations_conflict(a: Quantity, b: Quantity) -> bool:
     """One side says "more than", the other "nearly" the same number."""
     return {a.approx, b.approx} == {"over", "under"}
@@ -75,13 +83,14 @@ class Comparison:
 def compare(zh: list[Quantity], en: list[Quantity]) -> Comparison:
     """Pair up the two sides' numbers in both directions.
 
-    Equal values pair first, then a vague amount with a number of its order of magnitude;
+    Equal values pair first, then a fraction with its ordinal (十分之一 ↔ "a tenth"), then a
+    vague amount with a number of its order of magnitude;
     what is left over pairs in reading order as *different* values, and the rest is
     missing or extra. Soft numbers (一, "one", "first") never count as left over.
     """
     zh_left, en_left = list(zh), list(en)
     matched = []
-    for rule in (same_value, loosely_equal):
+    for rule in (same_value, fraction_as_ordinal, loosely_equal):
         for z in list(zh_left):
             partner = next((e for e in en_left if rule(z, e)), None)
             if partner is not None:
@@ -112,7 +121,7 @@ _ZH_NUMBER = re.compile(
 _CLASSIFIERS = set(
     "个项名位人次场届年月日号天周岁元角倍家国所座条件份种类批期章节款点颗架艘台辆部本篇句层"
     "米吨度秒里亩斤尺寸丈肘只头匹对套片块棵株根道门间户口夜昼代世辈圈轮步卷册首封张把杯碗"
-    "斗升群队营连城省市县镇村岛洲季站所股支枚处例起宗笔"
+    "斗升群队营连城省市县镇村岛洲季站所股支枚处例起宗笔幅"
 )
 _ZH_LEXICALISED = {  # numeral-initial words that do not count anything
     "十分", "万分", "千万", "万万", "万一", "一一", "一二", "三三两两", "千千万万", "一再",

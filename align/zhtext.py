@@ -63,14 +63,14 @@ def pos_tokens(text: str) -> tuple[Token, ...]:
     return tuple(tokens)
 
 
-_ZH_CLAUSE_END = "，；、。！？：,;!?:…"
+_ZH_CLAUSE_END = "，；。！？：,;!?:…"  # not 、: enumeration items are not clauses
 _EN_CLAUSE_END = re.compile(r"[,;:!?]\s|[.!?]['\"”’)]?\s+(?=[A-Z“\"'(])|—|\s-\s")
 
 
 def clause_spans(text: str, lang: str, *, min_len: int | None = None) -> list[tuple[int, int]]:
-    """Split ``text`` into clauses at commas, semicolons, enumeration commas and sentence
+    """Split ``text`` into clauses at commas, semicolons, colons and sentence
     ends; fragments shorter than ``min_len`` (zh characters / en words) join the next one,
-    so an enumeration like 科技人文交流、共建联合实验室 stays one clause."""
+    an enumeration like 科技人文交流、共建联合实验室 is never cut (、 joins items, not clauses)."""
     if lang == "zh":
         min_len = 6 if min_len is None else min_len
         cuts = [i + 1 for i, ch in enumerate(text) if ch in _ZH_CLAUSE_END]
@@ -83,7 +83,7 @@ def clause_spans(text: str, lang: str, *, min_len: int | None = None) -> list[tu
     pending: int | None = None
     for a, b in raw:
         start = a if pending is None else pending
-        if _clause_length(text[start:b], lang) < min_len:
+        if clause_length(text[start:b], lang) < min_len:
             pending = start
             continue
         merged.append((start, b))
@@ -96,7 +96,8 @@ def clause_spans(text: str, lang: str, *, min_len: int | None = None) -> list[tu
     return [_strip_span(text, a, b) for a, b in merged]
 
 
-def _clause_length(piece: str, lang: str) -> int:
+def clause_length(piece: str, lang: str) -> int:
+    """Characters (zh) or words (en) of a piece of text, punctuation not counted."""
     if lang == "zh":
         return sum(1 for ch in piece if ch.isalnum())
     return len(re.findall(r"[A-Za-z0-9]+", piece))

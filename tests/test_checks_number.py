@@ -157,3 +157,19 @@ def test_list_numbering_is_not_compared():
 
 def test_one_sided_link_is_left_to_omission_checks():
     assert codes("促成签署合作协议 491 项。", "") == []
+
+
+def test_fraction_rendered_as_ordinal_is_the_same_number():
+    zh = "凡你所赐给我的，我必将十分之一献给你。"
+    assert codes(zh, "and of all that thou shalt give me I will surely give the tenth unto thee.") == []
+    assert codes(zh, "and of all that thou shalt give me I will surely give the fifth unto thee.") == ["number.mismatch"]
+
+
+def test_grammar_numbers_without_counterpart_are_not_flagged():
+    # 两个儿子 ↔ "his sons Isaac and Ishmael"; a repeated "seven"; "captains of thousands" (an office)
+    assert codes("他两个儿子以撒，以实玛利把他埋葬在麦比拉洞里。", "And his sons Isaac and Ishmael buried him.") == []
+    assert codes("这细弱的穗子吞了那七个又肥大又饱满的穗子。",
+                 "And the seven thin ears devoured the seven rank and full ears.") == []
+    assert codes("千夫长，百夫长，就近前来。", "And the officers which were over thousands came near.") == []
+    # near-miss: a spelled-out number above two with no counterpart is still reported
+    assert codes("你要用十幅幔子作帐幕。", "Thou shalt make the tabernacle with curtains.") == ["number.missing"]

@@ -45,10 +45,29 @@ def test_unaligned_sentences_both_directions():
     assert flags[0].zh_span == (0, len(links[0].zh))
 
 
-def test_low_confidence_is_relative_to_the_document():
-    links = [Link(i, (i,), (i,), f"第{i}句。", f"Sentence {i}.", score) for i, score in
-             enumerate([0.98, 0.97, 0.99, 0.95, 0.96, 0.30])]
+def test_low_confidence_is_relative_to_the_document_and_needs_an_odd_length():
+    pairs = [("中国科学院将在泰国启动东盟创新中心。", "CAS will launch an ASEAN innovation center in Thailand."),
+             ("本次分论坛共有近150名中外代表参会。", "About 150 delegates attended the thematic forum."),
+             ("与会代表通过务实高效的交流，达成了广泛共识。", "Through pragmatic exchanges, delegates reached broad consensus."),
+             ("双方都实现了科技资源共享和优势互补。", "Both sides realized sharing of S&T resources."),
+             ("南非失业率较高，中国项目提供了更多工作机会。", "Unemployment is high, and Chinese projects provided more jobs."),
+             # the English keeps only the opening words: low confidence and far too short
+             ("北京矿冶科技集团有限公司总经理韩龙表示，过去由于冶炼技术落后，环境污染情况时常发生。",
+              "Mr. Han Long said so."),
+             # near-miss: as low a score, but a normal length (free translation, not an omission)
+             ("大道致远，携手远航。", "Together we sail far.")]
+    scores = [0.98, 0.97, 0.99, 0.95, 0.96, 0.30, 0.30]
+    links = [Link(i, (i,), (i,), zh, en, score) for i, ((zh, en), score) in enumerate(zip(pairs, scores))]
     [flag] = run_checks(CheckContext(links), select=["omission.low_confidence"])
-    assert flag.link == 5 and flag.evidence["typical"] > 0.9
-    assert run_checks(CheckContext(links, options={"omission.low_confidence": {"ratio": 0.2}}),
+    assert flag.link == 5 and flag.evidence["typical"] > 0.9 and flag.evidence["length_stretch"] < 0.5
+    assert run_checks(CheckContext(links, options={"omission.low_confidence": {"ratio": 0.2, "short_ratio": 0.2}}),
                       select=["omission.low_confidence"]) == []
+
+
+def test_enumeration_items_are_not_clauses(encoder):
+    zh = ("科技部认真组织实施行动计划，重点开展科技人文交流、共建联合实验室、科技园区合作、技术转移 4 项行动，"
+          "取得了丰硕成果。")
+    en = ("MOST has been conscientiously implementing the action plan and focusing on four areas of S&T "
+          "people-to-people exchange, joint laboratories, science park cooperation and technology transfer, "
+          "with fruitful outcomes.")
+    assert [f for f in omission_flags([Link(0, (0,), (0,), zh, en, 0.95)], encoder)] == []

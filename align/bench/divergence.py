@@ -208,7 +208,11 @@ def evaluate_corpus(name: str, links: list[Link], encoder, glossary, rng: random
     every = Counter(f.category for f in clean_flags)
     result: dict[str, Any] = {
         "corpus": name, "pairs": len(links),
-        "clean_flags": Counter(f.check for f in clean_flags),
+        "clean_flags": {f"{check} ({severity})": n for (check, severity), n
+                        in sorted(Counter((f.check, f.severity) for f in clean_flags).items())},
+        "clean_flag_details": [{"link": f.link, "check": f.check, "severity": f.severity,
+                                "message": f.message, "zh": links[f.link].zh, "en": links[f.link].en}
+                               for f in clean_flags],
         "false_flags_per_100": {c: round(100 * actionable[c] / len(links), 2) for c in CATEGORIES},
         "false_flags_per_100_total": round(100 * sum(actionable.values()) / len(links), 2),
         "flags_per_100_with_info": round(100 * sum(every.values()) / len(links), 2),
@@ -285,6 +289,9 @@ def format_table(results: dict[str, Any]) -> str:
         lines.append(f"| {corpus['corpus']} | {corpus['pairs']} | "
                      + " | ".join(f"{per[c]:.1f}" for c in CATEGORIES)
                      + f" | {corpus['false_flags_per_100_total']:.1f} | {corpus['flags_per_100_with_info']:.1f} |")
-    lines.append("")
-    lines.append("(second table: warning/error flags per 100 untouched pairs, by category; last column adds info)")
+    lines += ["", "(second table: warning/error flags per 100 untouched pairs, by category; last column adds info)",
+              "", "| corpus | check (severity) | clean flags | per 100 pairs |", "| --- | --- | ---: | ---: |"]
+    for corpus in results["corpora"]:
+        for check, n in corpus["clean_flags"].items():
+            lines.append(f"| {corpus['corpus']} | {check} | {n} | {100 * n / corpus['pairs']:.1f} |")
     return "\n".join(lines)

@@ -284,6 +284,11 @@ def _glossary_names(ctx: CheckContext, link: Link) -> tuple[list, list]:
             [(h.entry.zh, h.entry.en, h.span) for h in zh_hits if h.entry.id not in en_ids])
 
 
+def _inside_longer_name(zh: str, text: str, induced) -> bool:
+    """撒拉 (Sarah) inside 玛土撒拉 (Methuselah): the longer name is what the text says."""
+    return any(zh in longer and longer != zh and longer in text for longer, _ in induced)
+
+
 def _opens_sentence(text: str, at: int) -> bool:
     return re.search(r"(?:^|[.!?:;“\"‘(])\s*$", text[:at]) is not None
 
@@ -307,12 +312,14 @@ def swapped(ctx: CheckContext) -> Iterator[Flag]:
             m = present[en]
             if m and zh not in link.zh:
                 unexplained.append((zh, en, m.span()))
-            elif zh not in rendered and zh in link.zh:
+            elif zh not in rendered and zh in link.zh and not _inside_longer_name(zh, link.zh, induced):
                 at = link.zh.find(zh)
                 unrendered.append((zh, en, (at, at + len(zh))))
         # a name the document uses too rarely to learn its Chinese can still be the intruder
+        pinyin = [span for *span, _ in en_pinyin_names(link.en)]
         unexplained += [("", m.group(), m.span()) for m in _CAPITALISED.finditer(link.en)
                         if m.group() in facts.unmapped_names and not _opens_sentence(link.en, m.start())
+                        and not any(a <= m.start() < b for a, b in pinyin)  # Han Long: a person, pinyin's job
                         and not any(m.group()[:4] == en[:4] for _, en, _ in unrendered)]  # Egyptian: Egypt
         # a swap replaces a name outright: nothing of the absent name may be left on either side
         unexplained = [u for u in unexplained if not (u[0] and _shares_bigram(u[0], link.zh))]

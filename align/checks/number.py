@@ -31,13 +31,14 @@ def number_values(link: Link, ctx: CheckContext) -> Iterator[Flag]:
             zh_span=(z.start, z.end), en_span=(e.start, e.end),
             evidence={"zh": z.to_json(), "en": e.to_json()},
         )
-    for z in result.missing:
+    said = {q.value for pair in result.matched for q in pair}
+    for z in _unexplained(result.missing, said):
         yield flag(
             ctx, link, "number.missing", _severity(z),
             f"The number {z.text.strip()} in the Chinese is not in the English.",
             zh_span=(z.start, z.end), evidence={"zh": z.to_json()},
         )
-    for e in result.extra:
+    for e in _unexplained(result.extra, said):
         yield flag(
             ctx, link, "number.extra", _severity(e),
             f"The number {e.text.strip()} in the English is not in the Chinese.",
@@ -56,8 +57,21 @@ def number_values(link: Link, ctx: CheckContext) -> Iterator[Flag]:
             )
 
 
+def _unexplained(unpaired: list[Quantity], said: set[float]) -> list[Quantity]:
+    """Numbers with no counterpart worth a flag: not a repetition of a value both sides state
+    (the seven thin ears devoured the seven rank ears ↔ 那七个), and not a spelled-out one or
+    two, which is grammar far more often than a fact (两个儿子 ↔ "his sons", 二人 ↔ "I and thou"),
+    and not a spelled vague amount ("captains of thousands", 千夫长 = an office, not a count)."""
+    return [q for q in unpaired if q.value not in said and not (_spelled(q) and q.value <= 2 and not q.percent)
+            and not (_spelled(q) and q.approx == "vague")]
+
+
+def _spelled(q: Quantity) -> bool:
+    return not any(ch.isdigit() for ch in q.text)
+
+
 def _severity(q: Quantity) -> str:
     """A small number spelled out (两, two) is often grammar (两造, "both", a plural) when it
     has no counterpart; digits, percentages and larger numbers are facts."""
-    spelled_small = q.value < 10 and not q.percent and not any(ch.isdigit() for ch in q.text)
+    spelled_small = q.value < 10 and not q.percent and _spelled(q)
     return "info" if spelled_small else "warning"
