@@ -57,3 +57,9 @@ def test_corpus_flags_span_documents_and_name_them():
     assert flagged[0][1].evidence["others"][0]["doc"] == "report-a"
     assert corpus_flags(runs, ignore=["consistency"]) == []
     assert corpus_flags([("only", links_of([(ZH, EN_1), (ZH, EN_2)]))]) == []  # within one doc: the doc's own run
+
+
+def test_same_english_for_reworded_chinese_is_not_flagged():
+    en = "And the LORD spake unto Moses, saying,"
+    links = links_of([("耶和华对摩西说，", en), *OTHER, ("耶和华吩咐摩西说，", en)])
+    assert run_checks(CheckContext(links), select=["consistency.en_variants"]) == []

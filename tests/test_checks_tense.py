@@ -57,3 +57,13 @@ def test_english_markers():
     assert kinds == [("done", "has been"), ("plan", "will")]
     assert en_markers("the will of the people") == []
     assert en_markers("China has a long coast") == []  # possession, not the perfect
+
+
+def test_questions_and_conditions_neither_plan_nor_report():
+    assert tense_flags("亚比米勒却还没有亲近撒拉。他说，主阿，连有义的国，你也要毁灭吗？",
+                       "But Abimelech had not come near her: and he said, LORD, wilt thou slay also a righteous nation?") == []
+    assert tense_flags("我如今若在你眼前蒙恩，求你将你的道指示我，使我可以认识你。",
+                       "Now therefore, I pray thee, if I have found grace in thy sight, shew me now thy way.") == []
+    assert en_markers("When a man or woman shall commit any sin, that person shall be guilty")[0].text == "shall"
+    # near-miss: the same perfect asserted outside a condition still counts
+    assert [m.kind for m in en_markers("I have found grace in thy sight.")] == ["done"]

@@ -2,7 +2,8 @@
 
 * ``consistency.zh_variants``: one Chinese sentence (after normalisation) rendered into
   materially different English — different content words, not just punctuation or case.
-* ``consistency.en_variants``: one English sentence used for different Chinese.
+* ``consistency.en_variants``: one English sentence used for materially different Chinese
+  (the other Chinese lacks half the character bigrams of the longer one, or more).
 * ``consistency.term_variants``: a recurring Chinese term the glossary does not cover,
   rendered by English wordings that never occur together (一带一路 → "Belt and Road" in
   most places, "BRI" in one). The wordings are found by co-occurrence within the document.
@@ -19,6 +20,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from align.checks.common import flag, one_sided
+from align.checks.entity import english_names
 from align.checks.registry import CheckContext, code_enabled, make_flag, register
 from align.model import Flag, Link, normalise_for_matching
 from align.zhtext import pos_tokens
@@ -69,6 +71,12 @@ def _departures(
                 yield item, members
 
 
+def _bigram_overlap(a: str, b: str) -> float:
+    """Share of the longer Chinese string's character bigrams that the other one has too."""
+    x, y = Counter(a[i:i + 2] for i in range(len(a) - 1)), Counter(b[i:i + 2] for i in range(len(b) - 1))
+    return sum((x & y).values()) / max(1, sum(x.values()), sum(y.values()))
+
+
 def _first_index(members: list[Item], rendering, value) -> int:
     return next(i for i, (_, link) in enumerate(members) if rendering(link) == value)
 
@@ -93,6 +101,8 @@ def _en_variant_flags(items: Sequence[Item], ctx: CheckContext | None) -> Iterat
     key = lambda l: " ".join(en_words(l.en)) if len(en_words(l.en)) >= min_words else ""  # noqa: E731
     for (doc, link), members in _departures(paired, key, lambda l: zh_key(l.zh), 1):
         others = [(d, other) for d, other in members if other is not link]
+        if all(_bigram_overlap(zh_key(link.zh), zh_key(other.zh)) >= 0.5 for _, other in others):
+            continue  # 耶和华对摩西说 / 耶和华吩咐摩西说 ↔ "And the LORD spake unto Moses": a wording, not a meaning
         where = ", ".join(_where(d, other, doc) for d, other in others)
         yield doc, _flag(
             ctx, link, "consistency.en_variants", "info",
@@ -179,6 +189,7 @@ def term_variants(ctx: CheckContext) -> Iterator[Flag]:
         for gram in grams_of[link.index]:
             gram_links[gram].add(link.index)
     by_index = {link.index: link for link in paired}
+    names = {name.lower() for name in english_names(paired)}
     max_share = ctx.option("consistency.term_variants", "max_document_share", 0.2)
     for term, links in term_links.items():
         # a term in most links co-occurs with every wording: no evidence either way
@@ -188,7 +199,13 @@ def term_variants(ctx: CheckContext) -> Iterator[Flag]:
         candidates = [g for g, c in counts.items() if c >= 2 and c / len(gram_links[g]) >= precision]
         if len(candidates) < 2:
             continue
+        # names are entity.swapped's business: a term's wordings are the document's common words
+        candidates = [g for g in candidates if not set(g.split()) & names]
+        if len(candidates) < 2:
+            continue
         primary = max(candidates, key=lambda g: (counts[g], len(g)))
+        if _best_term(primary, gram_links, term_links, grams_of) != term:
+            continue  # the usual wording belongs to another term of the same links (一岁的羊羔: "first year")
         primary_links = gram_links[primary] & links
         if len(primary_links) < len(links) / 2:
             continue

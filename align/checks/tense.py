@@ -70,6 +70,8 @@ def zh_markers(text: str) -> list[Marker]:
     """Plan and completion markers of a Chinese sentence, each tied to a verb in its clause."""
     found = []
     for clause_start, clause_end in clause_spans(text, "zh", min_len=0):
+        if _is_question(text[clause_start:clause_end]):
+            continue  # 你也要毁灭吗？ asks; it neither plans nor reports
         tokens = [t for t in pos_tokens(text) if clause_start <= t.start < clause_end and t.word.strip()]
         for i, token in enumerate(tokens):
             kind = _zh_marker_kind(tokens, i)
@@ -108,8 +110,30 @@ def _zh_marker_kind(tokens: list[Token], i: int) -> str | None:
     return "plan"
 
 
+def _is_question(clause: str) -> bool:
+    return clause.rstrip().rstrip("”’\"'").endswith(("?", "？", "吗", "吗？", "呢？"))
+
+
 def en_markers(text: str) -> list[Marker]:
-    """Future/plan phrasing and perfect aspect (has/have/had + participle) in English."""
+    """Future/plan phrasing and perfect aspect (has/have/had + participle) in English,
+    outside questions and condition or time clauses ("if I have found grace", "when a man
+    shall commit"), which neither plan nor report."""
+    return [m for m in _en_markers(text) if _asserted(text, m.start)]
+
+
+def _asserted(text: str, at: int) -> bool:
+    for start, end in clause_spans(text, "en", min_len=0):
+        if start <= at < end:
+            clause = text[start:end]
+            opening = re.sub(r"^(?:and|but|for|now|then|that)\s+", "", clause.strip(" “\"‘'("), flags=re.IGNORECASE)
+            return not (_is_question(clause) or _EN_CONDITION.match(opening))
+    return True
+
+
+_EN_CONDITION = re.compile(r"(?:if|when|whenever|unless|lest|though|although|whether|until|till)\b", re.IGNORECASE)
+
+
+def _en_markers(text: str) -> list[Marker]:
     found = [Marker("plan", m.start(), m.end(), m.group()) for m in _EN_PLAN.finditer(text)
              if not _is_noun_will(text, m)]
     for m in _EN_PERFECT.finditer(text):
