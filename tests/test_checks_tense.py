@@ -67,3 +67,11 @@ def test_questions_and_conditions_neither_plan_nor_report():
     assert en_markers("When a man or woman shall commit any sin, that person shall be guilty")[0].text == "shall"
     # near-miss: the same perfect asserted outside a condition still counts
     assert [m.kind for m in en_markers("I have found grace in thy sight.")] == ["done"]
+
+
+def test_markers_are_compared_where_they_stand():
+    zh = "我必赐福给你，叫你的后裔繁多，你的名也必为大。"
+    # "will" → "has" on the first verb: the later "will" no longer hides it
+    [flag] = tense_flags(zh, "And I have blessed thee, and I will make thy seed many, and thy name shall be great.")
+    assert flag.evidence == {**flag.evidence, "zh": "plan", "en": "done"}
+    assert tense_flags(zh, "And I will bless thee, and I will make thy seed many, and thy name shall be great.") == []

@@ -331,7 +331,8 @@ def swapped(ctx: CheckContext) -> Iterator[Flag]:
                         and not any(m.group()[:4] == en[:4] for _, en, _ in unrendered)]  # Egyptian: Egypt
         # a swap replaces a name outright: nothing of the absent name may be left on either side
         unexplained = [u for u in unexplained if not (u[0] and _shares_bigram(u[0], link.zh))]
-        unrendered = [u for u in unrendered if not any(_english_present(w, link.en) for w in _CAPITALISED.findall(u[1]))]
+        # …nor inside a longer English name (Haran in Bethharan, Israel in Israelitish)
+        unrendered = [u for u in unrendered if not any(w.lower() in link.en.lower() for w in _CAPITALISED.findall(u[1]))]
         if not unexplained or not unrendered:
             continue
         zh_form, en_name, en_span = unexplained[0]

@@ -157,21 +157,38 @@ def _is_noun_will(text: str, m: re.Match) -> bool:
 
 @register("tense.plan_vs_done")
 def plan_vs_done(link: Link, ctx: CheckContext) -> Iterator[Flag]:
-    """One side announces a plan, the other reports it as done (将 vs "has …")."""
+    """One side announces a plan, the other reports it as done (将 vs "has …").
+
+    Markers are compared where they stand: translation keeps the order of clauses roughly,
+    so a Chinese marker is set against the English markers at a comparable relative position
+    (within ``max_offset`` of the sentence length). It is flagged when every English marker
+    there has the opposite aspect and no Chinese marker of that aspect stands near it; a
+    "will" left elsewhere in the sentence does not hide a "has" put in its place.
+    """
     if one_sided(link):
         return
     zh, en = zh_markers(link.zh), en_markers(link.en)
-    zh_kinds, en_kinds = {m.kind for m in zh}, {m.kind for m in en}
-    for said, rendered in (("plan", "done"), ("done", "plan")):
-        if zh_kinds == {said} and en_kinds == {rendered}:
-            z = next(m for m in zh if m.kind == said)
-            e = next(m for m in en if m.kind == rendered)
-            wording = {"plan": "a plan or future event", "done": "something already done"}
-            yield flag(
-                ctx, link, "tense.plan_vs_done", "warning",
-                f"The Chinese states {wording[said]} ({z.text}), "
-                f"the English {wording[rendered]} ({e.text}).",
-                zh_span=(z.start, z.end), en_span=(e.start, e.end),
-                evidence={"zh": said, "en": rendered, "zh_markers": [m.text for m in zh],
-                          "en_markers": [m.text for m in en]},
-            )
+    reach = ctx.option("tense.plan_vs_done", "max_offset", 0.3)
+    opposite = {"plan": "done", "done": "plan"}
+    for z in zh:
+        near_en = [e for e in en if abs(_position(e, link.en) - _position(z, link.zh)) <= reach]
+        near_zh = [m for m in zh if abs(_position(m, link.zh) - _position(z, link.zh)) <= reach]
+        if not near_en or any(e.kind != opposite[z.kind] for e in near_en) \
+                or any(m.kind != z.kind for m in near_zh):
+            continue
+        e = min(near_en, key=lambda m: abs(_position(m, link.en) - _position(z, link.zh)))
+        wording = {"plan": "a plan or future event", "done": "something already done"}
+        yield flag(
+            ctx, link, "tense.plan_vs_done", "warning",
+            f"The Chinese states {wording[z.kind]} ({z.text}), "
+            f"the English {wording[e.kind]} ({e.text}).",
+            zh_span=(z.start, z.end), en_span=(e.start, e.end),
+            evidence={"zh": z.kind, "en": e.kind, "zh_markers": [m.text for m in zh],
+                      "en_markers": [m.text for m in en]},
+        )
+        return
+
+
+def _position(marker: Marker, text: str) -> float:
+    """Where a marker stands in its sentence, from 0 (start) to 1 (end)."""
+    return (marker.start + marker.end) / 2 / max(1, len(text))
