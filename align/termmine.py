@@ -20,7 +20,7 @@ from pathlib import Path
 from align.errors import InputError
 from align.glossary import Glossary, GlossaryEntry, auto_id
 from align.model import Link
-from align.terms import fold, new_tokenizer
+from align.terms import fold, is_acronym, new_tokenizer
 
 DOC_PAIR_SEPARATOR = "::"
 
@@ -167,22 +167,24 @@ _NAME_LINKS = {"of", "and", "for", "the", "in", "on", "&"}
 class Suggestion:
     zh: str
     en: str
-    score: float  # G²
+    score: float  # ranking score: G² weighted by termhood
+    g2: float  # Dunning's log-likelihood ratio of the co-occurrence
     dice: float
     together: int  # pairs with both
     zh_count: int  # pairs with the zh term
     en_count: int  # pairs with the en phrase
     examples: tuple[int, ...]  # link numbers
+    variants: tuple[str, ...] = ()  # acronyms counted as this English name (MOST)
 
     def to_entry(self, links_by_index: dict[int, Link]) -> GlossaryEntry:
         example = links_by_index.get(self.examples[0]) if self.examples else None
         note = (
-            f"G2={self.score:.1f} dice={self.dice:.2f} pairs={self.together}/{self.zh_count}/{self.en_count}"
+            f"score={self.score:.1f} G2={self.g2:.1f} dice={self.dice:.2f} pairs={self.together}/{self.zh_count}/{self.en_count}"
             f"; links {', '.join(map(str, self.examples))}"
         )
         if example:
             note += f"; e.g. {_snippet(example.zh, self.zh)} ↔ {_snippet(example.en, self.en)}"
-        return GlossaryEntry(auto_id(self.zh, self.en), self.zh, self.en, note=note, status="proposed")
+        return GlossaryEntry(auto_id(self.zh, self.en), self.zh, self.en, self.variants, note=note, status="proposed")
 
 
 def _snippet(text: str, term: str, width: int = 24) -> str:
@@ -194,54 +196,130 @@ def _snippet(text: str, term: str, width: int = 24) -> str:
     )
 
 
-def _zh_terms(text: str, tokenizer) -> set[str]:
+# jieba part-of-speech tags of function words: conjunction, adverb, preposition, pronoun,
+# measure word, particles, interjection, onomatopoeia, punctuation, locality.
+_ZH_FUNCTION_TAGS = ("c", "d", "p", "r", "q", "u", "y", "e", "o", "x", "f")
+# Tags of names: person, place, organisation, other proper noun, abbreviation (东盟).
+_ZH_NAME_TAGS = ("nr", "ns", "nt", "nz", "j")
+
+
+def _zh_terms(text: str, tagger, names: dict[str, bool]) -> set[str]:
+    """Recurring-term candidates: dictionary words (search mode also yields the words inside
+    long ones, 科技部 in 中国科技部) and runs of up to ``MAX_ZH_WORDS`` content words; a
+    term never contains a function word (的, 是, 更 …). ``names`` records which terms
+    contain a word tagged as a name (the Chinese counterpart of capitalisation)."""
     terms = set()
     for block in _ZH_BLOCK.findall(re.sub(r"\s+", "", text)):
-        # search mode also yields the dictionary words inside long words (科技部 in 中国科技部)
-        terms.update(w for w in tokenizer.cut_for_search(block) if len(w) >= 2)
-        words = tokenizer.lcut(block)
+        for word in tagger.tokenizer.cut_for_search(block):
+            if len(word) >= 2 and _content_word(word, tagger.word_tag_tab):
+                terms.add(word)
+                names[word] = names.get(word, False) or tagger.word_tag_tab.get(word, "").startswith(_ZH_NAME_TAGS)
+        words = [(pair.word, pair.flag) for pair in tagger.cut(block, HMM=True)]
         for i in range(len(words)):
             for n in range(1, MAX_ZH_WORDS + 1):
                 gram = words[i: i + n]
-                if len(gram) < n or gram[0] in _ZH_STOP or gram[-1] in _ZH_STOP:
-                    continue
-                term = "".join(gram)
-                if len(term) >= 2 and (n == 1 or all(len(w) >= 2 for w in (gram[0], gram[-1]))):
+                if len(gram) < n or any(w in _ZH_STOP or f.startswith(_ZH_FUNCTION_TAGS) for w, f in gram):
+                    break
+                if gram[0][1] == "m":  # a quantity (两国, 三十, 第二届) is for the number checks
+                    break
+                term = "".join(w for w, _ in gram)
+                if len(term) >= 2 and (n == 1 or all(len(w) >= 2 for w in (gram[0][0], gram[-1][0]))):
                     terms.add(term)
+                    names[term] = names.get(term, False) or any(f.startswith(_ZH_NAME_TAGS) for _, f in gram)
     return terms
 
 
-def _en_phrases(text: str, surfaces: dict[str, Counter]) -> set[str]:
-    """Noun-phrase-like candidates without a tagger: maximal runs of capitalised words
-    (names: "Ministry of Science and Technology", with of/and/for/the/in inside), and
-    lower-case n-grams of two or three words that neither start nor end with a function word."""
+def _content_word(word: str, tags: dict[str, str]) -> bool:
+    tag = tags.get(word, "n")
+    return word not in _ZH_STOP and tag != "m" and not tag.startswith(_ZH_FUNCTION_TAGS)
+
+
+def _en_phrases(text: str, surfaces: dict[str, Counter], standalone: Counter) -> set[str]:
+    """Noun-phrase-like candidates without a tagger: names — runs of capitalised words with
+    of/and/for/the/in inside ("Ministry of Science and Technology") and every shorter name
+    inside a run ("Chinese Academy of Sciences" in "President of Chinese Academy of
+    Sciences"); acronyms (MOST, CAS — never function words); and lower-case n-grams of two
+    or three words with no function word in them ("technology transfer platforms").
+
+    ``standalone`` counts the pairs in which a phrase is seen on its own (a whole run, or a
+    lower-case n-gram): as in C-value term extraction, a name met only inside longer names
+    ("Science and Technology" in "Ministry of …", "Minister of …") is a fragment, not a
+    term, and one met mostly inside longer names is less of a term."""
     phrases: list[str] = []
+    whole: set[str] = set()
     folded = fold(text, "en").cased  # typographic quotes and hyphen/space unified
     for clause in _EN_CLAUSE.split(folded):
         words = _EN_WORD.findall(clause)
         i = 0
         while i < len(words):
-            if _capitalised(words[i]) and words[i].lower() not in _EN_STOP:
+            if _name_word(words[i]):
                 j = i + 1
                 while j < len(words) and (
-                    _capitalised(words[j])
-                    or (words[j] in _NAME_LINKS and j + 1 < len(words) and _capitalised(words[j + 1]))
+                    _name_word(words[j])
+                    or (words[j] in _NAME_LINKS and j + 1 < len(words) and _name_word(words[j + 1]))
                 ):
                     j += 1
-                phrases.append(" ".join(words[i:j]))
+                phrases.extend(_names_inside(words[i:j]))
+                whole.add(" ".join(words[i:j]).lower())
                 i = j
                 continue
             for n in range(2, MAX_EN_WORDS + 1):
                 gram = words[i: i + n]
-                if len(gram) < n or any(_capitalised(w) for w in gram):
+                if len(gram) < n or any(_capitalised(w) or w.lower() in _EN_STOP for w in gram):
                     break
-                # a single common word is rarely a glossary term; names and compounds are
-                if n > 1 and gram[0].lower() not in _EN_STOP and gram[-1].lower() not in _EN_STOP:
-                    phrases.append(" ".join(gram))
+                phrases.append(" ".join(gram))
+                whole.add(phrases[-1].lower())
             i += 1
     for surface in phrases:
         surfaces[surface.lower()][surface] += 1
+    standalone.update(whole)
     return {p.lower() for p in phrases}
+
+
+def _name_word(word: str) -> bool:
+    return _capitalised(word) and (word.lower() not in _EN_STOP or is_acronym(word))
+
+
+def _names_inside(run: list[str]) -> list[str]:
+    """Every span of a capitalised run that starts and ends with a name word."""
+    edges = [k for k, w in enumerate(run) if _name_word(w)]
+    return [" ".join(run[a: b + 1]) for a in edges for b in edges if b >= a]
+
+
+def _acronym_expansions(surfaces: dict[str, Counter], standalone: Counter) -> dict[str, str]:
+    """Acronym → the one standalone name of the corpus it abbreviates (lower-cased keys), so
+    that "MOST" and "Ministry of Science and Technology" count as one English term."""
+    names = [key for key in standalone if " " in key and is_name(surfaces[key].most_common(1)[0][0])]
+    expansions = {}
+    for key, forms in surfaces.items():
+        acronym = forms.most_common(1)[0][0]
+        if " " in acronym or not is_acronym(acronym):
+            continue
+        matches = [name for name in names if abbreviates(acronym, name)]
+        if matches:
+            expansions[key] = max(matches, key=lambda name: (standalone[name], name))
+    return expansions
+
+
+def abbreviates(acronym: str, name: str) -> bool:
+    """The acronym's letters are the initials of the name's words, in order, from the first
+    word to the last; only link words may go without a letter (MOST = Ministry Of Science
+    and Technology, CAS = Chinese Academy of Sciences) — after Schwartz & Hearst (2003)."""
+    letters = [c.lower() for c in acronym if c.isalpha()]
+    words = name.split()
+    matched = 0
+    for word in words:
+        if matched < len(letters) and word[0].lower() == letters[matched]:
+            matched += 1
+        elif word.lower() not in _NAME_LINKS:
+            return False
+    return len(words) > 1 and matched == len(letters) and words[-1][0].lower() == letters[-1]
+
+
+def is_name(phrase: str) -> bool:
+    """A capitalised phrase or an acronym: the surface sign of a named entity."""
+    words = phrase.split()
+    return _capitalised(words[0]) and (len(words) > 1 or is_acronym(phrase))
 
 
 def _capitalised(word: str) -> bool:
@@ -258,6 +336,24 @@ def log_likelihood(k11: int, k12: int, k21: int, k22: int) -> float:
     return 2 * (h(k11, k12, k21, k22) - h(k11 + k12, k21 + k22) - h(k11 + k21, k12 + k22))
 
 
+# Termhood weights on G². Glossaries are mostly names (institutions, programmes, places,
+# titles), and a capitalised phrase or an acronym is the surface sign of one in English.
+NAME_WEIGHT = 2.0
+# General vocabulary is penalised by how common the Chinese term is in jieba's reference
+# counts: a term rarer than one in a million words (10^-6) counts as fully specific; 合作
+# (about 2 in 10,000) gets 0.6 of the weight of a specific term.
+SPECIFIC_LOG10 = 6.0
+
+
+def zh_specificity(term: str, tokenizer) -> float:
+    """min(1, -log10 P(term) / 6) under jieba's unigram model (a term not in the dictionary
+    as one word gets the product of its words' probabilities)."""
+    freq, total = tokenizer.FREQ, tokenizer.total
+    words = [term] if freq.get(term) else tokenizer.lcut(term, HMM=False)
+    log_p = sum(math.log10(max(freq.get(w) or 1, 1) / total) for w in words)
+    return min(1.0, -log_p / SPECIFIC_LOG10)
+
+
 def suggest_terms(
     links: Sequence[Link],
     *,
@@ -268,21 +364,36 @@ def suggest_terms(
     """Candidate term pairs, best first; pairs whose zh term is already in ``glossary`` are
     skipped. A phrase inside a longer phrase with the same counts is dropped (it adds
     nothing), so "Ministry of Science" yields to "Ministry of Science and Technology"."""
+    import jieba.posseg
+
     known = {e.zh for e in glossary.entries} if glossary else set()
     tokenizer = new_tokenizer(known)
+    tagger = jieba.posseg.POSTokenizer(tokenizer)
     # A repeated sentence pair is counted once: repetition is not evidence of translation.
     distinct = {(link.zh, link.en): link for link in reversed(links) if link.zh and link.en}
     pairs = sorted(distinct.values(), key=lambda link: link.index)
     surfaces: dict[str, Counter] = defaultdict(Counter)
-    zh_sets = [_zh_terms(link.zh, tokenizer) - known for link in pairs]
-    en_sets = [_en_phrases(link.en, surfaces) for link in pairs]
+    zh_names: dict[str, bool] = {}
+    zh_sets = [_zh_terms(link.zh, tagger, zh_names) - known for link in pairs]
+    standalone: Counter = Counter()
+    en_sets = [_en_phrases(link.en, surfaces, standalone) for link in pairs]
     zh_count = Counter(t for terms in zh_sets for t in terms)
+    expansions = _acronym_expansions(surfaces, standalone)
+    for phrases in en_sets:
+        for acronym in phrases & expansions.keys():
+            phrases.discard(acronym)
+            phrases.add(expansions[acronym])
+    for acronym, name in expansions.items():
+        standalone[name] += standalone.pop(acronym, 0)
+    acronyms = defaultdict(list)
+    for acronym, name in expansions.items():
+        acronyms[name].append(surfaces[acronym].most_common(1)[0][0])
     en_count = Counter(p for phrases in en_sets for p in phrases)
     together: Counter = Counter()
     examples: dict[tuple[str, str], list[int]] = defaultdict(list)
     for link, zh_terms, en_phrases in zip(pairs, zh_sets, en_sets):
         zh_terms = {t for t in zh_terms if zh_count[t] >= min_together}
-        en_phrases = {p for p in en_phrases if en_count[p] >= min_together}
+        en_phrases = {p for p in en_phrases if en_count[p] >= min_together and p in standalone}
         for z in zh_terms:
             for e in en_phrases:
                 together[z, e] += 1
@@ -297,8 +408,15 @@ def suggest_terms(
         g2 = log_likelihood(k, fz - k, fe - k, n - fz - fe + k)
         if k * n <= fz * fe:  # no more often than chance
             continue
-        scored.append(Suggestion(z, surfaces[e].most_common(1)[0][0], g2, 2 * k / (fz + fe), k, fz, fe,
-                                 tuple(examples[z, e])))
+        surface = surfaces[e].most_common(1)[0][0]
+        weight = (
+            zh_specificity(z, tokenizer)
+            * (NAME_WEIGHT if is_name(surface) else 1.0)
+            * (NAME_WEIGHT if zh_names.get(z) else 1.0)
+            * min(standalone[e], fe) / fe
+        )
+        scored.append(Suggestion(z, surface, g2 * weight, g2, 2 * k / (fz + fe), k, fz, fe, tuple(examples[z, e]),
+                                 tuple(sorted(acronyms.get(e, ())))))
     return _prune_subsumed(scored)[:limit]
 
 
@@ -322,19 +440,24 @@ def _prune_subsumed(scored: list[Suggestion]) -> list[Suggestion]:
         )
         if not (longer_en or longer_zh):
             kept.append(s)
-    return _mutual_best(kept)
+    return _competitive_linking(kept)
 
 
-def _mutual_best(scored: list[Suggestion]) -> list[Suggestion]:
-    """Keep a pair only if each side is the other's best partner (ties kept): a light form of
-    competitive linking that removes indirect associations (论坛 ↔ "Second Belt and Road …")."""
-    order = sorted(scored, key=lambda s: (-s.score, -s.dice, -len(s.en), -len(s.zh)))
-    best_zh: dict[str, tuple] = {}
-    best_en: dict[str, tuple] = {}
-    for s in order:
-        best_zh.setdefault(s.zh, (s.score, s.dice))
-        best_en.setdefault(s.en.lower(), (s.score, s.dice))
-    return [s for s in order if best_zh[s.zh] == (s.score, s.dice) == best_en[s.en.lower()]]
+def _competitive_linking(scored: list[Suggestion]) -> list[Suggestion]:
+    """Melamed's competitive linking: take pairs best first, each term on either side at most
+    once, so a term's indirect associates (论坛 ↔ "Second Belt and Road …", the other names
+    of the same sentence) do not also become candidates."""
+    linked_zh: set[str] = set()
+    linked_en: set[str] = set()
+    kept = []
+    for s in sorted(scored, key=lambda s: (-s.score, -s.dice, -len(s.en), -len(s.zh), s.zh, s.en)):
+        en = s.en.lower()
+        if s.zh in linked_zh or en in linked_en:
+            continue
+        linked_zh.add(s.zh)
+        linked_en.add(en)
+        kept.append(s)
+    return kept
 
 
 def suggestions_to_entries(suggestions: Sequence[Suggestion], links: Sequence[Link]) -> list[GlossaryEntry]:

@@ -10,6 +10,7 @@ from align.cli import main
 from align.glossary import read_csv
 from align.model import Link
 from align.report.tmx import write_tmx
+from align.termmine import suggest_terms
 from conftest import EN_SEED, SEED_GLOSSARY, ZH_SEED
 
 
@@ -75,19 +76,41 @@ def test_usage_counts_renderings_per_entry(seed_run, tmp_path, capsys, corpus):
     assert "most\t科技部" in capsys.readouterr().out
 
 
-def test_suggest_on_the_seed_pair_finds_institutions(tmp_path):
+def test_suggest_on_the_seed_pair_ranks_institution_names_first(tmp_path):
     out = tmp_path / "candidates.csv"
     assert main(["glossary", "suggest", "--corpus", f"{ZH_SEED}::{EN_SEED}", "--out", str(out), "-q"]) == 0
     entries = read_csv(out)  # the candidates file is itself an importable glossary
     assert entries and {e.status for e in entries} == {"proposed"}
-    pairs = [(e.zh, e.en) for e in entries]
-    top = pairs[:10]
-    assert ("南非", "South Africa") in top and ("泰国", "Thailand") in top
-    assert ("技术转移", "technology transfer") in top
-    assert [en for zh, en in pairs if zh == "科技部"] == ["Ministry of Science and Technology"]
+    top = {e.zh: e for e in entries[:15]}
+    # institutions, with the acronym the English also uses counted as the same term
+    assert (top["科技部"].en, top["科技部"].variants) == ("Ministry of Science and Technology", ("MOST",))
+    assert (top["中国科学院"].en, top["中国科学院"].variants) == ("Chinese Academy of Sciences", ("CAS",))
+    assert top["南非"].en == "South Africa" and top["王志刚"].en == "Wang Zhigang"
+    # no general-vocabulary runs glued across function words (中国是科技, 合作的贡献者)
+    assert not [e.zh for e in entries[:30] if any(w in e.zh for w in "的是更")]
+    assert [en for zh, en in ((e.zh, e.en) for e in entries) if zh == "科技部"] == ["Ministry of Science and Technology"]
     with open(out, encoding="utf-8") as fh:
         note = next(r for r in csv.DictReader(fh) if r["zh"] == "科技部")["note"]
     assert "Ministry of Science and Technology" in note and "G2=" in note  # an example pair
+
+
+def test_suggest_on_bible_gold_pairs_ranks_names_first(shared_dir):
+    """A different corpus, domain and register: Genesis, Chinese Union Version ↔ KJV."""
+    bible = shared_dir / "bench" / "bible-zh-en"
+    zh = (bible / "zh.txt").read_text(encoding="utf-8").splitlines()
+    en = (bible / "en.txt").read_text(encoding="utf-8").splitlines()
+    links = []
+    for line in (bible / "gold.align").read_text().splitlines()[:800]:
+        zh_ids, en_ids = (json.loads(side) for side in line.split(":"))
+        if zh_ids and en_ids:
+            links.append(Link(len(links), tuple(zh_ids), tuple(en_ids), "".join(zh[i] for i in zh_ids),
+                              " ".join(en[i] for i in en_ids), 1.0))
+    found = suggest_terms(links)
+    pairs = [(s.zh, s.en) for s in found]
+    for name in [("亚伯拉罕", "Abraham"), ("挪亚", "Noah"), ("雅各", "Jacob")]:
+        assert name in pairs[:10]
+    assert ("埃及", "Egypt") in pairs[:40]
+    assert sum(en[0].isupper() for _, en in pairs[:20]) >= 17  # persons and places, not common words
 
 
 def test_suggest_skips_terms_already_in_a_glossary(seed_run, tmp_path):
