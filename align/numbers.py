@@ -153,6 +153,17 @@ def _cn_value(numeral: str) -> float | None:
         return None
 
 
+def zh_numeral_values(text: str) -> set[float]:
+    """Every value a numeral of the Chinese spells, counted or not (五闩, 十舍客勒: units the
+    quantity reader does not know). Evidence that a number is *there*, never a quantity."""
+    values = set()
+    for m in _ZH_NUMBER.finditer(fold_width(text)):
+        value = _arabic_value(m.group("arabic"), m.group("scale") or "") if m.group("arabic") else _cn_value(m.group("cn"))
+        if value is not None:
+            values.add(value)
+    return values
+
+
 def _arabic_value(digits: str, scale: str = "") -> float:
     value = float(digits.replace(",", ""))
     for unit in scale.strip():

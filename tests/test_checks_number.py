@@ -173,3 +173,9 @@ def test_grammar_numbers_without_counterpart_are_not_flagged():
     assert codes("千夫长，百夫长，就近前来。", "And the officers which were over thousands came near.") == []
     # near-miss: a spelled-out number above two with no counterpart is still reported
     assert codes("你要用十幅幔子作帐幕。", "Thou shalt make the tabernacle with curtains.") == ["number.missing"]
+
+
+def test_english_number_spelled_by_an_uncounted_chinese_numeral_is_not_extra():
+    assert codes("他用皂荚木作闩，为帐幕这面的板作五闩，", "And he made bars of shittim wood; five for the boards,") == []
+    assert codes("一个金盂，重十舍客勒，盛满了香。", "One golden spoon of ten shekels, full of incense:") == []
+    assert codes("一个金盂，盛满了香。", "One golden spoon of ten shekels, full of incense:") == ["number.extra"]

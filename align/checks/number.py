@@ -12,7 +12,14 @@ from collections.abc import Iterator
 from align.checks.common import flag, one_sided
 from align.checks.registry import CheckContext, register
 from align.model import Flag, Link
-from align.numbers import Quantity, approximations_conflict, compare, en_quantities, zh_quantities
+from align.numbers import (
+    Quantity,
+    approximations_conflict,
+    compare,
+    en_quantities,
+    zh_numeral_values,
+    zh_quantities,
+)
 
 
 @register(
@@ -38,7 +45,8 @@ def number_values(link: Link, ctx: CheckContext) -> Iterator[Flag]:
             f"The number {z.text.strip()} in the Chinese is not in the English.",
             zh_span=(z.start, z.end), evidence={"zh": z.to_json()},
         )
-    for e in _unexplained(result.extra, said):
+    spelled_in_zh = zh_numeral_values(link.zh)
+    for e in _unexplained(result.extra, said | spelled_in_zh):
         yield flag(
             ctx, link, "number.extra", _severity(e),
             f"The number {e.text.strip()} in the English is not in the Chinese.",
@@ -58,8 +66,9 @@ def number_values(link: Link, ctx: CheckContext) -> Iterator[Flag]:
 
 
 def _unexplained(unpaired: list[Quantity], said: set[float]) -> list[Quantity]:
-    """Numbers with no counterpart worth a flag: not a repetition of a value both sides state
-    (the seven thin ears devoured the seven rank ears ↔ 那七个), and not a spelled-out one or
+    """Numbers with no counterpart worth a flag: not a value the other side states (repeated:
+    the seven thin ears devoured the seven rank ears ↔ 那七个; or as a numeral the quantity
+    reader does not count: "five" ↔ 五闩), and not a spelled-out one or
     two, which is grammar far more often than a fact (两个儿子 ↔ "his sons", 二人 ↔ "I and thou"),
     and not a spelled vague amount ("captains of thousands", 千夫长 = an office, not a count)."""
     return [q for q in unpaired if q.value not in said and not (_spelled(q) and q.value <= 2 and not q.percent)

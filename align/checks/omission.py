@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
 from align.checks.common import flag, one_sided
+from align.checks.entity import latin_tokens
 from align.checks.registry import CheckContext, register
 from align.model import Flag, Link
+from align.numbers import en_quantities, zh_quantities
 from align.zhtext import clause_length, clause_spans
 
 _WINDOW = 4  # a clause may correspond to a run of up to four fragments of the other side
@@ -96,7 +99,7 @@ def partial(ctx: CheckContext) -> Iterator[Flag]:
     for link, lang in plans:
         code = "omission.partial" if lang == "zh" else "omission.addition"
         for clause in _unmatched_clauses(link, lang, lambda t: vectors[texts[t]]):
-            if _no_counterpart(ctx, code, clause):
+            if _no_counterpart(ctx, code, clause) and not _anchored(ctx, link, lang, clause):
                 yield _clause_flag(ctx, link, code, lang, clause, _SEVERITY[code])
 
 
@@ -113,6 +116,24 @@ _RULES = {
     "omission.addition": {"": (0.3, 0.25, 0.08)},
 }
 _SEVERITY = {"omission.partial": "warning", "omission.addition": "info"}
+
+
+def _anchors(ctx: CheckContext, text: str, lang: str) -> Counter:
+    """What a text names exactly: Latin tokens, numbers and glossary terms, by identity."""
+    found = Counter(("latin", token.casefold()) for _, _, token in latin_tokens(text))
+    found.update(("number", q.value) for q in (zh_quantities(text) if lang == "zh" else en_quantities(text)))
+    if ctx.glossary is not None:
+        hits = ctx.glossary.find_zh(text) if lang == "zh" else ctx.glossary.find_en(text)
+        found.update(("term", hit.entry.id) for hit in hits)
+    return found
+
+
+def _anchored(ctx: CheckContext, link: Link, lang: str, clause: "_ClauseScore") -> bool:
+    """The clause names something (PMC, 33, a glossary term) that the other side names as
+    often as this whole side does: lexical proof of a counterpart the encoder may have missed."""
+    other = "en" if lang == "zh" else "zh"
+    here, there = _anchors(ctx, getattr(link, lang), lang), _anchors(ctx, getattr(link, other), other)
+    return any(there[key] >= here[key] for key in _anchors(ctx, clause.text, lang))
 
 
 def _no_counterpart(ctx: CheckContext, code: str, clause: "_ClauseScore") -> bool:
