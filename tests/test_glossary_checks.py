@@ -128,3 +128,77 @@ def test_proposed_entries_and_one_sided_links_are_not_checked():
 
 def test_no_glossary_no_flags():
     assert run_checks(CheckContext([link("科技部", "x")]), select=["glossary"]) == []
+
+
+# ------------------------------------------------------------------ short back-references
+
+PEOPLE = Glossary([
+    GlossaryEntry("wang", "王志刚", "Wang Zhigang"),
+    GlossaryEntry("bgrimm", "北京矿冶科技集团有限公司", "BGRIMM Technology Group"),
+    GlossaryEntry("forum", "“创新之路”分论坛", "Silk Road of Innovation Thematic Forum"),
+    GlossaryEntry("cas-bangkok", "东盟（曼谷）创新中心", "ASEAN (Bangkok) Innovation Center"),
+])
+FULL = {  # first mentions, in full, from the seed pair
+    "wang": ("科技部部长王志刚出席会议并作主旨发言。",
+             "Wang Zhigang, Minister of Science and Technology delivered a keynote speech at the forum."),
+    "bgrimm": ("北京矿冶科技集团有限公司总经理韩龙表示，",
+               "Mr. Han Long, General Manager of BGRIMM Technology Group said that"),
+    "forum": ("“创新之路”分论坛在北京国家会议中心举行。",
+              "the Silk Road of Innovation Thematic Forum was held at the National Convention Center in Beijing."),
+    "cas-bangkok": ("启动东盟（曼谷）创新中心。", "launched the ASEAN (Bangkok) Innovation Center."),
+}
+
+
+def glossary_flags(*pairs):
+    links = [link(zh, en, i) for i, (zh, en) in enumerate(pairs)]
+    return [f for f in run_checks(CheckContext(links, glossary=PEOPLE), select=["glossary"]) if f.link == len(links) - 1]
+
+
+@pytest.mark.parametrize("entry, zh, en, short", [
+    ("wang", "王志刚指出，", "Minister Wang remarked that", "Minister Wang"),
+    ("bgrimm", "通过交流合作，北京矿冶科技集团有限公司的团队也学习到了先进技术。",
+     "Thanks to exchanges and cooperation, the Group also learned advanced techniques.", "the Group"),
+    ("forum", "本次“创新之路”分论坛共有近150名代表参会。",
+     "About 150 delegates attended the thematic forum.", "the thematic forum"),
+])
+def test_short_reference_after_the_full_form_is_info(entry, zh, en, short):
+    [flag] = glossary_flags(FULL[entry], (zh, en))
+    assert (flag.check, flag.severity, _en(flag)) == ("glossary.missing_term", "info", short)
+    assert "short reference" in flag.message
+    assert flag.evidence["full_form"]["link"] == 0
+    assert flag.evidence["full_form"]["text"] == PEOPLE.entries[[e.id for e in PEOPLE.entries].index(entry)].en
+
+
+@pytest.mark.parametrize("entry, zh, en", [
+    ("wang", "王志刚指出，", "Minister Zhang remarked that"),  # another person's surname
+    ("wang", "王志刚指出，", "The minister remarked that"),  # a title alone names nobody
+    ("forum", "本次“创新之路”分论坛共有近150名代表参会。",
+     "About 150 delegates attended the Belt and Road Forum."),  # a head noun, but another forum
+    ("cas-bangkok", "中国科学院将在泰国启动东盟（曼谷）创新中心。",
+     "CAS has established the Innovation Cooperation Center in Bangkok."),  # another name, not a short one
+])
+def test_other_names_are_not_short_references(entry, zh, en):
+    [flag] = glossary_flags(FULL[entry], (zh, en))
+    assert (flag.evidence["entry"]["id"], flag.severity) == (entry, "error")
+
+
+def test_a_first_mention_in_short_form_stays_an_error():
+    [flag] = glossary_flags(("通过交流合作，北京矿冶科技集团有限公司的团队也学习到了先进技术。",
+                             "Thanks to exchanges and cooperation, the Group also learned advanced techniques."))
+    assert flag.severity == "error"
+    # the full form must come EARLIER in the document, not later
+    links = [link("北京矿冶科技集团有限公司的团队也学习到了先进技术。", "the Group also learned advanced techniques.", 0),
+             link(*FULL["bgrimm"], 1)]
+    flags = run_checks(CheckContext(links, glossary=PEOPLE), select=["glossary"])
+    assert [(f.link, f.severity) for f in flags] == [(0, "error")]
+
+
+def test_seed_pair_short_references_are_info_and_point_at_the_full_form(seed_flags, seed_links):
+    infos = [f for f in seed_flags if f.check == "glossary.missing_term" and f.severity == "info"]
+    assert infos
+    for flag in infos:
+        earlier = flag.evidence["full_form"]
+        assert earlier["link"] < flag.link
+        assert seed_links[earlier["link"]].en[slice(*earlier["en_span"])] == earlier["text"]
+    assert {(f.evidence["entry"]["zh"], _en(f)) for f in infos} >= {("王志刚", "Minister Wang"),
+                                                                    ("北京矿冶科技集团有限公司", "the Group")}

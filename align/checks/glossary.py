@@ -16,6 +16,7 @@ term's span on each side where the term is present.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from align.checks.registry import CheckContext, make_flag, register
@@ -70,6 +71,20 @@ def check_terms(link: Link, ctx: CheckContext) -> Iterator[Flag]:
         if entry.id in rendered or entry.id in forbidden_for or entry.id in reported:
             continue
         reported.add(entry.id)
+        reference = back_reference(entry, link, ctx)
+        if reference:
+            short, earlier = reference
+            yield make_flag(
+                link, "glossary.missing_term", "info",
+                f"{zh_hit.text}: “{short.group()}” taken as a short reference to “{earlier[1].text}” "
+                f"(link {earlier[0].index})",
+                zh_span=zh_hit.span,
+                en_span=short.span(),
+                evidence=_evidence(entry, expected=list(entry.accepted), short_reference=short.group(),
+                                   full_form={"link": earlier[0].index, "text": earlier[1].text,
+                                              "en_span": list(earlier[1].span)}),
+            )
+            continue
         yield make_flag(
             link, "glossary.missing_term", "error",
             f"{zh_hit.text} should be rendered “{entry.en}”"
@@ -98,3 +113,64 @@ def check_terms(link: Link, ctx: CheckContext) -> Iterator[Flag]:
             en_span=(start, end),
             evidence=_evidence(hit.entry, found=hit.text, also=[h.entry.id for h in hits[1:]]),
         )
+
+
+# ---------------------------------------------------------------------------- back-references
+
+_DETERMINERS = r"(?:the|this|that|these|those)"
+_TITLES = (
+    r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Academician|(?:Vice |Deputy )?(?:Minister|President|Premier|Chairman"
+    r"|Chairwoman|Director|Secretary|Ambassador|Governor|Mayor))\.?"
+)
+_LINK_WORDS = {"of", "and", "for", "on", "in", "the", "&"}
+
+
+def back_reference(entry: GlossaryEntry, link: Link, ctx: CheckContext):
+    """``(short_form_match, (earlier_link, earlier_hit))`` if this link's English refers back
+    with a short form to the entry's full rendering in an EARLIER link of the document,
+    else None.
+
+    Short forms a translator uses for a name already given in full: its head noun after a
+    determiner, optionally with other words of the full form ("the Group", "the thematic
+    forum" after "Silk Road of Innovation Thematic Forum"); a person's surname after a title
+    ("Minister Wang" after "Wang Zhigang"). A first mention in short form has no earlier full
+    form, so it stays an error; acronyms the glossary lists are renderings already.
+    """
+    patterns = [re.compile(p, re.IGNORECASE if i == 0 else 0) for i, p in enumerate(_short_forms(entry)) if p]
+    shorts = [m for p in patterns if (m := p.search(link.en))]
+    if not shorts:
+        return None
+    earlier = _earlier_full_form(entry, link, ctx)
+    return (shorts[0], earlier) if earlier else None
+
+
+def _short_forms(entry: GlossaryEntry) -> tuple[str | None, str | None]:
+    """Regular expressions for the determiner + head form and the title + surname form."""
+    heads, modifiers, surnames = set(), set(), set()
+    for form in entry.accepted:
+        words = re.findall(r"[A-Za-z][A-Za-z'’\-]*", form)
+        content = [w for w in words if w.lower() not in _LINK_WORDS]
+        if len(content) < 2:
+            continue  # a one-word rendering has no shorter form
+        modifiers.update(w.lower() for w in content)
+        heads.add(content[-1].lower())
+        if "of" in words[1:]:  # "Ministry of …", "Academy of …": the head precedes "of"
+            heads.add(words[words.index("of") - 1].lower())
+        if len(words) in (2, 3) and len(content) == len(words) and all(w[0].isupper() for w in words):
+            surnames.update({words[0], words[-1]})  # Wang Zhigang (family name first), Francis Gurry
+    head = (
+        rf"\b{_DETERMINERS}\s+(?:(?:{'|'.join(map(re.escape, sorted(modifiers)))})\s+){{0,3}}"
+        rf"(?:{'|'.join(map(re.escape, sorted(heads)))})s?\b"
+        if heads else None
+    )
+    person = rf"\b{_TITLES}\s+(?:{'|'.join(map(re.escape, sorted(surnames)))})\b" if surnames else None
+    return head, person
+
+
+def _earlier_full_form(entry: GlossaryEntry, link: Link, ctx: CheckContext):
+    """The most recent earlier link whose English has an accepted rendering of ``entry``."""
+    for earlier in sorted((l for l in ctx.links if l.index < link.index and l.en), key=lambda l: -l.index):
+        for hit in ctx.glossary.find_en(earlier.en, nested=True):
+            if hit.entry.id == entry.id and hit.kind != "forbidden":
+                return earlier, hit
+    return None
