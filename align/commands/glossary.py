@@ -103,7 +103,7 @@ def suggest(
     limit: int = typer.Option(200, "--limit", help="At most this many candidates."),
     quiet: bool = typer.Option(False, "--quiet", "-q"),
 ) -> None:
-    """Mine candidate term pairs from aligned pairs (jieba terms × English phrases, ranked by G²)."""
+    """Mine candidate term pairs from aligned pairs (jieba terms × English phrases, ranked by G² × termhood)."""
     from align.glossary import load_glossaries, write_csv
     from align.termmine import load_corpus, suggest_terms, suggestions_to_entries
 
