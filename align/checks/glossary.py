@@ -16,6 +16,8 @@ term's span on each side where the term is present.
 """
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections.abc import Iterator
 
@@ -136,16 +138,18 @@ def back_reference(entry: GlossaryEntry, link: Link, ctx: CheckContext):
     ("Minister Wang" after "Wang Zhigang"). A first mention in short form has no earlier full
     form, so it stays an error; acronyms the glossary lists are renderings already.
     """
-    patterns = [re.compile(p, re.IGNORECASE if i == 0 else 0) for i, p in enumerate(_short_forms(entry)) if p]
-    shorts = [m for p in patterns if (m := p.search(link.en))]
+    shorts = [m for pattern in _short_forms(entry) if (m := pattern.search(link.en))]
     if not shorts:
         return None
-    earlier = _earlier_full_form(entry, link, ctx)
-    return (shorts[0], earlier) if earlier else None
+    mentions = _full_forms(ctx).get(entry.id, [])
+    before = bisect.bisect_left(mentions, link.index, key=lambda mention: mention[0].index)
+    return (shorts[0], mentions[before - 1]) if before else None
 
 
-def _short_forms(entry: GlossaryEntry) -> tuple[str | None, str | None]:
-    """Regular expressions for the determiner + head form and the title + surname form."""
+@functools.lru_cache(maxsize=4096)
+def _short_forms(entry: GlossaryEntry) -> tuple[re.Pattern, ...]:
+    """The determiner + head pattern (any case: "the thematic forum") and the title +
+    surname pattern (case as written) of an entry's accepted renderings."""
     heads, modifiers, surnames = set(), set(), set()
     for form in entry.accepted:
         words = re.findall(r"[A-Za-z][A-Za-z'’\-]*", form)
@@ -158,19 +162,32 @@ def _short_forms(entry: GlossaryEntry) -> tuple[str | None, str | None]:
             heads.add(words[words.index("of") - 1].lower())
         if len(words) in (2, 3) and len(content) == len(words) and all(w[0].isupper() for w in words):
             surnames.update({words[0], words[-1]})  # Wang Zhigang (family name first), Francis Gurry
-    head = (
-        rf"\b{_DETERMINERS}\s+(?:(?:{'|'.join(map(re.escape, sorted(modifiers)))})\s+){{0,3}}"
-        rf"(?:{'|'.join(map(re.escape, sorted(heads)))})s?\b"
-        if heads else None
-    )
-    person = rf"\b{_TITLES}\s+(?:{'|'.join(map(re.escape, sorted(surnames)))})\b" if surnames else None
-    return head, person
+    patterns = []
+    if heads:
+        patterns.append(re.compile(
+            rf"\b{_DETERMINERS}\s+(?:(?:{'|'.join(map(re.escape, sorted(modifiers)))})\s+){{0,3}}"
+            rf"(?:{'|'.join(map(re.escape, sorted(heads)))})s?\b",
+            re.IGNORECASE,
+        ))
+    if surnames:
+        patterns.append(re.compile(rf"\b{_TITLES}\s+(?:{'|'.join(map(re.escape, sorted(surnames)))})\b"))
+    return tuple(patterns)
 
 
-def _earlier_full_form(entry: GlossaryEntry, link: Link, ctx: CheckContext):
-    """The most recent earlier link whose English has an accepted rendering of ``entry``."""
-    for earlier in sorted((l for l in ctx.links if l.index < link.index and l.en), key=lambda l: -l.index):
-        for hit in ctx.glossary.find_en(earlier.en, nested=True):
-            if hit.entry.id == entry.id and hit.kind != "forbidden":
-                return earlier, hit
-    return None
+_FULL_FORMS: dict[str, object] = {"ctx": None, "index": {}}
+
+
+def _full_forms(ctx: CheckContext) -> dict[str, list[tuple[Link, TermHit]]]:
+    """Per entry id, the links (in order) whose English has an accepted rendering of it,
+    with the first such hit; built once per context (one ``find_en`` per link), when the
+    first missing term of the document asks for it."""
+    if _FULL_FORMS["ctx"] is not ctx:
+        index: dict[str, list[tuple[Link, TermHit]]] = {}
+        for earlier in sorted((l for l in ctx.links if l.en), key=lambda l: l.index):
+            seen = set()
+            for hit in ctx.glossary.find_en(earlier.en, nested=True):
+                if hit.kind != "forbidden" and hit.entry.id not in seen:
+                    seen.add(hit.entry.id)
+                    index.setdefault(hit.entry.id, []).append((earlier, hit))
+        _FULL_FORMS.update(ctx=ctx, index=index)
+    return _FULL_FORMS["index"]
