@@ -164,6 +164,14 @@ def zh_numeral_values(text: str) -> set[float]:
     return values
 
 
+def en_compound_values(text: str) -> set[float]:
+    """Values of number words fused into a longer word (foursquare, sevenfold, twofold):
+    evidence that a number is *there*, never a quantity."""
+    return {float(_SMALL[m.group(1)]) for m in re.finditer(r"\b(" + "|".join(sorted(_SMALL, key=len, reverse=True))
+                                                         + r")[a-z]{3,}", text.lower())
+            if m.group(1) in _SMALL}
+
+
 def _arabic_value(digits: str, scale: str = "") -> float:
     value = float(digits.replace(",", ""))
     for unit in scale.strip():

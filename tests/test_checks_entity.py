@@ -66,3 +66,17 @@ def test_names_learnt_from_the_document_catch_a_swap():
     [flag] = run_checks(CheckContext(links), select=["entity"])
     assert flag.check == "entity.swapped" and flag.link == 3
     assert flag.zh[slice(*flag.zh_span)] == "罗得" and flag.en[slice(*flag.en_span)] == "Abram"
+
+
+def test_unlearnt_name_the_chinese_gives_or_opening_speech_is_not_a_swap():
+    from align.glossary import load_glossaries
+    from conftest import SEED_GLOSSARY
+
+    glossary = load_glossaries([SEED_GLOSSARY])
+    # 泰国 has no "Thailand" here, but South comes from 南非 and Nay opens direct speech
+    zh = "南非记者表示，不然，中国项目为泰国和南非提供了更多工作机会。"
+    en = "A journalist from South Africa said, Nay, the projects provide more jobs for the two countries."
+    filler = [Link(i, (i,), (i,), "他们说，不然。", "And they said, Nay.", 0.9) for i in range(1, 4)]
+    flags = run_checks(CheckContext([Link(0, (0,), (0,), zh, en, 0.9), *filler], glossary=glossary),
+                       select=["entity.swapped"])
+    assert flags == []

@@ -179,3 +179,5 @@ def test_english_number_spelled_by_an_uncounted_chinese_numeral_is_not_extra():
     assert codes("他用皂荚木作闩，为帐幕这面的板作五闩，", "And he made bars of shittim wood; five for the boards,") == []
     assert codes("一个金盂，重十舍客勒，盛满了香。", "One golden spoon of ten shekels, full of incense:") == []
     assert codes("一个金盂，盛满了香。", "One golden spoon of ten shekels, full of incense:") == ["number.extra"]
+    assert codes("他必赔还四倍。", "he shall restore the lamb fourfold.") == []
+    assert codes("他必赔还四倍。", "he shall restore the lamb.") == ["number.missing"]

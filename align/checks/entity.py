@@ -284,6 +284,16 @@ def _glossary_names(ctx: CheckContext, link: Link) -> tuple[list, list]:
             [(h.entry.zh, h.entry.en, h.span) for h in zh_hits if h.entry.id not in en_ids])
 
 
+def _names_the_chinese_gives(ctx: CheckContext, link: Link, induced) -> set[str]:
+    """Capitalised words of the English forms of the glossary terms and learnt names the
+    Chinese contains (总经理 gives General and Manager, 南非 gives South and Africa)."""
+    words = {en for zh, en in induced if zh in link.zh}
+    if ctx.glossary is not None:
+        words |= {w for hit in ctx.glossary.find_zh(link.zh, nested=True)
+                  for form, _ in hit.entry.forms() for w in _CAPITALISED.findall(form)}
+    return words
+
+
 def _inside_longer_name(zh: str, text: str, induced) -> bool:
     """撒拉 (Sarah) inside 玛土撒拉 (Methuselah): the longer name is what the text says."""
     return any(zh in longer and longer != zh and longer in text for longer, _ in induced)
@@ -291,7 +301,7 @@ def _inside_longer_name(zh: str, text: str, induced) -> bool:
 
 def _opens_sentence(text: str, at: int) -> bool:
     """At a sentence start, including direct speech ("and said, Peradventure …")."""
-    return re.search(r"(?:^|[.!?:;“\"‘(]|\b(?:said|saying|say|says|answered|cried|spake),)\s*$", text[:at]) is not None
+    return re.search(r"(?:^|[.!?:;“\"‘(]|\b(?:said|saying|say|says|answered|cried|spake)\b[^.!?;:,]*,)\s*$", text[:at]) is not None
 
 
 def _headline(text: str) -> bool:
@@ -325,8 +335,11 @@ def swapped(ctx: CheckContext) -> Iterator[Flag]:
                 unrendered.append((zh, en, (at, at + len(zh))))
         # a name the document uses too rarely to learn its Chinese can still be the intruder
         pinyin = [span for *span, _ in en_pinyin_names(link.en)]
+        named_in_zh = _names_the_chinese_gives(ctx, link, induced)
         unexplained += [("", m.group(), m.span()) for m in _CAPITALISED.finditer(link.en)
-                        if m.group() in facts.unmapped_names and not _headline(link.en) and not _opens_sentence(link.en, m.start())
+                        if m.group() in facts.unmapped_names and not _headline(link.en)
+                        and not _opens_sentence(link.en, m.start())
+                        and m.group() not in named_in_zh  # South ← 南非 (South Africa)
                         and not any(a <= m.start() < b for a, b in pinyin)  # Han Long: a person, pinyin's job
                         and not any(m.group()[:4] == en[:4] for _, en, _ in unrendered)]  # Egyptian: Egypt
         # a swap replaces a name outright: nothing of the absent name may be left on either side

@@ -16,6 +16,7 @@ from align.numbers import (
     Quantity,
     approximations_conflict,
     compare,
+    en_compound_values,
     en_quantities,
     zh_numeral_values,
     zh_quantities,
@@ -39,7 +40,7 @@ def number_values(link: Link, ctx: CheckContext) -> Iterator[Flag]:
             evidence={"zh": z.to_json(), "en": e.to_json()},
         )
     said = {q.value for pair in result.matched for q in pair}
-    for z in _unexplained(result.missing, said):
+    for z in _unexplained(result.missing, said | en_compound_values(link.en)):
         yield flag(
             ctx, link, "number.missing", _severity(z),
             f"The number {z.text.strip()} in the Chinese is not in the English.",
@@ -68,7 +69,8 @@ def number_values(link: Link, ctx: CheckContext) -> Iterator[Flag]:
 def _unexplained(unpaired: list[Quantity], said: set[float]) -> list[Quantity]:
     """Numbers with no counterpart worth a flag: not a value the other side states (repeated:
     the seven thin ears devoured the seven rank ears ↔ 那七个; or as a numeral the quantity
-    reader does not count: "five" ↔ 五闩), and not a spelled-out one or
+    reader does not count: "five" ↔ 五闩, or fused into an English word: 四方 ↔ "foursquare"),
+    and not a spelled-out one or
     two, which is grammar far more often than a fact (两个儿子 ↔ "his sons", 二人 ↔ "I and thou"),
     and not a spelled vague amount ("captains of thousands", 千夫长 = an office, not a count)."""
     return [q for q in unpaired if q.value not in said and not (_spelled(q) and q.value <= 2 and not q.percent)
