@@ -452,7 +452,7 @@ def _en_word_runs(folded: str, taken: list[tuple[int, int]]):
             gap = folded[words[j - 1][1]:words[j][0]]
             if words[j][2] == "and" and j + 1 < len(words) and gap.isspace():
                 gap, j = f"{gap}and{folded[words[j][1]:words[j + 1][0]]}", j + 1
-            if not _joins(run[-1], gap, words[j][2]):
+            if not _joins(run[-1], gap, words[j][2]) and not _article_after_scale(run[-1], gap, words, j):
                 if words[j - 1][2] == "and":
                     j -= 1
                 break
@@ -464,6 +464,12 @@ def _en_word_runs(folded: str, taken: list[tuple[int, int]]):
             continue
         value, soft = _parse_number_words(run)
         yield start, run_end, value, "", soft
+
+
+def _article_after_scale(previous: str, gap: str, words: list, j: int) -> bool:
+    """King James additions: "an hundred thousand and eight thousand and an hundred"."""
+    return previous in _SCALE and gap.strip().lower() == "and" and words[j][2] in ("a", "an") \
+        and j + 1 < len(words) and _SCALE.get(words[j + 1][2], _SCALE[previous]) < _SCALE[previous]
 
 
 def _joins(previous: str, gap: str, word: str) -> bool:

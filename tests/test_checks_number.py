@@ -181,3 +181,10 @@ def test_english_number_spelled_by_an_uncounted_chinese_numeral_is_not_extra():
     assert codes("一个金盂，盛满了香。", "One golden spoon of ten shekels, full of incense:") == ["number.extra"]
     assert codes("他必赔还四倍。", "he shall restore the lamb fourfold.") == []
     assert codes("他必赔还四倍。", "he shall restore the lamb.") == ["number.missing"]
+
+
+def test_king_james_additive_numbers_with_articles():
+    zh = "凡属以法莲营，按着军队被数的，共有十万零八千一百名。"
+    en = "All that were numbered of the camp of Ephraim were an hundred thousand and eight thousand and an hundred."
+    assert codes(zh, en) == []
+    assert [q.value for q in en_quantities("a hundred and a thousand")] == [100, 1000]
