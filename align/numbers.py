@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from align.zhtext import fold_width, pos_tokens
+from align.zhtext import fold_width, token_at
 
 APPROX_KINDS = ("about", "over", "under", "vague")
 
@@ -197,13 +197,6 @@ def _inside_latin_token(text: str, start: int, end: int) -> bool:
     )
 
 
-def _token_at(text: str, start: int):
-    for token in pos_tokens(text):
-        if token.start <= start < token.end:
-            return token
-    return None
-
-
 def zh_quantities(text: str) -> list[Quantity]:
     """Numbers stated in a Chinese sentence: Arabic (1,900 / 1.5万 / 3亿 / １９００),
     Chinese (五, 十九, 二〇一九, 一百二十), ordinals (第二), percentages (百分之五十, 50%),
@@ -296,7 +289,7 @@ def _counts_as_number(folded: str, start: int, numeral: str, after: str, before:
     """A Chinese numeral counts when the words around it say so: a measure word or unit
     follows, 第 precedes, it is a year (二〇一九年), or jieba tags it as a numeral; never
     inside an idiom (千方百计, 一五一十) or a fixed word (十分, 一些 are not quantities)."""
-    token = _token_at(folded, start)
+    token = token_at(folded, start)
     if token is not None and (token.flag in ("i", "l") or token.word in _ZH_LEXICALISED):
         return False
     if token is not None and token.start == start and len(token.word) > len(numeral) + _next_is_classifier(after) \

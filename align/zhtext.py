@@ -54,13 +54,43 @@ def _tokenizer():
 def pos_tokens(text: str) -> tuple[Token, ...]:
     """jieba words with their POS tags and offsets into ``text``."""
     tokens, at = [], 0
-    for pair in _tokenizer().cut(text):
-        start = text.find(pair.word, at)
+    for word, flag in (pair for block in _blocks(text) for pair in _block_tags(block)):
+        start = text.find(word, at)
         if start < 0:  # jieba never drops text, but never trust an offset blindly
             continue
-        tokens.append(Token(pair.word, pair.flag, start, start + len(pair.word)))
-        at = start + len(pair.word)
+        tokens.append(Token(word, flag, start, start + len(word)))
+        at = start + len(word)
     return tuple(tokens)
+
+
+def token_at(text: str, position: int) -> Token | None:
+    """The jieba word of ``text`` covering ``position``: the same word ``pos_tokens`` gives,
+    found by tagging only the block (run of Chinese / Latin / digits, or the text between
+    two such runs) that holds it."""
+    offset = 0
+    for block in _blocks(text):
+        if offset <= position < offset + len(block):
+            for token in pos_tokens(block):
+                if token.start <= position - offset < token.end:
+                    return Token(token.word, token.flag, token.start + offset, token.end + offset)
+            return None
+        offset += len(block)
+    return None
+
+
+def _blocks(text: str) -> list[str]:
+    """The pieces jieba's POS tokenizer cuts independently of each other: cutting a text is
+    cutting each of them, so their tags can be cached and shared between texts (a sentence,
+    its width-folded form and its clauses have the same Chinese runs)."""
+    from jieba.posseg import re_han_internal
+
+    return [block for block in re_han_internal.split(text) if block]
+
+
+@lru_cache(maxsize=65536)
+def _block_tags(block: str) -> tuple[tuple[str, str], ...]:
+    """(word, tag) of one block; the HMM over unknown words is the slow part of POS tagging."""
+    return tuple((pair.word, pair.flag) for pair in _tokenizer().cut(block))
 
 
 _ZH_CLAUSE_END = "，；。！？：,;!?:…"  # not 、: enumeration items are not clauses

@@ -30,6 +30,7 @@ _SURNAMES = (
     "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴"
     "莫孔向汤习怀"
 )
+_SURNAME_SET = frozenset(_SURNAMES)
 _TITLES = ("长", "席", "理", "记", "任", "书", "员", "授", "士", "生", "者", "官", "使", "裁", "人")
 _SPEECH_AFTER = ("表示", "指出", "说", "认为", "强调", "介绍", "称", "出席", "作", "等", "在", "提出", "致辞", "发言")
 _NAME_SEPARATORS = "˙·•・"
@@ -64,6 +65,8 @@ def zh_person_names(text: str) -> list[tuple[int, int, str]]:
     """Chinese personal names: a jieba ``nr`` word of 2–3 characters starting with a common
     surname, standing after a title (部长, 院长, 记者…) or before a speech verb (表示, 指出…),
     and not part of a transliterated foreign name (弗朗西斯˙高锐, 马克萨特)."""
+    if not any(ch in _SURNAME_SET for ch in text):
+        return []  # no word can start with a surname: spare the tagger
     tokens = [t for t in pos_tokens(text) if t.word.strip()]
     names = []
     for i, token in enumerate(tokens):

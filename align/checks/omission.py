@@ -89,18 +89,44 @@ def partial(ctx: CheckContext) -> Iterator[Flag]:
     paired = [link for link in ctx.links if not one_sided(link)]
     plans = [(link, lang) for link in paired for lang in ("zh", "en")
              if len(clause_spans(getattr(link, lang), lang)) >= 2]
-    texts: dict[str, int] = {}
-    for link, lang in plans:
-        for text in _texts_needed(link, lang):
-            texts.setdefault(text, len(texts))
-    if not texts:
-        return
-    vectors = np.asarray(ctx.encoder.encode(list(texts)), dtype=np.float32)
-    for link, lang in plans:
+    vectors = _Vectors(ctx.encoder)
+    vectors.add(text for link, lang in plans for text in _texts_needed(link, lang))
+    # clauses and runs of fragments of the other side are most of the text to encode; a pair
+    # none of whose clauses gains the pair enough when left out can raise no flag: skip them
+    hopeful = [(link, lang) for link, lang in plans if _may_flag(ctx, link, lang, vectors.get)]
+    vectors.add(piece for link, lang in hopeful for piece in _clauses_and_windows(link, lang))
+    for link, lang in hopeful:
         code = "omission.partial" if lang == "zh" else "omission.addition"
-        for clause in _unmatched_clauses(link, lang, lambda t: vectors[texts[t]]):
+        for clause in _unmatched_clauses(link, lang, vectors.get):
             if _no_counterpart(ctx, code, clause) and not _anchored(ctx, link, lang, clause):
                 yield _clause_flag(ctx, link, code, lang, clause, _SEVERITY[code])
+
+
+class _Vectors:
+    """Sentence vectors by text, encoded in as few encoder calls as possible."""
+
+    def __init__(self, encoder):
+        self._encoder = encoder
+        self._index: dict[str, int] = {}
+        self._blocks: list[np.ndarray] = []
+        self._rows: list[tuple[int, int]] = []
+
+    def add(self, texts) -> None:
+        fresh: dict[str, None] = {}
+        for text in texts:
+            if text not in self._index:
+                fresh.setdefault(text, None)
+        if not fresh:
+            return
+        block = np.asarray(self._encoder.encode(list(fresh)), dtype=np.float32)
+        for row, text in enumerate(fresh):
+            self._index[text] = len(self._rows)
+            self._rows.append((len(self._blocks), row))
+        self._blocks.append(block)
+
+    def get(self, text: str) -> np.ndarray:
+        block, row = self._rows[self._index[text]]
+        return self._blocks[block][row]
 
 
 # Two calibrated rules (limits: max best similarity, min gap to the pair's other clauses,
@@ -180,24 +206,49 @@ def _windows(text: str, pieces: list[tuple[int, int]]) -> list[str]:
 
 
 def _texts_needed(link: Link, lang: str) -> list[str]:
+    """The pair and the pair without each clause: enough to tell what leaving a clause
+    out gains."""
+    text, other_text = getattr(link, lang), getattr(link, "en" if lang == "zh" else "zh")
+    return [text, other_text, *(text[:a] + text[b:] for a, b in clause_spans(text, lang))]
+
+
+def _clauses_and_windows(link: Link, lang: str) -> list[str]:
+    """The clauses and what they are matched against: runs of fragments of the other side."""
+    text = getattr(link, lang)
+    return [*(text[a:b] for a, b in clause_spans(text, lang)), *_other_windows(link, lang)]
+
+
+def _other_windows(link: Link, lang: str) -> list[str]:
     other = "en" if lang == "zh" else "zh"
-    text, other_text = getattr(link, lang), getattr(link, other)
-    clauses = clause_spans(text, lang)
-    return [text, other_text, *(text[a:b] for a, b in clauses),
-            *(text[:a] + text[b:] for a, b in clauses), *_windows(other_text, _fragments(other_text, other))]
+    other_text = getattr(link, other)
+    return _windows(other_text, _fragments(other_text, other))
+
+
+def _gains(link: Link, lang: str, vector) -> list[float]:
+    """Similarity the pair gains when each clause of ``lang`` is left out."""
+    text, other_text = getattr(link, lang), getattr(link, "en" if lang == "zh" else "zh")
+    whole = float(vector(text) @ vector(other_text))
+    return [float(vector(text[:a] + text[b:]) @ vector(other_text)) - whole for a, b in clause_spans(text, lang)]
+
+
+def _may_flag(ctx: CheckContext, link: Link, lang: str, vector) -> bool:
+    """Whether some clause passes the gain limit of a rule that applies to the pair, the one
+    part of ``_no_counterpart`` that needs no comparison with the other side's fragments."""
+    code = "omission.partial" if lang == "zh" else "omission.addition"
+    gains = _gains(link, lang, vector)
+    limits = [ctx.option(code, prefix + "min_gain", min_gain) for prefix, (_, _, min_gain) in _RULES[code].items()
+              if prefix != "outlier_" or len(gains) >= ctx.option(code, "outlier_min_clauses", 6)]
+    return any(gain >= limit for gain in gains for limit in limits)
 
 
 def _unmatched_clauses(link: Link, lang: str, vector) -> list[_ClauseScore]:
-    other = "en" if lang == "zh" else "zh"
-    text, other_text = getattr(link, lang), getattr(link, other)
+    text = getattr(link, lang)
     clauses = clause_spans(text, lang)
-    candidates = np.stack([vector(w) for w in _windows(other_text, _fragments(other_text, other))])
+    candidates = np.stack([vector(w) for w in _other_windows(link, lang)])
     best = [float(np.max(candidates @ vector(text[a:b]))) for a, b in clauses]
-    whole = float(vector(text) @ vector(other_text))
     scores = []
-    for i, (a, b) in enumerate(clauses):
+    for i, ((a, b), gain) in enumerate(zip(clauses, _gains(link, lang, vector))):
         others = best[:i] + best[i + 1:]
-        gain = float(vector(text[:a] + text[b:]) @ vector(other_text)) - whole
         scores.append(_ClauseScore(a, b, text[a:b], best[i], statistics.median(others) - best[i], gain,
                                    len(others)))
     return scores
