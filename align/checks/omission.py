@@ -103,30 +103,19 @@ def partial(ctx: CheckContext) -> Iterator[Flag]:
 
 
 class _Vectors:
-    """Sentence vectors by text, encoded in as few encoder calls as possible."""
+    """Sentence vectors by text, each text encoded once, in as few encoder calls as possible."""
 
     def __init__(self, encoder):
         self._encoder = encoder
-        self._index: dict[str, int] = {}
-        self._blocks: list[np.ndarray] = []
-        self._rows: list[tuple[int, int]] = []
+        self._vectors: dict[str, np.ndarray] = {}
 
     def add(self, texts) -> None:
-        fresh: dict[str, None] = {}
-        for text in texts:
-            if text not in self._index:
-                fresh.setdefault(text, None)
-        if not fresh:
-            return
-        block = np.asarray(self._encoder.encode(list(fresh)), dtype=np.float32)
-        for row, text in enumerate(fresh):
-            self._index[text] = len(self._rows)
-            self._rows.append((len(self._blocks), row))
-        self._blocks.append(block)
+        fresh = list(dict.fromkeys(text for text in texts if text not in self._vectors))
+        if fresh:
+            self._vectors.update(zip(fresh, np.asarray(self._encoder.encode(fresh), dtype=np.float32)))
 
     def get(self, text: str) -> np.ndarray:
-        block, row = self._rows[self._index[text]]
-        return self._blocks[block][row]
+        return self._vectors[text]
 
 
 # Two calibrated rules (limits: max best similarity, min gap to the pair's other clauses,
