@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import multiprocessing
+import os
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from align.embed import usable_cores
 from align.errors import AlignError, InputError
 from align.model import Flag, Link, normalise_for_matching
 from align.progress import Progress
@@ -106,10 +108,11 @@ def _read_folder(folder: Path) -> list[BatchItem]:
     ]
 
 
-def _load_worker_encoder(model: str | None, cache_dir: str | None) -> None:
-    """Pool initializer: load the model once per worker process."""
+def _load_worker_encoder(model: str | None, cache_dir: str | None, threads: int) -> None:
+    """Pool initializer: load the model once per worker process, with its share of the cores."""
     from align.embed import load_encoder
 
+    os.environ["ALIGN_THREADS"] = str(threads)
     load_encoder(model, cache_dir=cache_dir)
 
 
@@ -146,11 +149,13 @@ def run_batch(
     results: dict[BatchItem, DocumentResult] = {}
     # spawn, not fork: a forked copy of a process that already runs BLAS / SQLite threads can hang
     context = multiprocessing.get_context("spawn")
+    pool_size = max(1, min(workers, len(items)))
+    threads = max(1, usable_cores() // pool_size)
     with ProcessPoolExecutor(
-        max_workers=max(1, min(workers, len(items))),
+        max_workers=pool_size,
         mp_context=context,
         initializer=_load_worker_encoder,
-        initargs=(settings.get("model"), str(cache_dir) if cache_dir else None),
+        initargs=(settings.get("model"), str(cache_dir) if cache_dir else None, threads),
     ) as pool, Progress(quiet) as progress:
         futures = [pool.submit(check_one, item, out, settings) for item in items]
         for future in progress.track(as_completed(futures), "documents", total=len(futures)):

@@ -55,7 +55,7 @@ def register(app: typer.Typer) -> None:
         ),
         max_bead: int = typer.Option(4, "--max-bead", min=1, max=8, help="Largest n in 1-n / n-1 links."),
         batch_size: int = typer.Option(256, "--batch-size", min=1, help="Sentences per encoder call."),
-        threads: int | None = typer.Option(None, "--threads", min=1, help="Encoder BLAS threads (default 1: faster on shared cores)."),
+        threads: int | None = typer.Option(None, "--threads", min=1, help="Encoder BLAS threads (default $ALIGN_THREADS, else the usable cores, at most 2)."),
         cache_dir: Path | None = typer.Option(
             None, "--cache-dir", help="Embedding cache folder (default $ALIGN_CACHE_DIR or ~/.cache/align)."
         ),
