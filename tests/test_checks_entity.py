@@ -80,3 +80,28 @@ def test_unlearnt_name_the_chinese_gives_or_opening_speech_is_not_a_swap():
     flags = run_checks(CheckContext([Link(0, (0,), (0,), zh, en, 0.9), *filler], glossary=glossary),
                        select=["entity.swapped"])
     assert flags == []
+
+
+def test_unlearnt_name_with_its_usual_chinese_present_is_not_a_swap():
+    """China is never learnt (中国 also stands in 中国科学院 ↔ "Chinese Academy of
+    Sciences", so Dice stays low), but 中国 accompanies it in most links: where 中国 is in
+    the Chinese, China in the English is no intruder; where it is not, it may be."""
+    from align.checks.entity import name_companions
+    from align.glossary import load_glossaries
+    from conftest import SEED_GLOSSARY
+
+    glossary = load_glossaries([SEED_GLOSSARY])
+    shapes = [
+        ("中国与世界共同发展。", "China develops together with the world."),
+        ("中国科学院院长白春礼在开幕式发言。", "Bai Chunli, President of the Chinese Academy of Sciences, spoke."),
+        ("中国是科技全球化的参与者。", "China is a participant in S&T globalization."),
+        ("中国工程院院长李晓红在开幕式发言。", "Li Xiaohong, President of the Chinese Academy of Engineering, spoke."),
+    ]
+    test = ("希望中国能为泰国提供更多的帮助。", "It is hoped that China can offer more assistance.")
+    links = [Link(i, (i,), (i,), zh, en, 0.9) for i, (zh, en) in enumerate([*shapes, test])]
+    assert "中国" in name_companions(links, {"China"})["China"]
+    assert run_checks(CheckContext(links, glossary=glossary), select=["entity.swapped"]) == []
+    # the near-miss: the same English where the Chinese names only Thailand
+    swapped = Link(4, (4,), (4,), "希望能为泰国提供更多的帮助。", test[1], 0.9)
+    flags = run_checks(CheckContext([*links[:4], swapped], glossary=glossary), select=["entity.swapped"])
+    assert [(f.link, f.en[slice(*f.en_span)]) for f in flags] == [(4, "China")]

@@ -190,6 +190,7 @@ class _DocumentFacts:
     zh_latin: frozenset[str]  # Latin tokens the Chinese of the document writes (lower-cased)
     induced: tuple[tuple[str, str], ...]  # (Chinese form, English name) learnt from the document
     unmapped_names: frozenset[str]  # English names of the document with no learnt Chinese form
+    companions: dict[str, frozenset[str]]  # Chinese strings that accompany an unmapped name
 
 
 _document_cache: list[tuple[CheckContext, _DocumentFacts]] = []
@@ -200,10 +201,13 @@ def _document_facts(ctx: CheckContext) -> _DocumentFacts:
     if _document_cache and _document_cache[0][0] is ctx:
         return _document_cache[0][1]
     induced = tuple(_induced_table(ctx))
+    unmapped = frozenset(english_names(list(ctx.links))) - {en for _, en in induced}
+    paired = [link for link in ctx.links if not one_sided(link)]
     facts = _DocumentFacts(
         zh_latin=frozenset(token.casefold() for link in ctx.links for _, _, token in latin_tokens(link.zh)),
         induced=induced,
-        unmapped_names=frozenset(english_names(list(ctx.links))) - {en for _, en in induced},
+        unmapped_names=unmapped,
+        companions=name_companions(paired, set(unmapped)),
     )
     _document_cache[:] = [(ctx, facts)]
     return facts
@@ -227,23 +231,31 @@ def english_names(links: list[Link]) -> dict[str, set[int]]:
     return names
 
 
+def _cjk_grams(text: str) -> set[str]:
+    """Chinese substrings of 2–4 characters: candidate renderings of a name."""
+    return {run[i:i + n] for run in _CJK_RUN.findall(text) for n in (2, 3, 4)
+            for i in range(len(run) - n + 1)}
+
+
+def _gram_links(links: list[Link]) -> dict[str, set[int]]:
+    grams: dict[str, set[int]] = {}
+    for link in links:
+        for gram in _cjk_grams(link.zh):
+            grams.setdefault(gram, set()).add(link.index)
+    return grams
+
+
 def induce_renderings(links: list[Link], min_links: int = 3, min_dice: float = 0.75) -> dict[str, str]:
     """English name → the Chinese string that co-occurs with it best across the
     document's links (Dice over links, 2–4 characters): a name list learnt from the
     document itself, for names no glossary lists (亚伯兰 ↔ Abram)."""
-    grams: dict[str, set[int]] = {}
-    for link in links:
-        for run in _CJK_RUN.findall(link.zh):
-            for n in (2, 3, 4):
-                for i in range(len(run) - n + 1):
-                    grams.setdefault(run[i:i + n], set()).add(link.index)
+    grams = _gram_links(links)
     by_index = {link.index: link for link in links}
     renderings = {}
     for name, name_links in english_names(links).items():
         if len(name_links) < min_links:
             continue
-        candidates = {g for i in name_links for run in _CJK_RUN.findall(by_index[i].zh)
-                      for n in (2, 3, 4) for g in (run[j:j + n] for j in range(len(run) - n + 1))}
+        candidates = {g for i in name_links for g in _cjk_grams(by_index[i].zh)}
         scored = []
         for gram in candidates:
             shared = len(grams[gram] & name_links)
@@ -254,6 +266,28 @@ def induce_renderings(links: list[Link], min_links: int = 3, min_dice: float = 0
             if dice >= min_dice:
                 renderings[name] = gram
     return renderings
+
+
+def name_companions(links: list[Link], names: set[str], min_share: float = 0.6,
+                    max_spread: int = 3) -> dict[str, frozenset[str]]:
+    """For names with no learnt rendering: the Chinese strings that stand in most (a clear
+    majority) of the links the name does, and not much more widely (中国 for China, which Dice misses because
+    中国 also stands in 中国科学院 ↔ "Chinese Academy of Sciences"). A link whose Chinese holds
+    one of them gives no reason to take the name for a swapped-in intruder."""
+    grams = _gram_links(links)
+    by_index = {link.index: link for link in links}
+    where = english_names(links)
+    companions = {}
+    for name in names:
+        name_links = where.get(name, set())
+        if len(name_links) < 2:
+            continue
+        candidates = {g for i in name_links for g in _cjk_grams(by_index[i].zh)}
+        companions[name] = frozenset(
+            g for g in candidates
+            if len(grams[g] & name_links) >= min_share * len(name_links)
+            and len(grams[g]) <= max_spread * len(name_links))
+    return companions
 
 
 def _induced_table(ctx: CheckContext) -> list[tuple[str, str]]:
@@ -341,6 +375,7 @@ def swapped(ctx: CheckContext) -> Iterator[Flag]:
         named_in_zh = _names_the_chinese_gives(ctx, link, induced)
         unexplained += [("", m.group(), m.span()) for m in _CAPITALISED.finditer(link.en)
                         if m.group() in facts.unmapped_names and not _headline(link.en)
+                        and not any(g in link.zh for g in facts.companions.get(m.group(), ()))  # China ← 中国
                         and not _opens_sentence(link.en, m.start())
                         and m.group() not in named_in_zh  # South ← 南非 (South Africa)
                         and not any(a <= m.start() < b for a, b in pinyin)  # Han Long: a person, pinyin's job
