@@ -200,14 +200,15 @@ def _document_facts(ctx: CheckContext) -> _DocumentFacts:
     """What the entity checks learn from the whole document, computed once per check run."""
     if _document_cache and _document_cache[0][0] is ctx:
         return _document_cache[0][1]
-    induced = tuple(_induced_table(ctx))
-    unmapped = frozenset(english_names(list(ctx.links))) - {en for _, en in induced}
     paired = [link for link in ctx.links if not one_sided(link)]
+    grams = _gram_links(paired)  # one index of Chinese substrings serves both name tables
+    induced = tuple(_induced_table(ctx, paired, grams))
+    unmapped = frozenset(english_names(list(ctx.links))) - {en for _, en in induced}
     facts = _DocumentFacts(
         zh_latin=frozenset(token.casefold() for link in ctx.links for _, _, token in latin_tokens(link.zh)),
         induced=induced,
         unmapped_names=unmapped,
-        companions=name_companions(paired, set(unmapped)),
+        companions=name_companions(paired, set(unmapped), grams=grams),
     )
     _document_cache[:] = [(ctx, facts)]
     return facts
@@ -245,11 +246,13 @@ def _gram_links(links: list[Link]) -> dict[str, set[int]]:
     return grams
 
 
-def induce_renderings(links: list[Link], min_links: int = 3, min_dice: float = 0.75) -> dict[str, str]:
+def induce_renderings(links: list[Link], min_links: int = 3, min_dice: float = 0.75,
+                      grams: dict[str, set[int]] | None = None) -> dict[str, str]:
     """English name → the Chinese string that co-occurs with it best across the
     document's links (Dice over links, 2–4 characters): a name list learnt from the
-    document itself, for names no glossary lists (亚伯兰 ↔ Abram)."""
-    grams = _gram_links(links)
+    document itself, for names no glossary lists (亚伯兰 ↔ Abram). ``grams`` is
+    ``_gram_links(links)`` when the caller already has it."""
+    grams = grams if grams is not None else _gram_links(links)
     by_index = {link.index: link for link in links}
     renderings = {}
     for name, name_links in english_names(links).items():
@@ -269,12 +272,12 @@ def induce_renderings(links: list[Link], min_links: int = 3, min_dice: float = 0
 
 
 def name_companions(links: list[Link], names: set[str], min_share: float = 0.6,
-                    max_spread: int = 3) -> dict[str, frozenset[str]]:
+                    max_spread: int = 3, grams: dict[str, set[int]] | None = None) -> dict[str, frozenset[str]]:
     """For names with no learnt rendering: the Chinese strings that stand in most (a clear
     majority) of the links the name does, and not much more widely (中国 for China, which Dice misses because
     中国 also stands in 中国科学院 ↔ "Chinese Academy of Sciences"). A link whose Chinese holds
     one of them gives no reason to take the name for a swapped-in intruder."""
-    grams = _gram_links(links)
+    grams = grams if grams is not None else _gram_links(links)
     by_index = {link.index: link for link in links}
     where = english_names(links)
     companions = {}
@@ -290,12 +293,11 @@ def name_companions(links: list[Link], names: set[str], min_share: float = 0.6,
     return companions
 
 
-def _induced_table(ctx: CheckContext) -> list[tuple[str, str]]:
-    """(Chinese form, English name) pairs learnt from the document."""
-    paired = [link for link in ctx.links if not one_sided(link)]
+def _induced_table(ctx: CheckContext, paired: list[Link], grams: dict[str, set[int]]) -> list[tuple[str, str]]:
+    """(Chinese form, English name) pairs learnt from the document's two-sided links."""
     min_links = ctx.option("entity.swapped", "min_links", 3)
     min_dice = ctx.option("entity.swapped", "min_dice", 0.75)
-    return [(zh, en) for en, zh in induce_renderings(paired, min_links, min_dice).items()]
+    return [(zh, en) for en, zh in induce_renderings(paired, min_links, min_dice, grams).items()]
 
 
 def _english_present(name: str, text: str) -> re.Match | None:
