@@ -68,12 +68,14 @@ def test_decisions_persist_and_carry_over_to_a_rerun(seed_run, tmp_path, page):
         set_reviewer(page, base, "Ann Reviewer")
         first = open_flag(page, base, 0)
         page.select_option("#dismiss-reason", "acceptable variant")
-        page.keyboard.press("d")  # dismiss with the selected reason
-        page.wait_for_selector("#flag-status.status-dismissed")
-        page.keyboard.press("j")  # next flag
+        page.keyboard.press("d")  # dismiss with the selected reason: the next open flag is shown
         page.wait_for_url(lambda url: url != first)
+        assert "Dismissed" in page.inner_text("#flash")
+        assert page.inner_text("#flag-status") == "open"
         second = page.url
         page.keyboard.press("a")  # confirm
+        page.wait_for_url(lambda url: url != second)
+        page.goto(second)
         page.wait_for_selector("#flag-status.status-confirmed")
         before = focus_ids(page)
         page.keyboard.press("m")  # merge the flagged link with the next one
@@ -132,8 +134,10 @@ def test_hostile_text_in_documents_comments_and_names_is_shown_not_run(tmp_path,
         page.click("#comment")
         page.wait_for_selector("#history li q")
         page.fill("#dismiss-note", PAYLOADS[1])
-        page.click("#dismiss")
-        page.wait_for_selector("#flag-status.status-dismissed")
+        page.click("#dismiss")  # the only flag: the queue is shown, saying nothing is left open
+        page.wait_for_selector("#flash >> text=No open flag left")
+        page.goto(pair_url)
+        assert page.inner_text("#flag-status") == "dismissed"
         page.fill("#propose-form input[name=en]", PAYLOADS[2])
         page.click("#propose")
         page.wait_for_selector("#flag-status")

@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from align.review import security
 from align.review.glossary_screen import GlossaryDesk
 from align.review.views import ROUTERS
-from align.review.web import Settings
+from align.review.web import Settings, install_error_pages
 from align.review.workspace import Workspace
 
 __all__ = ["Settings", "create_app"]
@@ -29,6 +29,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.workspace = workspace
     app.state.desk = GlossaryDesk(workspace.db, settings.glossary, settings.suggestions)
     security.install(app)
+    install_error_pages(app)
     for router in ROUTERS:
         app.include_router(router)
     return app

@@ -20,6 +20,20 @@ from align.errors import InputError
 STATUS_ACTIONS = {"confirm": "confirmed", "dismiss": "dismissed", "reopen": "open"}
 TERM_ACTIONS = ("approve", "reject")
 APPEND_ONLY = ("runs_seen", "flag_events", "link_fixes", "term_proposals", "term_decisions")
+FIX_EVENTS = ("undo", "applied")
+
+
+def _append_only(tables) -> str:
+    return "".join(
+        f"""
+    CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
+        BEGIN SELECT RAISE(ABORT, 'review history is append-only'); END;
+    CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
+        BEGIN SELECT RAISE(ABORT, 'review history is append-only'); END;
+    """
+        for table in tables
+    )
+
 
 # One script per schema version; ``PRAGMA user_version`` records how many have run.
 MIGRATIONS: tuple[str, ...] = (
@@ -79,15 +93,25 @@ MIGRATIONS: tuple[str, ...] = (
         at TEXT NOT NULL
     );
     """
-    + "".join(
-        f"""
-    CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
-        BEGIN SELECT RAISE(ABORT, 'review history is append-only'); END;
-    CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
-        BEGIN SELECT RAISE(ABORT, 'review history is append-only'); END;
+    + _append_only(APPEND_ONLY),
+    # v2: alignment fixes know the flag they were made from, can be undone and remember
+    # which pairs.jsonl `align review apply` wrote them into; glossary decisions keep the
+    # English as approved (the maintainer may edit it) and suggestions their original English.
     """
-        for table in APPEND_ONLY
-    ),
+    ALTER TABLE link_fixes ADD COLUMN flag_id TEXT REFERENCES flags(id);
+    CREATE TABLE link_fix_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        fix_id INTEGER NOT NULL REFERENCES link_fixes(id),
+        action TEXT NOT NULL CHECK (action IN ('undo', 'applied')),
+        pairs_digest TEXT,
+        reviewer TEXT NOT NULL CHECK (length(reviewer) > 0),
+        at TEXT NOT NULL
+    );
+    CREATE INDEX link_fix_events_by_fix ON link_fix_events (fix_id, id);
+    ALTER TABLE term_proposals ADD COLUMN suggested_en TEXT;
+    ALTER TABLE term_decisions ADD COLUMN en TEXT;
+    """
+    + _append_only(["link_fix_events"]),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -247,19 +271,38 @@ class ReviewDB:
 
     # ---- alignment fixes ------------------------------------------------------------
 
-    def add_link_fix(self, doc: str, action: str, params: dict[str, Any], reviewer: str) -> int:
+    def add_link_fix(
+        self, doc: str, action: str, params: dict[str, Any], reviewer: str, flag_id: str | None = None
+    ) -> int:
         return self._append(
             "link_fixes", doc=doc, action=action, params=json.dumps(params, ensure_ascii=False),
-            reviewer=reviewer,
+            reviewer=reviewer, flag_id=flag_id,
+        )
+
+    def add_fix_event(self, fix_id: int, action: str, reviewer: str, pairs_digest: str | None = None) -> int:
+        return self._append(
+            "link_fix_events", fix_id=fix_id, action=action, reviewer=reviewer, pairs_digest=pairs_digest
         )
 
     def link_fixes(self, doc: str | None = None) -> list[dict[str, Any]]:
+        """Alignment fixes in the order made, each with ``undone`` (an undo event, or None)
+        and ``applied_to`` (digests of the pairs.jsonl files `apply` wrote it into)."""
         query, args = "SELECT * FROM link_fixes", ()
         if doc is not None:
             query, args = query + " WHERE doc = ?", (doc,)
         with self.connect() as conn:
             rows = conn.execute(query + " ORDER BY id", args).fetchall()
-        return [dict(r) | {"params": json.loads(r["params"])} for r in rows]
+            events = conn.execute("SELECT * FROM link_fix_events ORDER BY id").fetchall()
+        undone = {e["fix_id"]: dict(e) for e in events if e["action"] == "undo"}
+        applied: dict[int, set[str]] = {}
+        for e in events:
+            if e["action"] == "applied":
+                applied.setdefault(e["fix_id"], set()).add(e["pairs_digest"])
+        return [
+            dict(r) | {"params": json.loads(r["params"]), "undone": undone.get(r["id"]),
+                       "applied_to": applied.get(r["id"], set())}
+            for r in rows
+        ]
 
     # ---- glossary proposals ---------------------------------------------------------
 
@@ -271,13 +314,14 @@ class ReviewDB:
         *,
         source: str = "reviewer",
         note: str = "",
+        suggested_en: str | None = None,
         doc: str | None = None,
         link: int | None = None,
         flag_id: str | None = None,
     ) -> int:
         return self._append(
             "term_proposals", zh=zh, en=en, note=note, source=source, doc=doc, link=link,
-            flag_id=flag_id, reviewer=reviewer,
+            flag_id=flag_id, reviewer=reviewer, suggested_en=suggested_en,
         )
 
     def term_proposals(self) -> list[dict[str, Any]]:
@@ -286,7 +330,7 @@ class ReviewDB:
             rows = conn.execute(
                 """
                 SELECT p.*, d.action AS decision, d.reviewer AS decided_by, d.at AS decided_at,
-                       d.glossary AS decided_glossary
+                       d.glossary AS decided_glossary, d.en AS decided_en
                 FROM term_proposals p
                 LEFT JOIN term_decisions d ON d.id = (
                     SELECT MAX(id) FROM term_decisions WHERE proposal_id = p.id)
@@ -296,11 +340,13 @@ class ReviewDB:
         return [dict(r) for r in rows]
 
     def decide_term(
-        self, proposal_id: int, action: str, reviewer: str, glossary: str | None = None
+        self, proposal_id: int, action: str, reviewer: str, glossary: str | None = None,
+        en: str | None = None,
     ) -> int:
+        """``en``: the English as approved, when the maintainer edited the proposal's."""
         return self._append(
             "term_decisions", proposal_id=proposal_id, action=action, glossary=glossary,
-            reviewer=reviewer,
+            reviewer=reviewer, en=en,
         )
 
 

@@ -25,6 +25,15 @@ class Fix:
     params: dict[str, Any]
 
 
+def describe_fix(action: str, params: dict[str, Any]) -> str:
+    """A fix as the history reads it: "merge of link 4 with the next", …"""
+    if action == "merge":
+        return f"merge of link {params['at']} with the next"
+    if action == "split":
+        return f"split of link {params['at']} (first part: {params['zh_keep']} zh, {params['en_keep']} en sentences)"
+    return f"untranslated mark on {params['lang']} sentence {params['sentence'] + 1} of link {params['at']}"
+
+
 def link_key(link: Link) -> str:
     """Fingerprint of a link's normalised text: what a fix refers to across runs."""
     key = normalise_for_matching(link.zh) + "\x1f" + normalise_for_matching(link.en)
@@ -45,6 +54,32 @@ def link_sentences(link: Link, lang: str) -> list[str]:
             f"link {link.index}: cannot recover its {len(ids)} {lang} sentences from the text"
         )
     return pieces
+
+
+def default_split(zh: list[str], en: list[str]) -> tuple[int, int] | None:
+    """How many zh and en sentences to keep in the first part, as the split form proposes it.
+
+    The boundary nearest the middle (by characters) of the side with more sentences, and on
+    the other side the boundary nearest the same share of its text: always a valid split,
+    None when neither side has two sentences to split between.
+    """
+    primary, other = (zh, en) if len(zh) >= len(en) else (en, zh)
+    if len(primary) < 2:
+        return None
+    shares_p, shares_o = _shares(primary), _shares(other)
+    k = min(range(1, len(primary)), key=lambda i: (abs(shares_p[i] - 0.5), i))
+    j = min(range(len(other) + 1), key=lambda i: (abs(shares_o[i] - shares_p[k]), -i))
+    return (k, j) if primary is zh else (j, k)
+
+
+def _shares(texts: list[str]) -> list[float]:
+    """Share of the side's characters before each sentence boundary (0 … 1)."""
+    total = max(1, sum(len(t) for t in texts))
+    shares, seen = [0.0], 0
+    for text in texts:
+        seen += len(text)
+        shares.append(seen / total)
+    return shares
 
 
 def merge_fix(links: list[Link], position: int) -> Fix:

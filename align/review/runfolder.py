@@ -29,6 +29,7 @@ class DocRun:
     links: list[Link]
     flags: list[Flag]
     fingerprint: str  # changes whenever ``align check`` rewrites the folder
+    pairs_digest: str  # of pairs.jsonl's bytes: which alignment fixes `apply` wrote into it
 
     @property
     def name(self) -> str:
@@ -54,7 +55,8 @@ def load_doc(run_dir: Path, folder: Path) -> DocRun:
         if flag.link not in indexes:
             raise InputError(flags_path, f"flag refers to link {flag.link}, not in {PAIRS}", number)
     key = folder.relative_to(run_dir).as_posix()
-    return DocRun(key, folder, links, flags, folder_fingerprint(folder))
+    digest = hashlib.sha1(pairs_path.read_bytes()).hexdigest()[:16]
+    return DocRun(key, folder, links, flags, folder_fingerprint(folder), digest)
 
 
 def folder_fingerprint(folder: Path) -> str:

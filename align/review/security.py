@@ -18,13 +18,18 @@ import secrets
 from urllib.parse import quote, unquote, urlencode
 
 from fastapi import HTTPException, Request
-from fastapi.responses import PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 SESSION_COOKIE = "align_session"
 TOKEN_COOKIE = "align_token"
 REVIEWER_COOKIE = "align_reviewer"
 MAX_NAME = 60
 YEAR = 365 * 24 * 3600
+TOKEN_PAGE = (
+    "<!doctype html><html lang=en><meta charset=utf-8><title>align review: token needed</title>"
+    "<h1>Access token needed</h1><p>align review: open the URL with <code>?token=…</code> that "
+    "<code>align review</code> printed when it started.</p></html>"
+)
 
 
 def install(app) -> None:
@@ -43,7 +48,7 @@ async def guard(request: Request, call_next) -> Response:
             response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")
             return response
         if not same_secret(request.cookies.get(TOKEN_COOKIE), token):
-            return PlainTextResponse("align review: open the URL with ?token=… printed at start", 401)
+            return HTMLResponse(TOKEN_PAGE, 401)
     session = request.cookies.get(SESSION_COOKIE)
     request.state.session = session or new_session()
     request.state.nonce = secrets.token_urlsafe(16)
@@ -63,7 +68,7 @@ async def checked_post(request: Request) -> None:
     session = request.cookies.get(SESSION_COOKIE)
     expected = csrf_token(request.app.state.csrf_secret, session) if session else None
     if not expected or not same_secret(form.get("csrf"), expected):
-        raise HTTPException(403, "missing or wrong CSRF token: reload the page")
+        raise HTTPException(403, "this form is out of date for this browser (its CSRF token does not match): reload the page and try again")
     origin = request.headers.get("origin")
     if origin and origin != "null" and origin.split("://", 1)[-1] != request.headers.get("host"):
         raise HTTPException(403, "cross-origin request refused")
@@ -115,6 +120,10 @@ def encode_cookie(value: str) -> str:
 
 def decode_cookie(value: str | None) -> str | None:
     return clean_reviewer_name(unquote(value)) if value else None
+
+
+def decode_text(value: str | None) -> str | None:
+    return unquote(value) if value else None
 
 
 CONTENT_SECURITY_POLICY = (

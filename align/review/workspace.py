@@ -12,7 +12,7 @@ from align.errors import AlignError
 from align.model import Link
 from align.review.carryover import QueueItem, lapsed_decisions, queue_items, record_runs
 from align.review.db import ReviewDB
-from align.review.fixes import Fix, apply_fixes
+from align.review.fixes import Fix, FixError, apply_fixes
 from align.review.runfolder import DocRun, find_doc_folders, folder_fingerprint, load_doc
 
 DB_NAME = "review.sqlite"
@@ -62,12 +62,48 @@ class Workspace:
     def doc(self, number: int) -> DocRun | None:
         return self._docs[number] if 0 <= number < len(self._docs) else None
 
+    def fix_records(self, doc: DocRun) -> list[dict]:
+        """Every alignment fix made on the document, each with its ``state``: ``in effect``,
+        ``undone``, ``in pairs.jsonl`` (written by `align review apply`) or ``lapsed`` (the
+        links it names are not there: the text changed, or a fix it built on was undone)."""
+        records = self.db.link_fixes(doc.key)
+        pending = [r for r in records if not r["undone"] and doc.pairs_digest not in r["applied_to"]]
+        _, applied = apply_fixes(doc.links, [Fix(r["action"], r["params"]) for r in pending])
+        effective = {pending[n]["id"] for n in applied}
+        for record in records:
+            record["state"] = (
+                "undone" if record["undone"]
+                else "in pairs.jsonl" if doc.pairs_digest in record["applied_to"]
+                else "in effect" if record["id"] in effective
+                else "lapsed"
+            )
+        return records
+
     def fixes(self, doc: DocRun) -> list[Fix]:
-        return [Fix(row["action"], row["params"]) for row in self.db.link_fixes(doc.key)]
+        """The fixes still to apply on the document's links as they are in pairs.jsonl."""
+        return [
+            Fix(r["action"], r["params"]) for r in self.db.link_fixes(doc.key)
+            if not r["undone"] and doc.pairs_digest not in r["applied_to"]
+        ]
 
     def current_links(self, doc: DocRun) -> list[Link]:
         """The document's links with every applicable reviewer fix applied."""
         return apply_fixes(doc.links, self.fixes(doc))[0]
+
+    def undo_fix(self, doc: DocRun, fix_id: int, reviewer: str) -> dict:
+        """Take back an alignment fix not yet written into the run's files."""
+        record = next((r for r in self.fix_records(doc) if r["id"] == fix_id), None)
+        if record is None:
+            raise FixError(f"no alignment fix {fix_id} in this document")
+        if record["state"] == "undone":
+            raise FixError(f"that {record['action']} was already undone")
+        if record["state"] == "in pairs.jsonl":
+            raise FixError(
+                f"that {record['action']} is already written into pairs.jsonl by `align review apply`;"
+                " make the opposite fix instead"
+            )
+        self.db.add_fix_event(fix_id, "undo", reviewer)
+        return record
 
     def queue(self, **filters: str | None) -> list[QueueItem]:
         """Flags in document/link order, narrowed by doc (number), check, severity, status."""

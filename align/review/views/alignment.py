@@ -3,16 +3,17 @@ outer sentence untranslated. Each is recorded with the reviewer; links are never
 here (``align review apply`` folds the fixes into the run's files)."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Form, HTTPException
+from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
-from align.review.fixes import merge_fix, split_fix, untranslated_fix
-from align.review.web import POST, ItemDep, ReviewerDep, WorkspaceDep, back_to
+from align.review.fixes import FixError, describe_fix, merge_fix, split_fix, untranslated_fix
+from align.review.views.flag import PAIR_POST
+from align.review.web import FormError, ItemDep, ReviewerDep, WorkspaceDep, back_to, with_flash
 
 router = APIRouter()
 
 
-@router.post("/flag/{doc_no}/{position}/align", **POST)
+@router.post("/flag/{doc_no}/{position}/align", **PAIR_POST)
 def fix_alignment(
     doc_no: int, item: ItemDep, workspace: WorkspaceDep, name: ReviewerDep,
     action: str = Form(...), link: int = Form(...), zh_keep: int = Form(0), en_keep: int = Form(0),
@@ -21,7 +22,7 @@ def fix_alignment(
 ) -> Response:
     links = workspace.current_links(item.doc)
     if not 0 <= link < len(links):
-        raise HTTPException(400, f"no link {link}")
+        raise FormError(f"There is no link {link} in this document (it has {len(links)}).", form=action)
     try:
         if action == "merge":
             fix = merge_fix(links, link)
@@ -29,10 +30,23 @@ def fix_alignment(
             fix = split_fix(links[link], link, zh_keep, en_keep)
         elif action == "untranslated":
             lang, _, sentence = target.partition(":")
-            fix = untranslated_fix(links[link], link, lang, int(sentence or 0))
+            fix = untranslated_fix(links[link], link, lang, int(sentence) if sentence.isdigit() else -1)
         else:
-            raise HTTPException(400, f"unknown alignment fix {action!r}")
-    except ValueError as exc:  # FixError included
-        raise HTTPException(400, str(exc)) from exc
-    workspace.db.add_link_fix(item.doc.key, fix.action, fix.params, name)
+            raise FormError(f"unknown alignment fix {action!r}")
+    except FixError as exc:
+        raise FormError(str(exc)[:1].upper() + str(exc)[1:] + ".", form=action) from exc
+    workspace.db.add_link_fix(item.doc.key, fix.action, fix.params, name, flag_id=item.flag.id)
     return back_to(doc_no, item.position, back)
+
+
+@router.post("/flag/{doc_no}/{position}/undo-fix", **PAIR_POST)
+def undo_fix(
+    doc_no: int, item: ItemDep, workspace: WorkspaceDep, name: ReviewerDep, fix: int = Form(...),
+    back: str = Form(""),
+) -> Response:
+    try:
+        record = workspace.undo_fix(item.doc, fix, name)
+    except FixError as exc:
+        raise FormError(str(exc)[:1].upper() + str(exc)[1:] + ".", form="history") from exc
+    return with_flash(back_to(doc_no, item.position, back), f"Undid the {describe_fix(record['action'], record['params'])}.")
+

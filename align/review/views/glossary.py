@@ -1,29 +1,42 @@
 """The glossary maintainer's screen: reviewers' proposals and `align glossary suggest`
-candidates, approved into the glossary file or rejected."""
+candidates, each marked with what the glossary already has for its Chinese term, approved
+into the glossary file (with the English as corrected) or rejected."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from align.review.web import POST, DeskDep, ReviewerDep, render
+from align.review import security
+from align.review.web import DeskDep, FormError, Problem, ReviewerDep, redisplay_with, render
 
 router = APIRouter()
 
 
+def show_glossary_on_error(request: Request) -> None:
+    redisplay_with(request, lambda problem: glossary_response(request, problem))
+
+
 @router.get("/glossary", response_class=HTMLResponse)
-def glossary_page(request: Request, desk: DeskDep) -> HTMLResponse:
-    return render(request, "glossary.html", desk=desk, proposals=desk.proposals(), candidates=desk.candidates())
+def glossary_page(request: Request) -> HTMLResponse:
+    return glossary_response(request)
 
 
-@router.post("/glossary/decide", **POST)
+def glossary_response(request: Request, problem: Problem | None = None) -> HTMLResponse:
+    desk = request.app.state.desk
+    return render(request, "glossary.html", 400 if problem else 200, problem=problem, desk=desk, back_path="/glossary",
+                  proposals=desk.proposals(), candidates=desk.candidates())
+
+
+@router.post("/glossary/decide", dependencies=[Depends(show_glossary_on_error), Depends(security.checked_post)])
 def glossary_decide(
     desk: DeskDep, name: ReviewerDep, action: str = Form(...), proposal: int | None = Form(None),
-    zh: str = Form(""), en: str = Form(""), note: str = Form(""),
+    zh: str = Form(""), en: str = Form(""), suggested_en: str = Form(""), note: str = Form(""),
 ) -> Response:
     try:
         if proposal is None:
-            proposal = desk.adopt_candidate(zh, en, note, name)
-        desk.decide(proposal, action, name)
+            desk.decide_candidate(zh, en, suggested_en, note, action, name)
+        else:
+            desk.decide(proposal, action, name, en=en)
     except ValueError as exc:
-        raise HTTPException(400, str(exc)) from exc
+        raise FormError(str(exc)[:1].upper() + str(exc)[1:] + ".", form="glossary") from exc
     return RedirectResponse("/glossary", 303)
