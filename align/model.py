@@ -60,9 +60,10 @@ class Link:
     zh: str
     en: str
     score: float
+    fixed: bool = False  # made by a reviewer's alignment fix (its score re-computed, not the aligner's)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "link": self.index,
             "zh_ids": list(self.zh_ids),
             "en_ids": list(self.en_ids),
@@ -70,6 +71,9 @@ class Link:
             "en": self.en,
             "score": round(float(self.score), 4),
         }
+        if self.fixed:
+            data["fixed"] = True
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Link":
@@ -80,6 +84,7 @@ class Link:
             zh=data["zh"],
             en=data["en"],
             score=float(data["score"]),
+            fixed=bool(data.get("fixed", False)),
         )
 
 

@@ -38,12 +38,17 @@ review_app = typer.Typer(
 
 RUN_DIR = typer.Argument(..., help="Output folder of `align check` or `align batch`.")
 DB = typer.Option(None, "--db", help="Review database (default RUN_DIR/review.sqlite).")
+MODEL = typer.Option(
+    None, "--model",
+    help="Encoder that re-scores hand-fixed links: use (default) or a sentence-transformers folder; "
+    "use the one the run was checked with.",
+)
 
 
 @review_app.command("serve")
 def serve(
     run_dir: Path = RUN_DIR,
-    port: int = typer.Option(8000, help="Port to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on; 0 picks a free one (shown at start)."),
     host: str = typer.Option("127.0.0.1", help="Address to bind; off loopback a token is required."),
     db: Optional[Path] = DB,
     token: Optional[str] = typer.Option(
@@ -55,19 +60,27 @@ def serve(
     suggestions: Optional[Path] = typer.Option(
         None, help="CSV of `align glossary suggest` candidates for the glossary screen."
     ),
+    advance: bool = typer.Option(
+        True, "--advance/--stay",
+        help="After confirm/dismiss show the next open flag, or stay (each browser can switch).",
+    ),
+    model: Optional[str] = MODEL,
 ) -> None:
     """Start the review app (the default command: `align review RUN_DIR`)."""
     import uvicorn
 
     from align.review.app import Settings, create_app
-    from align.review.security import access_token
+    from align.review.security import access_token, listen
 
     required = access_token(host, token)
-    app = create_app(Settings(run_dir, db, required, glossary, suggestions))
+    app = create_app(Settings(run_dir, db, required, glossary, suggestions, advance, model))
+    sock = listen(host, port)  # a taken port is a one-line error here, before any banner
+    port = sock.getsockname()[1]
     shown = "localhost" if host in ("127.0.0.1", "::1") else host
     url = f"http://{shown}:{port}/" + (f"?token={required}" if required else "")
     typer.echo(f"align review: {app.state.workspace.run_dir} → {url}  (Ctrl-C to stop)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    server.run(sockets=[sock])
 
 
 @review_app.command("export")
@@ -86,13 +99,15 @@ def export(
 
 
 @review_app.command("apply")
-def apply(run_dir: Path = RUN_DIR, db: Optional[Path] = DB) -> None:
-    """Fold reviewers' alignment fixes into pairs.jsonl, pairs.tmx and flags.jsonl link numbers."""
+def apply(run_dir: Path = RUN_DIR, db: Optional[Path] = DB, model: Optional[str] = MODEL) -> None:
+    """Fold reviewers' alignment fixes into pairs.jsonl, pairs.tmx and flags.jsonl link numbers;
+    links made by a fix are marked fixed and re-scored with the encoder."""
     from align.review.export import apply_alignment_fixes
     from align.review.workspace import Workspace
 
-    for doc, count in apply_alignment_fixes(Workspace(run_dir, db)).items():
-        typer.echo(f"align review: {doc}: {count} alignment fix(es) applied", err=True)
+    workspace = Workspace(run_dir, db, model)
+    for doc, applied in apply_alignment_fixes(workspace, workspace.score).items():
+        typer.echo(f"align review: {doc}: {applied}", err=True)
 
 
 def register(app: typer.Typer) -> None:

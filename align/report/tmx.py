@@ -28,6 +28,9 @@ def _add_prop(unit, prop_type: str, value: str) -> None:
     unit.xmlelement.insert(unit.xmlelement.index(first_tuv), prop)
 
 
+FIXED_PROP = "x-align-fixed"  # the unit comes from a reviewer's alignment fix
+
+
 def write_tmx(
     links: Iterable[Link],
     path: str | Path,
@@ -55,6 +58,8 @@ def write_tmx(
         _add_prop(unit, CONFIDENCE_PROP, f"{link.score:.4f}")
         _add_prop(unit, "x-zh-ids", " ".join(map(str, link.zh_ids)))
         _add_prop(unit, "x-en-ids", " ".join(map(str, link.en_ids)))
+        if link.fixed:
+            _add_prop(unit, FIXED_PROP, "reviewer")
         count += 1
     with atomic_path(path) as tmp, open(tmp, "wb") as fh:
         store.serialize(fh)

@@ -23,7 +23,7 @@ __all__ = ["Settings", "create_app"]
 
 
 def create_app(settings: Settings) -> FastAPI:
-    workspace = Workspace(settings.run_dir, settings.db_path)
+    workspace = Workspace(settings.run_dir, settings.db_path, settings.model)
     app = FastAPI(title="align review", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.state.workspace = workspace

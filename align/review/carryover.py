@@ -7,7 +7,7 @@ whose event belongs to an earlier run of that document shows as *carried over*.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from align.model import Flag
 from align.review.db import FlagState, ReviewDB
@@ -25,6 +25,17 @@ class QueueItem:
     flag: Flag
     state: FlagState
     carried: bool  # decided on an earlier run of this document
+    decisions: dict = field(default_factory=dict)  # reviewer → their latest event (status, reason, at)
+
+    @property
+    def decided_by(self) -> dict[str, str]:
+        """Reviewer → confirmed/dismissed, for reviewers whose latest word is a decision."""
+        return {name: d["status"] for name, d in self.decisions.items() if d["status"] != "open"}
+
+    @property
+    def disputed(self) -> bool:
+        """Two reviewers decided this flag differently (one confirmed, one dismissed)."""
+        return len(set(self.decided_by.values())) > 1
 
 
 def record_runs(db: ReviewDB, docs: list[DocRun]) -> dict[str, int]:
@@ -38,12 +49,13 @@ def record_runs(db: ReviewDB, docs: list[DocRun]) -> dict[str, int]:
 def queue_items(db: ReviewDB, docs: list[DocRun], run_ids: dict[str, int]) -> list[QueueItem]:
     """Every flag of the run in document/link order, with its state from the history."""
     states = db.flag_states()
+    decisions = db.reviewer_decisions()
     items = []
     for doc in docs:
         for position, flag in enumerate(doc.flags):
             state = states.get(flag.id, OPEN)
             carried = state.status != "open" and state.run_id not in (None, run_ids.get(doc.key))
-            items.append(QueueItem(doc, position, flag, state, carried))
+            items.append(QueueItem(doc, position, flag, state, carried, decisions.get(flag.id, {})))
     return items
 
 

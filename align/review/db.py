@@ -258,6 +258,23 @@ class ReviewDB:
             states.setdefault(flag_id, FlagState("open", comments=count))
         return states
 
+    def reviewer_decisions(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """flag id → reviewer → that reviewer's latest confirm/dismiss/reopen event on it."""
+        with self.connect() as conn:
+            rows = conn.execute(
+                """
+                SELECT e.flag_id, e.reviewer, e.action, e.reason, e.at
+                FROM flag_events e
+                JOIN (SELECT MAX(id) AS id FROM flag_events WHERE action != 'comment'
+                      GROUP BY flag_id, reviewer) last ON last.id = e.id
+                ORDER BY e.id
+                """
+            ).fetchall()
+        decisions: dict[str, dict[str, dict[str, Any]]] = {}
+        for r in rows:
+            decisions.setdefault(r["flag_id"], {})[r["reviewer"]] = dict(r) | {"status": STATUS_ACTIONS[r["action"]]}
+        return decisions
+
     def flag_history(self, flag_id: str) -> list[dict[str, Any]]:
         with self.connect() as conn:
             rows = conn.execute(

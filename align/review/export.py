@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from align.errors import AlignError
 from align.fileio import atomic_path, write_json, write_jsonl
 from align.report.tmx import write_tmx
-from align.review.fixes import apply_fixes, locate
-from align.review.runfolder import FLAGS, PAIRS
+from align.review.fixes import Fix, Scorer, apply_fixes, locate
+from align.review.runfolder import FLAGS, PAIRS, pairs_digest
 from align.review.workspace import Workspace
 
 EXPORT_FORMATS = ("csv", "json")
@@ -57,14 +58,25 @@ def export_decisions(workspace: Workspace, fmt: str, out: str | Path) -> int:
         raise AlignError(f"unknown export format {fmt!r} (choose {', '.join(EXPORT_FORMATS)})")
     rows = decision_rows(workspace)
     if fmt == "json":
+        names = {doc.key: doc.name for doc in workspace.docs}
+
+        def named(records: list[dict]) -> list[dict]:
+            """Documents by name, as on the pages ("." is the run folder of a single pair)."""
+            return [r | {"doc": names.get(r["doc"], r["doc"])} if r.get("doc") else r for r in records]
+
+        fixes = [
+            {k: v for k, v in r.items() if k not in ("undone", "applied_to")}
+            | {"undone_at": r["undone"]["at"] if r["undone"] else None}
+            for r in workspace.db.link_fixes()
+        ]
         write_json(
             out,
             {
                 "run": str(workspace.run_dir),
                 "flags": rows,
-                "history": workspace.db.all_flag_events(),
-                "alignment_fixes": workspace.db.link_fixes(),
-                "glossary_proposals": workspace.db.term_proposals(),
+                "history": named(workspace.db.all_flag_events()),
+                "alignment_fixes": named(fixes),
+                "glossary_proposals": named(workspace.db.term_proposals()),
             },
         )
         return len(rows)
@@ -76,17 +88,41 @@ def export_decisions(workspace: Workspace, fmt: str, out: str | Path) -> int:
     return len(rows)
 
 
-def apply_alignment_fixes(workspace: Workspace) -> dict[str, int]:
+@dataclass(frozen=True)
+class Applied:
+    """What `align review apply` did to one document: the same answer on every re-run."""
+
+    new: int  # fixes written into the files now
+    already: int  # fixes an earlier `apply` wrote into this pairs.jsonl
+    lapsed: int  # fixes whose links are not in the files (text changed, or built on an undone fix)
+
+    def __str__(self) -> str:
+        done = f"{self.new} alignment fix(es) applied" if self.new else "nothing new to apply"
+        parts = [f"{self.already} already in pairs.jsonl"] if self.already else []
+        parts += [f"{self.lapsed} no longer apply (their links changed)"] if self.lapsed else []
+        return done + (f" ({', '.join(parts)})" if parts else "")
+
+
+APPLIED_BY = "align review apply"
+
+
+def apply_alignment_fixes(workspace: Workspace, score: Scorer | None = None) -> dict[str, Applied]:
     """Rewrite each document's ``pairs.jsonl``, ``pairs.tmx`` and the link numbers in
-    ``flags.jsonl`` with its reviewers' alignment fixes; return fixes applied per document.
+    ``flags.jsonl`` with its reviewers' alignment fixes; report per document.
 
     Flags keep their text (and so their id and decisions); only their link number moves to
-    the link now holding their sentences. Applying twice changes nothing.
+    the link now holding their sentences. Links made by a fix are marked ``fixed`` and
+    re-scored by ``score`` (see :func:`align.review.fixes.encoder_scorer`). The review
+    database records which fixes each written ``pairs.jsonl`` holds, so a re-run applies
+    nothing twice and says so.
     """
-    applied_per_doc = {}
+    report = {}
     for doc in workspace.docs:
-        links, applied = apply_fixes(doc.links, workspace.fixes(doc))
-        applied_per_doc[doc.name] = len(applied)
+        records = [r for r in workspace.db.link_fixes(doc.key) if not r["undone"]]
+        already = [r for r in records if doc.pairs_digest in r["applied_to"]]
+        pending = [r for r in records if doc.pairs_digest not in r["applied_to"]]
+        links, applied = apply_fixes(doc.links, [Fix(r["action"], r["params"]) for r in pending], score)
+        report[doc.name] = Applied(len(applied), len(already), len(pending) - len(applied))
         if not applied:
             continue
         old = {link.index: link for link in doc.links}
@@ -94,5 +130,8 @@ def apply_alignment_fixes(workspace: Workspace) -> dict[str, int]:
         write_jsonl(doc.folder / PAIRS, (link.to_json() for link in links))
         write_jsonl(doc.folder / FLAGS, (flag.to_json() for flag in flags))
         write_tmx(links, doc.folder / TMX, origin=doc.name)
+        digest = pairs_digest(doc.folder / PAIRS)
+        for record in already + [pending[n] for n in applied]:
+            workspace.db.add_fix_event(record["id"], "applied", APPLIED_BY, digest)
     workspace.refresh()
-    return applied_per_doc
+    return report

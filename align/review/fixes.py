@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from align.model import Link, normalise_for_matching
 
@@ -108,10 +108,17 @@ def untranslated_fix(link: Link, position: int, lang: str, sentence: int) -> Fix
     return Fix("untranslated", {"link": link_key(link), "at": position, "lang": lang, "sentence": sentence})
 
 
-def apply_fixes(links: list[Link], fixes: list[Fix]) -> tuple[list[Link], list[int]]:
+Scorer = Callable[[str, str], float]
+
+
+def apply_fixes(
+    links: list[Link], fixes: list[Fix], score: Scorer | None = None
+) -> tuple[list[Link], list[int]]:
     """Apply fixes in order; return the renumbered links and the positions of fixes applied.
 
-    A fix whose links are not found (already applied, or the text changed) is skipped.
+    A fix whose links are not found (already applied, or the text changed) is skipped. The
+    links a fix makes are marked ``fixed`` and scored by ``score(zh, en)`` (see
+    :func:`encoder_scorer`); without one they score 0.
     """
     applied = []
     current = list(links)
@@ -120,7 +127,26 @@ def apply_fixes(links: list[Link], fixes: list[Fix]) -> tuple[list[Link], list[i
         if changed is not None:
             current = changed
             applied.append(number)
-    return [_renumber(link, i) for i, link in enumerate(current)], applied
+    made = {id(link) for link in current} - {id(link) for link in links}
+    return [_renumber(link, i, score if id(link) in made else None) for i, link in enumerate(current)], applied
+
+
+def encoder_scorer(encoder) -> Scorer:
+    """A fixed link's confidence as the aligner gives one: the calibrated cosine of its
+    joined zh and en text; a one-sided link has 0. Scores are memoised per scorer."""
+    from align.align import calibrated_confidence
+
+    memo: dict[tuple[str, str], float] = {}
+
+    def score(zh: str, en: str) -> float:
+        if not (zh and en):
+            return 0.0
+        if (zh, en) not in memo:
+            x, y = encoder.encode([zh, en])
+            memo[(zh, en)] = calibrated_confidence(float(x @ y))
+        return memo[(zh, en)]
+
+    return score
 
 
 def _apply_one(links: list[Link], fix: Fix) -> list[Link] | None:
@@ -158,7 +184,8 @@ def _join(a: Link, b: Link) -> Link:
         en_ids=a.en_ids + b.en_ids,
         zh=_joined("zh", [a.zh, b.zh]),
         en=_joined("en", [a.en, b.en]),
-        score=1.0,
+        score=0.0,
+        fixed=True,
     )
 
 
@@ -186,15 +213,17 @@ def _take_out(link: Link, lang: str, sentence: int) -> list[Link]:
 
 
 def _part(zh_ids, en_ids, zh: list[str], en: list[str]) -> Link:
-    return Link(0, tuple(zh_ids), tuple(en_ids), _joined("zh", zh), _joined("en", en), 1.0)
+    return Link(0, tuple(zh_ids), tuple(en_ids), _joined("zh", zh), _joined("en", en), 0.0, fixed=True)
 
 
 def _joined(lang: str, texts: list[str]) -> str:
     return JOINERS[lang].join(t for t in texts if t)
 
 
-def _renumber(link: Link, index: int) -> Link:
-    return Link(index, link.zh_ids, link.en_ids, link.zh, link.en, link.score)
+def _renumber(link: Link, index: int, score: Scorer | None) -> Link:
+    """The link at its new position, scored by ``score`` when given (a link a fix just made)."""
+    value = score(link.zh, link.en) if score else link.score
+    return Link(index, link.zh_ids, link.en_ids, link.zh, link.en, value, link.fixed)
 
 
 def locate(links: list[Link], old: Link) -> int | None:

@@ -55,8 +55,12 @@ def load_doc(run_dir: Path, folder: Path) -> DocRun:
         if flag.link not in indexes:
             raise InputError(flags_path, f"flag refers to link {flag.link}, not in {PAIRS}", number)
     key = folder.relative_to(run_dir).as_posix()
-    digest = hashlib.sha1(pairs_path.read_bytes()).hexdigest()[:16]
-    return DocRun(key, folder, links, flags, folder_fingerprint(folder), digest)
+    return DocRun(key, folder, links, flags, folder_fingerprint(folder), pairs_digest(pairs_path))
+
+
+def pairs_digest(path: Path) -> str:
+    """Of a pairs.jsonl's bytes: tells which alignment fixes `apply` already wrote into it."""
+    return hashlib.sha1(path.read_bytes()).hexdigest()[:16]
 
 
 def folder_fingerprint(folder: Path) -> str:

@@ -11,14 +11,18 @@ All of it lives here: :func:`install` puts the middleware on the app and views d
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import hmac
 import ipaddress
 import secrets
+import socket
 from urllib.parse import quote, unquote, urlencode
 
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from align.errors import AlignError
 
 SESSION_COOKIE = "align_session"
 TOKEN_COOKIE = "align_token"
@@ -77,6 +81,26 @@ async def checked_post(request: Request) -> None:
 def page_csrf(request: Request) -> str:
     """The CSRF token this page's forms carry."""
     return csrf_token(request.app.state.csrf_secret, request.state.session)
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A bound, listening socket for the app; ``port`` 0 lets the system pick a free one."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise AlignError(
+                f"port {port} on {host} is already in use (another align review?): "
+                "choose another with --port N, or --port 0 for a free one"
+            ) from exc
+        raise AlignError(f"cannot listen on {host}:{port} ({exc.strerror})") from exc
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
 
 
 def is_loopback(host: str) -> bool:

@@ -37,6 +37,7 @@ class Settings:
     glossary: Path | None = None  # where approved entries go
     suggestions: Path | None = None  # `align glossary suggest` CSV
     advance: bool = True  # after a decision show the next open flag (each browser may change it)
+    model: str | None = None  # encoder that re-scores hand-fixed links (None: the default)
 
 
 class FormError(HTTPException):

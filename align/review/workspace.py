@@ -12,22 +12,34 @@ from align.errors import AlignError
 from align.model import Link
 from align.review.carryover import QueueItem, lapsed_decisions, queue_items, record_runs
 from align.review.db import ReviewDB
-from align.review.fixes import Fix, FixError, apply_fixes
+from align.review.fixes import Fix, FixError, Scorer, apply_fixes, encoder_scorer
 from align.review.runfolder import DocRun, find_doc_folders, folder_fingerprint, load_doc
 
 DB_NAME = "review.sqlite"
-QUEUE_FILTERS = ("doc", "check", "severity", "status")
+QUEUE_FILTERS = ("doc", "check", "severity", "status", "reviewer")
 
 
 class Workspace:
-    def __init__(self, run_dir: str | Path, db_path: str | Path | None = None):
+    def __init__(self, run_dir: str | Path, db_path: str | Path | None = None, model: str | None = None):
         self.run_dir = Path(run_dir).resolve()
         find_doc_folders(self.run_dir)  # refuse a folder that is not a run before creating a DB
         self.db = ReviewDB(db_path or self.run_dir / DB_NAME)
+        self.model = model
         self._lock = threading.Lock()
+        self._scorer_lock = threading.Lock()
+        self._scorer: Scorer | None = None
         self._docs: list[DocRun] = []
         self._run_ids: dict[str, int] = {}
         self.refresh()
+
+    def score(self, zh: str, en: str) -> float:
+        """A hand-fixed link's confidence; the encoder is loaded on the first fixed link."""
+        with self._scorer_lock:
+            if self._scorer is None:
+                from align.embed import load_encoder
+
+                self._scorer = encoder_scorer(load_encoder(self.model))
+            return self._scorer(zh, en)
 
     def refresh(self) -> None:
         """Re-read the document folders whose files changed since last time.
@@ -88,7 +100,7 @@ class Workspace:
 
     def current_links(self, doc: DocRun) -> list[Link]:
         """The document's links with every applicable reviewer fix applied."""
-        return apply_fixes(doc.links, self.fixes(doc))[0]
+        return apply_fixes(doc.links, self.fixes(doc), self.score)[0]
 
     def undo_fix(self, doc: DocRun, fix_id: int, reviewer: str) -> dict:
         """Take back an alignment fix not yet written into the run's files."""
@@ -106,17 +118,20 @@ class Workspace:
         return record
 
     def queue(self, **filters: str | None) -> list[QueueItem]:
-        """Flags in document/link order, narrowed by doc (number), check, severity, status."""
+        """Flags in document/link order, narrowed by doc (number), check, severity, status
+        (``disputed``: reviewers decided it differently) and reviewer (flags they decided)."""
         items = queue_items(self.db, self._docs, self._run_ids)
         doc, check = filters.get("doc"), filters.get("check")
-        severity, status = filters.get("severity"), filters.get("status")
+        severity, status, reviewer = filters.get("severity"), filters.get("status"), filters.get("reviewer")
         return [
             item for item in items
             if (not doc or str(self._docs.index(item.doc)) == doc)
             and (not check or item.flag.check == check or item.flag.category == check)
             and (not severity or item.flag.severity == severity)
-            and (not status or item.state.status == status)
+            and (not status or item.state.status == status or (status == "disputed" and item.disputed))
+            and (not reviewer or reviewer in item.decided_by)
         ]
+
 
     def item(self, doc_no: int, position: int) -> QueueItem | None:
         """The flag at ``position`` of document number ``doc_no``, with its state."""

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from align.review import security
-from align.review.web import DeskDep, FormError, Problem, ReviewerDep, redisplay_with, render
+from align.review.web import DeskDep, FormError, Problem, ReviewerDep, get_workspace, redisplay_with, render
 
 router = APIRouter()
 
@@ -23,7 +23,9 @@ def glossary_page(request: Request) -> HTMLResponse:
 
 def glossary_response(request: Request, problem: Problem | None = None) -> HTMLResponse:
     desk = request.app.state.desk
-    return render(request, "glossary.html", 400 if problem else 200, problem=problem, desk=desk, back_path="/glossary",
+    doc_names = {doc.key: doc.name for doc in get_workspace(request).docs}
+    return render(request, "glossary.html", 400 if problem else 200, problem=problem, desk=desk,
+                  back_path="/glossary", doc_names=doc_names,
                   proposals=desk.proposals(), candidates=desk.candidates())
 
 

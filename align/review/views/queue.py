@@ -26,4 +26,5 @@ def queue_page(request: Request, workspace: WorkspaceDep) -> HTMLResponse:
         counts={s: sum(i.state.status == s for i in everything) for s in STATUS_ACTIONS.values()},
         total=len(everything),
         lapsed=len(workspace.lapsed()),
+        reviewers=sorted({name for i in everything for name in i.decided_by}, key=str.casefold),
     )
