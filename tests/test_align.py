@@ -108,7 +108,7 @@ def test_unknown_option_is_refused(encoder):
 
 def test_confidence_follows_use_cosine_scale():
     # true pairs score 0.43-0.87 (10th percentile 0.51), wrong pairs median 0.18, 99th
-    # percentile 0.49 (GUIDE): monotone, in [0, 1], and not saturated over the true pairs
+    # percentile 0.49 (measured on the seed pair): monotone, in [0, 1], and not saturated over the true pairs
     assert calibrated_confidence(0.18) < 0.1 < 0.5 < calibrated_confidence(0.6) < calibrated_confidence(0.8) < 1.0
     assert calibrated_confidence(0.43) < 0.5 < calibrated_confidence(0.51) < 0.8 < calibrated_confidence(0.65) < 0.95
 

@@ -123,6 +123,16 @@ def test_wrong_language_is_refused(capsys, seed, lang, said, found):
     assert len(err.splitlines()) == 1
 
 
+@pytest.mark.parametrize("command", ["check", "align"])
+def test_swapped_files_are_named_as_such_without_an_option_the_command_lacks(tmp_path, capsys, command):
+    out = tmp_path / "out"
+    code, err = _run([command, str(EN_SEED), str(ZH_SEED), "--out", str(out)], capsys)
+    assert code == 2 and len(err.splitlines()) == 1
+    assert err.startswith(f"align: error: {EN_SEED}: passed as the Chinese file but the text is mostly English")
+    assert "swapped" in err and "--lang" not in err
+    assert not out.exists()
+
+
 def test_text_without_letters_is_refused(tmp_path, capsys):
     path = _write(tmp_path, "numbers.txt", b"1, 2, 3 ... 42\n")
     code, err = _run(["segment", str(path), "--lang", "zh"], capsys)

@@ -14,6 +14,7 @@ from align.commands import bench_app
 
 glossary_app = typer.Typer(no_args_is_help=True, help="Maintain glossaries: lint, import/export TBX, usage, suggest.")
 
+QUIET_HELP = "No progress while the corpus is read and aligned; results only."
 CORPUS_HELP = "Aligned pairs: a run folder, pairs.jsonl, a .tmx, or ZH::EN (a document pair aligned on the fly). Repeatable."
 
 
@@ -21,7 +22,7 @@ CORPUS_HELP = "Aligned pairs: a run folder, pairs.jsonl, a .tmx, or ZH::EN (a do
 def lint(
     glossaries: list[Path] = typer.Argument(..., help="Glossary files (CSV or TBX)."),
     corpus: list[str] = typer.Option([], "--corpus", help=CORPUS_HELP + " Reports entries that never occur."),
-    quiet: bool = typer.Option(False, "--quiet", "-q"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
 ) -> None:
     """Duplicates, two approved renderings of one term, forbidden-yet-approved forms, unused entries.
 
@@ -74,7 +75,7 @@ def usage(
     glossaries: list[Path] = typer.Argument(..., help="Glossary files."),
     corpus: list[str] = typer.Option(..., "--corpus", help=CORPUS_HELP),
     out: Path = typer.Option(None, "--out", "-o", help="Also write the table as JSON."),
-    quiet: bool = typer.Option(False, "--quiet", "-q"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
 ) -> None:
     """How each entry's Chinese term was actually rendered: counts per rendering."""
     from align.fileio import write_json
@@ -101,7 +102,7 @@ def suggest(
     glossary: list[Path] = typer.Option([], "--glossary", "-g", help="Skip terms already in these glossaries."),
     min_pairs: int = typer.Option(2, "--min-pairs", help="Minimum number of pairs a candidate co-occurs in."),
     limit: int = typer.Option(200, "--limit", help="At most this many candidates."),
-    quiet: bool = typer.Option(False, "--quiet", "-q"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
 ) -> None:
     """Mine candidate term pairs from aligned pairs (jieba terms × English phrases, ranked by G² × termhood)."""
     from align.glossary import load_glossaries, write_csv
