@@ -39,7 +39,7 @@ def register(app: typer.Typer) -> None:
         (sentence / heading / item); original[start:end] is the sentence in the file.
         """
         from align.fileio import write_text
-        from align.segment import load_document, load_presegmented
+        from align.text.segment import load_document, load_presegmented
 
         loader = load_presegmented if presegmented else load_document
         document = loader(file, lang.value, doc_id=doc_id)
