@@ -67,7 +67,7 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def encoder():
     """The default (USE v3) encoder, loaded once for the whole session."""
-    from align.embed import load_encoder
+    from align.embed.encoders import load_encoder
 
     return load_encoder()
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 
 from align.fileio import write_jsonl
-from align.ingest import read_text
+from align.text.ingest import read_text
 from align.model import Flag, Link
 
 REPO = Path(__file__).resolve().parent.parent

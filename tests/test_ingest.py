@@ -7,8 +7,8 @@ from conftest import EN_SEED, INITIATIVE_EN, ZH_SEED
 
 from align.cli import main
 from align.errors import InputError
-from align.ingest import read_text
-from align.segment import load_document
+from align.text.ingest import read_text
+from align.text.segment import load_document
 
 ZH_TEXT = ZH_SEED.read_text(encoding="utf-8")
 EN_TEXT = EN_SEED.read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ import pytest
 from review_helpers import EN_SEED, REPO, ZH_SEED, review_server, write_run
 
 from align.cli import main
-from align.glossary import read_glossary
+from align.glossary.files import read_glossary
 from align.model import Flag, Link
 
 pytestmark = pytest.mark.browser

@@ -67,11 +67,11 @@ def register(app: typer.Typer) -> None:
         `links` prints `[zh ids]:[en ids]` per line (0-based, every sentence of both sides
         exactly once, in order); tsv and jsonl add the texts and a confidence in [0, 1].
         """
-        from align.align import align_documents
-        from align.embed import load_encoder
+        from align.aligner.sentences import align_documents
+        from align.embed.encoders import load_encoder
         from align.errors import AlignError
         from align.progress import Progress
-        from align.segment import load_document, load_presegmented
+        from align.text.segment import load_document, load_presegmented
 
         if fmt is AlignFormat.tmx and out is None:
             raise AlignError("--format tmx needs --out FILE")

@@ -27,8 +27,9 @@ def lint(
     """Duplicates, two approved renderings of one term, forbidden-yet-approved forms, unused entries.
 
     Exit code 1 if anything is reported."""
-    from align.glossary import find_problems, load_glossaries
-    from align.termmine import load_corpus, unused_entries
+    from align.glossary.files import load_glossaries
+    from align.glossary.termbase import find_problems
+    from align.glossary.termmine import load_corpus, unused_entries
 
     glossary = load_glossaries(glossaries, match_statuses=("approved", "proposed"))
     problems = [str(p) for p in find_problems(glossary.entries)]
@@ -63,7 +64,7 @@ def export_tbx(
 
 def _convert(source: Path, out: Path) -> None:
     """Read one format, write the other: each is chosen by the file extension."""
-    from align.glossary import read_glossary, write_glossary
+    from align.glossary.files import read_glossary, write_glossary
 
     entries = read_glossary(source)
     write_glossary(entries, out)
@@ -79,8 +80,8 @@ def usage(
 ) -> None:
     """How each entry's Chinese term was actually rendered: counts per rendering."""
     from align.fileio import write_json
-    from align.glossary import load_glossaries
-    from align.termmine import load_corpus, term_usage
+    from align.glossary.files import load_glossaries
+    from align.glossary.termmine import load_corpus, term_usage
 
     glossary = load_glossaries(glossaries, match_statuses=("approved", "proposed"))
     links = load_corpus(corpus, quiet=quiet)
@@ -105,8 +106,8 @@ def suggest(
     quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
 ) -> None:
     """Mine candidate term pairs from aligned pairs (jieba terms × English phrases, ranked by G² × termhood)."""
-    from align.glossary import load_glossaries, write_csv
-    from align.termmine import load_corpus, suggest_terms, suggestions_to_entries
+    from align.glossary.files import load_glossaries, write_csv
+    from align.glossary.termmine import load_corpus, suggest_terms, suggestions_to_entries
 
     links = load_corpus(corpus, quiet=quiet)
     known = load_glossaries(glossary) if glossary else None

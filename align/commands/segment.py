@@ -40,7 +40,7 @@ def register(app: typer.Typer) -> None:
         """
         from align.errors import WrongLanguageError
         from align.fileio import write_text
-        from align.segment import load_document, load_presegmented
+        from align.text.segment import load_document, load_presegmented
 
         loader = load_presegmented if presegmented else load_document
         try:

@@ -3,7 +3,7 @@
 This is the edge of the pipeline where bad input is caught, so every refusal is an
 ``InputError`` naming the file and the problem (the CLI turns it into one line, exit 2).
 The decoded text returned here is the *original* that segment offsets index; nothing in
-it is altered (cleaning happens in ``align.clean`` with a map back to these offsets).
+it is altered (cleaning happens in ``align.text.clean`` with a map back to these offsets).
 """
 from __future__ import annotations
 
