@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from align import signals
+from align.aligner import signals
 from align.errors import AlignError, InputError
 from align.model import Document, Link
 
