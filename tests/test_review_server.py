@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import sqlite3
+import subprocess
 import threading
 
 import httpx
-from review_helpers import ReviewClient, review_server, seed_links, write_run
+from review_helpers import ALIGN, ReviewClient, review_server, seed_links, write_run
 
 from align.review.db import ReviewDB
 from align.review.workspace import Workspace
@@ -165,3 +167,42 @@ def test_killing_the_server_mid_write_keeps_every_acknowledged_decision(tmp_path
     stored = {row[0] for row in conn.execute("SELECT comment FROM flag_events")}
     assert set(acknowledged) <= stored
     assert len(acknowledged) >= 40
+
+
+def test_a_taken_port_is_a_one_line_error_and_port_0_picks_a_free_one(tmp_path, capsys):
+    from align.cli import main
+
+    run = write_run(tmp_path / "run", seed_links())
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["review", str(run), "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert f"port {port} on 127.0.0.1 is already in use" in err and "--port 0" in err
+    assert "http://" not in err  # no banner for a server that never started
+    proc = subprocess.Popen(
+        [*ALIGN, "review", str(run), "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        banner = proc.stderr.readline()
+        url = banner.split("→ ")[1].split()[0]
+        assert not url.endswith(":0/")
+        page = httpx.get(url, timeout=30)
+        assert page.status_code == 200 and "Flags to review" in page.text
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=10)
+
+
+def test_refusals_are_html_pages_too(tmp_path):
+    run = write_run(tmp_path / "run", seed_links())
+    with review_server(run, "--token", "s3cret-token") as (base, _):
+        refused = httpx.get(base + "/")
+        assert refused.status_code == 401 and refused.headers["content-type"].startswith("text/html")
+        assert "?token=" in refused.text
+        with httpx.Client(base_url=base) as client:
+            client.get("/?token=s3cret-token")
+            stale = client.post("/flag/0/0/decide", data={"csrf": "0" * 64, "action": "confirm"})
+            assert stale.status_code == 403 and stale.headers["content-type"].startswith("text/html")
+            assert "reload the page" in stale.text

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import sqlite3
 
 import pytest
-from review_helpers import flags_for, seed_links, write_run
+from review_helpers import EN_SEED, REPO, ZH_SEED, flags_for, seed_links, write_run
 
 from align.cli import main
 from align.errors import InputError
@@ -15,6 +16,8 @@ from align.model import Flag, Link
 from align.review.db import SCHEMA_VERSION, ReviewDB
 from align.review.fixes import FixError, apply_fixes, link_key, merge_fix, split_fix, untranslated_fix
 from align.review.workspace import Workspace
+
+SEED_GLOSSARY = REPO / "glossaries" / "seed.csv"
 
 
 def test_fresh_database_is_migrated_with_wal_and_foreign_keys(tmp_path):
@@ -179,3 +182,122 @@ def test_link_key_ignores_width_case_and_spacing():
     a = Link(0, (0,), (0,), "２０１９年", "In  2019 ,", 0.5)
     b = Link(5, (3,), (4,), "2019年", "in 2019 ,", 0.9)
     assert link_key(a) == link_key(b)
+
+
+def test_default_split_is_valid_and_cuts_nearest_the_middle_on_a_real_run(tmp_path):
+    from align.review.fixes import default_split, link_sentences
+
+    run = tmp_path / "seed"
+    assert main(["check", str(ZH_SEED), str(EN_SEED), "--out", str(run), "--quiet"]) == 0
+    links = Workspace(run).docs[0].links
+    three = Link(0, (0, 1, 2), (0, 1), "一二三。四。五六。", "One two. Three four five six.", 0.5)
+    multi = [link for link in links if max(len(link.zh_ids), len(link.en_ids)) > 1] + [three]
+    assert len(multi) > 1
+    for link in multi:
+        zh, en = link_sentences(link, "zh"), link_sentences(link, "en")
+        zh_keep, en_keep = default_split(zh, en)
+        split_fix(link, link.index, zh_keep, en_keep)  # a valid split: no FixError
+        side, keep = (zh, zh_keep) if len(zh) >= len(en) else (en, en_keep)
+        total = sum(map(len, side))
+        offsets = [sum(map(len, side[:k])) for k in range(1, len(side))]
+        assert abs(sum(map(len, side[:keep])) - total / 2) == min(abs(o - total / 2) for o in offsets)
+    assert default_split(["一。"], ["One."]) is None  # a 1:1 link has nothing to split
+    # zh 4+2+3 characters: the cut after the first (4 of 9) is nearest the middle; en 8+20:
+    # after "One two." (8 of 28, 0.29) is nearer 4/9 than keeping both (1.0) or none (0).
+    assert default_split(*[link_sentences(three, lang) for lang in ("zh", "en")]) == (1, 1)
+
+
+def test_apply_rescores_fixed_links_with_the_encoder_and_reports_the_same_on_a_rerun(tmp_path, capsys, encoder):
+    from align.aligner.sentences import calibrated_confidence
+
+    links = seed_links()
+    run = write_run(tmp_path / "run", links)
+    ws = Workspace(run)
+    key = ws.docs[0].key
+    ws.db.add_link_fix(key, "merge", merge_fix(links, 1).params, "Ann")
+    ws.db.add_link_fix(key, "untranslated", untranslated_fix(links[-1], len(links) - 1, "zh", 1).params, "Ann")
+    lapsed = ws.db.add_link_fix(key, "merge", merge_fix(links, 5).params, "Ann")
+    ws.db.add_fix_event(lapsed, "undo", "Ann")
+    assert main(["review", "apply", str(run)]) == 0
+    assert "2 alignment fix(es) applied" in capsys.readouterr().err
+    pairs = [Link.from_json(r) for r in read_jsonl(run / "pairs.jsonl")]
+    fixed = [link for link in pairs if link.fixed]
+    assert [(x.zh_ids, x.en_ids) for x in fixed] == [((1, 2), (1, 2)), ((10,), (10,)), ((11,), ())]
+    merged = fixed[0]
+    zh_vec, en_vec = encoder.encode([merged.zh, merged.en])
+    assert merged.score == pytest.approx(calibrated_confidence(float(zh_vec @ en_vec)), abs=1e-4)
+    assert 0 < merged.score < 1 and fixed[2].score == 0.0  # one-sided, as the aligner scores it
+    assert all(not link.fixed and link.score == 0.6 for link in pairs if link.zh_ids == link.en_ids == (0,))
+    tmx = (run / "pairs.tmx").read_text(encoding="utf-8")
+    assert tmx.count('<prop type="x-align-fixed">reviewer</prop>') == 2  # two-sided fixed units
+    assert '<prop type="x-confidence">1.0000</prop>' not in tmx
+    for _ in range(2):
+        before = (run / "pairs.jsonl").read_bytes()
+        assert main(["review", "apply", str(run)]) == 0
+        assert "nothing new to apply (2 already in pairs.jsonl)" in capsys.readouterr().err
+        assert (run / "pairs.jsonl").read_bytes() == before
+    # Written into the file, a fix can no longer be undone from the app; the undone one stays out.
+    ws.refresh()
+    states = {r["id"]: r["state"] for r in ws.fix_records(ws.docs[0])}
+    assert sorted(states.values()) == ["in pairs.jsonl", "in pairs.jsonl", "undone"]
+    with pytest.raises(FixError, match="already written into pairs.jsonl"):
+        ws.undo_fix(ws.docs[0], min(states), "Ann")
+
+
+def test_an_undone_fix_no_longer_applies_and_a_fix_built_on_it_lapses(tmp_path):
+    links = seed_links()
+    run = write_run(tmp_path / "run", links)
+    ws = Workspace(run)
+    doc = ws.docs[0]
+    merge = ws.db.add_link_fix(doc.key, "merge", merge_fix(links, 2).params, "Ann")
+    merged = ws.current_links(doc)
+    ws.db.add_link_fix(doc.key, "split", split_fix(merged[2], 2, 1, 0).params, "Ann")
+    ws.undo_fix(doc, merge, "Bo")
+    assert [(x.zh_ids, x.en_ids) for x in ws.current_links(doc)] == [(x.zh_ids, x.en_ids) for x in links]
+    assert [r["state"] for r in ws.fix_records(doc)] == ["undone", "lapsed"]
+    with pytest.raises(FixError, match="already undone"):
+        ws.undo_fix(doc, merge, "Bo")
+
+
+def test_a_refused_glossary_approval_records_nothing(tmp_path):
+    from align.review.glossary_screen import GlossaryDesk
+
+    glossary = tmp_path / "g.csv"
+    shutil.copy(SEED_GLOSSARY, glossary)
+    db = ReviewDB(tmp_path / "r.sqlite")
+    desk = GlossaryDesk(db, glossary, None)
+    with pytest.raises(ValueError, match="already in the glossary"):
+        desk.decide_candidate("科技部", "ministry of science and technology", "", "", "approve", "Mei")
+    with pytest.raises(ValueError, match="no glossary file"):
+        GlossaryDesk(db, None, None).decide_candidate("主旨发言", "keynote speech", "", "", "approve", "Mei")
+    assert db.term_proposals() == []
+    proposal = db.add_term_proposal("科技部", "Ministry of Science and Technology", "Ann")
+    assert desk.proposals()[0]["in_glossary"]
+    with pytest.raises(ValueError, match="already in the glossary"):
+        desk.decide(proposal, "approve", "Mei")
+    desk.decide(proposal, "approve", "Mei", en="Ministry of Science & Technology")  # edited: a new entry
+    assert ("科技部", "Ministry of Science & Technology") in {(e.zh, e.en) for e in desk.entries()}
+    assert db.term_proposals()[0]["decided_en"] == "Ministry of Science & Technology"
+
+
+def test_cohen_kappa_and_disputes():
+    from align.review.agreement import cohen_kappa
+
+    # po = 3/4; chance: A confirms 3/4, B 1/2 → pe = 3/8 + 1/8 = 1/2; kappa = (3/4 - 1/2) / (1/2)
+    assert cohen_kappa([("c", "c"), ("c", "c"), ("d", "d"), ("c", "d")]) == pytest.approx(0.5)
+    assert cohen_kappa([("c", "c")] * 3) is None  # no variation: undefined
+    assert cohen_kappa([]) is None
+
+
+def test_export_names_the_document_of_a_single_pair_run(tmp_path):
+    links = seed_links()
+    run = write_run(tmp_path / "seed-run", links)
+    ws = Workspace(run)
+    flag = ws.docs[0].flags[0]
+    ws.db.add_flag_event(flag.id, "confirm", "Ann", doc=ws.docs[0].key, link=flag.link)
+    ws.db.add_link_fix(ws.docs[0].key, "merge", merge_fix(links, 1).params, "Ann")
+    ws.db.add_term_proposal("创新合作", "innovation cooperation", "Ann", doc=ws.docs[0].key, link=0)
+    assert main(["review", "export", str(run), "--format", "json", "--out", str(tmp_path / "d.json")]) == 0
+    data = json.loads((tmp_path / "d.json").read_text(encoding="utf-8"))
+    docs = {r["doc"] for key in ("flags", "history", "alignment_fixes", "glossary_proposals") for r in data[key]}
+    assert docs == {"seed-run"}

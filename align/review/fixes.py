@@ -134,7 +134,7 @@ def apply_fixes(
 def encoder_scorer(encoder) -> Scorer:
     """A fixed link's confidence as the aligner gives one: the calibrated cosine of its
     joined zh and en text; a one-sided link has 0. Scores are memoised per scorer."""
-    from align.align import calibrated_confidence
+    from align.aligner.sentences import calibrated_confidence
 
     memo: dict[tuple[str, str], float] = {}
 

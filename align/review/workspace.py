@@ -36,7 +36,7 @@ class Workspace:
         """A hand-fixed link's confidence; the encoder is loaded on the first fixed link."""
         with self._scorer_lock:
             if self._scorer is None:
-                from align.embed import load_encoder
+                from align.embed.encoders import load_encoder
 
                 self._scorer = encoder_scorer(load_encoder(self.model))
             return self._scorer(zh, en)
