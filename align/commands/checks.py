@@ -53,3 +53,26 @@ def divergence_command(
     typer.echo(format_table(results))
     if out is not None:
         write_json(out, results)
+
+
+@bench_app.command("mqm")
+def mqm_command(
+    data: Path = typer.Option(
+        Path(__file__).resolve().parents[2].parent / "shared" / "bench" / "mqm-wmt23-zhen" / "items.jsonl",
+        "--data", help="An MQM annotation file (JSONL; format in shared/bench/mqm-wmt23-zhen/README.md)."),
+    model: str | None = typer.Option(None, "--model", help="Encoder (default USE v3)."),
+    select: list[str] = typer.Option([], "--select", help="Only these check codes or categories (repeatable)."),
+    ignore: list[str] = typer.Option([], "--ignore", help="Leave out these codes or categories (repeatable)."),
+    out: Path | None = typer.Option(None, "--out", help="Also write the results as JSON here."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
+) -> None:
+    """Every check on professionally annotated pairs (each item a ready-made 1-1 link, grouped
+    by system and document): P/R/F1 against Major accuracy errors, recall per sub-category,
+    per-code precision and span overlap, length-ratio and cosine baselines, pairs per second."""
+    from align.bench.mqm import format_table, run_benchmark
+    from align.fileio import write_json
+
+    results = run_benchmark(data, model=model, select=select or None, ignore=ignore or None, quiet=quiet)
+    typer.echo(format_table(results))
+    if out is not None:
+        write_json(out, results)
