@@ -1,7 +1,8 @@
 """align: Chinese↔English parallel-text alignment and translation-consistency checks.
 
-Pipeline stages, one module each: ``ingest`` → ``segment`` → ``embed`` → ``align`` →
-``checks`` → ``report`` / ``review``. The shared records live in ``align.model``.
+Pipeline stages, one package each: ``text`` (ingest → segment) → ``embed`` → ``aligner`` →
+``checks`` (with ``glossary``) → ``report`` / ``review``. The shared records live in
+``align.model``.
 """
 from align.model import Document, Flag, Link, Segment  # noqa: F401
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from align.embed import usable_cores
+from align.embed.encoders import usable_cores
 from align.errors import AlignError, InputError
 from align.model import Flag, Link, normalise_for_matching
 from align.progress import Progress
@@ -110,7 +110,7 @@ def _read_folder(folder: Path) -> list[BatchItem]:
 
 def _load_worker_encoder(model: str | None, cache_dir: str | None, threads: int) -> None:
     """Pool initializer: load the model once per worker process, with its share of the cores."""
-    from align.embed import load_encoder
+    from align.embed.encoders import load_encoder
 
     os.environ["ALIGN_THREADS"] = str(threads)
     load_encoder(model, cache_dir=cache_dir)
@@ -170,7 +170,7 @@ def term_renderings_across_documents(glossary, results: Sequence[DocumentResult]
     Per document, the set of English renderings found for the term (normalised; "(none)"
     where no approved, variant or forbidden form was found) is compared across documents.
     """
-    from align.termmine import term_usage
+    from align.glossary.termmine import term_usage
 
     per_entry: dict[str, dict[str, Counter]] = {}
     entries = {}

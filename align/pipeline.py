@@ -47,7 +47,7 @@ class _Stopwatch:
 
 def read_pair(zh_path: str | Path, en_path: str | Path, presegmented: bool = False) -> tuple[Document, Document]:
     """Both documents, segmented (or one sentence per line with ``presegmented``)."""
-    from align.segment import load_document, load_presegmented
+    from align.text.segment import load_document, load_presegmented
 
     if presegmented:
         return load_presegmented(zh_path, "zh"), load_presegmented(en_path, "en")
@@ -74,9 +74,9 @@ def run_check(
     thresholds (``{code: {key: value}}``); ``align_options`` go to the aligner.
     """
     from align.checks import CheckContext, run_checks
-    from align.embed import load_encoder
-    from align.glossary import load_glossaries
-    from align.align import align_documents
+    from align.embed.encoders import load_encoder
+    from align.glossary.files import load_glossaries
+    from align.aligner.sentences import align_documents
 
     clock = _Stopwatch()
     started = time.perf_counter()

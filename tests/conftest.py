@@ -3,14 +3,16 @@ and a real headless Chromium for browser tests."""
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
 
 # Tests never read or write the user's embedding cache: one fresh cache per test session,
-# inherited by the `align` subprocesses the tests start.
-os.environ["ALIGN_CACHE_DIR"] = tempfile.mkdtemp(prefix="align-test-cache-")
+# inherited by the `align` subprocesses the tests start, removed when the session ends.
+SESSION_CACHE = tempfile.mkdtemp(prefix="align-test-cache-")
+os.environ["ALIGN_CACHE_DIR"] = SESSION_CACHE
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -34,6 +36,28 @@ CHROMIUM_ARGS = [
 ]
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-screenshots",
+        action="store_true",
+        help="write the browser tests' screenshots into docs/ (scripts/screenshots.sh) "
+        "instead of a temporary folder",
+    )
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(SESSION_CACHE, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir(request, tmp_path_factory) -> Path:
+    """Where browser tests save screenshots: a temporary folder, so that a test run never
+    changes the tracked docs/*.png; ``--update-screenshots`` writes them into docs/."""
+    if request.config.getoption("--update-screenshots"):
+        return REPO / "docs"
+    return tmp_path_factory.mktemp("screenshots")
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     assert SHARED.is_dir(), f"{SHARED} is missing: tests expect ../shared beside the repo"
@@ -43,7 +67,7 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def encoder():
     """The default (USE v3) encoder, loaded once for the whole session."""
-    from align.embed import load_encoder
+    from align.embed.encoders import load_encoder
 
     return load_encoder()
 

@@ -7,6 +7,7 @@ import re
 import signal
 import socket
 import subprocess
+import sys
 import time
 from functools import lru_cache
 from pathlib import Path
@@ -14,13 +15,14 @@ from pathlib import Path
 import httpx
 
 from align.fileio import write_jsonl
-from align.ingest import read_text
+from align.text.ingest import read_text
 from align.model import Flag, Link
 
 REPO = Path(__file__).resolve().parent.parent
 ZH_SEED = REPO / "seeds" / "003_61e2e90163225e43.txt"
 EN_SEED = REPO / "seeds" / "000_1deec09b464cf72e.txt"
-ALIGN = REPO / ".venv" / "bin" / "align"
+# The CLI of the interpreter running the tests, wherever align is installed.
+ALIGN = [sys.executable, "-m", "align"]
 
 
 @lru_cache(maxsize=1)
@@ -79,7 +81,7 @@ def review_server(run_dir: Path, *extra: str, host: str = "127.0.0.1"):
     """``align review RUN_DIR`` in a subprocess; yields (base URL, process)."""
     port = free_port()
     proc = subprocess.Popen(
-        [str(ALIGN), "review", str(run_dir), "--port", str(port), "--host", host, *extra],
+        [*ALIGN, "review", str(run_dir), "--port", str(port), "--host", host, *extra],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     base = f"http://127.0.0.1:{port}"

@@ -123,7 +123,7 @@ def test_batch_completes_good_pairs_reports_the_broken_one_and_reuses_cached_vec
 
 def test_terms_rendered_differently_across_documents_are_listed():
     from align.batch import DocumentResult, term_renderings_across_documents
-    from align.glossary import load_glossaries
+    from align.glossary.files import load_glossaries
     from align.model import Link
 
     zh = "中国科学院将在泰国启动东盟（曼谷）创新中心。"

@@ -6,7 +6,7 @@ import pytest
 
 from align.checks import CheckContext, run_checks
 from align.model import Link
-from align.numbers import en_quantities, zh_quantities
+from align.text.numbers import en_quantities, zh_quantities
 
 
 def values(quantities):

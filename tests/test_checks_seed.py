@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from conftest import EN_SEED, SEED_GLOSSARY, ZH_SEED
 
-from align.align import align_documents
+from align.aligner.sentences import align_documents
 from align.checks import CheckContext, run_checks
-from align.glossary import load_glossaries
-from align.numbers import compare, en_quantities, zh_quantities
-from align.segment import load_document
+from align.glossary.files import load_glossaries
+from align.text.numbers import compare, en_quantities, zh_quantities
+from align.text.segment import load_document
 
 # Every number of the seed pair, read by hand: (Chinese as written, English as written).
 # Not compared: list numbering (1–8 in the initiative; 一是…四是 ↔ First…fourth;

@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from align.embed import CACHE_FILE, EmbeddingCache, Encoder, load_encoder
+from align.embed.cache import CACHE_FILE, EmbeddingCache
+from align.embed.encoders import Encoder, load_encoder
 from align.errors import AlignError
 
 PAIR = [

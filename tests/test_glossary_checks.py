@@ -7,16 +7,17 @@ import re
 import pytest
 
 from align.checks import CheckContext, run_checks
-from align.glossary import Glossary, GlossaryEntry, load_glossaries
+from align.glossary.files import load_glossaries
+from align.glossary.termbase import Glossary, GlossaryEntry
 from align.model import Link
-from align.terms import fold
+from align.glossary.terms import fold
 from conftest import EN_SEED, SEED_GLOSSARY, ZH_SEED
 
 
 @pytest.fixture(scope="module")
 def seed_links(encoder):
-    from align.align import align_documents
-    from align.segment import load_document
+    from align.aligner.sentences import align_documents
+    from align.text.segment import load_document
 
     return align_documents(load_document(ZH_SEED, "zh"), load_document(EN_SEED, "en"), encoder)
 

@@ -7,19 +7,19 @@ import json
 import pytest
 
 from align.cli import main
-from align.glossary import read_csv
+from align.glossary.files import read_csv
 from align.model import Link
 from align.report.tmx import write_tmx
-from align.termmine import suggest_terms
+from align.glossary.termmine import suggest_terms
 from conftest import EN_SEED, SEED_GLOSSARY, ZH_SEED
 
 
 @pytest.fixture(scope="module")
 def seed_run(tmp_path_factory, encoder):
     """A run folder with the seed pair's pairs.jsonl (real segmenter and aligner)."""
-    from align.align import align_documents
+    from align.aligner.sentences import align_documents
     from align.fileio import write_jsonl
-    from align.segment import load_document
+    from align.text.segment import load_document
 
     links = align_documents(load_document(ZH_SEED, "zh"), load_document(EN_SEED, "en"), encoder)
     run = tmp_path_factory.mktemp("run")

@@ -7,11 +7,9 @@ import re
 import pytest
 
 from align.errors import InputError
-from align.glossary import (
-    GlossaryEntry,
+from align.glossary.files import (
     append_entry,
     csv_text,
-    find_problems,
     load_glossaries,
     read_csv,
     read_glossary,
@@ -19,6 +17,7 @@ from align.glossary import (
     write_csv,
     write_tbx,
 )
+from align.glossary.termbase import GlossaryEntry, find_problems
 from conftest import SEED_GLOSSARY, SEEDS
 
 HEADER = "zh,en,variants,forbidden,case_sensitive,note\n"

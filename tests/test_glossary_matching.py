@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from align.glossary import Glossary, GlossaryEntry
+from align.glossary.termbase import Glossary, GlossaryEntry
 
 
 def gl(*entries: GlossaryEntry) -> Glossary:

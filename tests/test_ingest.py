@@ -7,8 +7,8 @@ from conftest import EN_SEED, INITIATIVE_EN, ZH_SEED
 
 from align.cli import main
 from align.errors import InputError
-from align.ingest import read_text
-from align.segment import load_document
+from align.text.ingest import read_text
+from align.text.segment import load_document
 
 ZH_TEXT = ZH_SEED.read_text(encoding="utf-8")
 EN_TEXT = EN_SEED.read_text(encoding="utf-8")
@@ -121,6 +121,16 @@ def test_wrong_language_is_refused(capsys, seed, lang, said, found):
     assert err.startswith(f"align: error: {seed}: passed as {said} (--lang {lang})")
     assert f"mostly {found}" in err
     assert len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("command", ["check", "align"])
+def test_swapped_files_are_named_as_such_without_an_option_the_command_lacks(tmp_path, capsys, command):
+    out = tmp_path / "out"
+    code, err = _run([command, str(EN_SEED), str(ZH_SEED), "--out", str(out)], capsys)
+    assert code == 2 and len(err.splitlines()) == 1
+    assert err.startswith(f"align: error: {EN_SEED}: passed as the Chinese file but the text is mostly English")
+    assert "swapped" in err and "--lang" not in err
+    assert not out.exists()
 
 
 def test_text_without_letters_is_refused(tmp_path, capsys):

@@ -5,11 +5,10 @@ import pytest
 
 from align.report import write_run
 
-from conftest import EN_SEED, REPO, SEED_GLOSSARY, ZH_SEED
+from conftest import EN_SEED, SEED_GLOSSARY, ZH_SEED
 from test_report import EN, SCORES, ZH, make_run
 
 pytestmark = pytest.mark.browser
-SCREENSHOT = REPO / "docs" / "report-screenshot.png"
 
 
 def visible_links(page) -> list[int]:
@@ -75,7 +74,7 @@ def seed_report(tmp_path_factory):
     return run, write_run(run, tmp_path_factory.mktemp("seed"))["report.html"]
 
 
-def test_seed_report_highlights_cas_bangkok_row_and_saves_screenshot(page, seed_report):
+def test_seed_report_highlights_cas_bangkok_row_and_saves_screenshot(page, seed_report, screenshot_dir):
     run, html = seed_report
     page.goto(html.as_uri())
     assert page.locator("tr.pair").count() == len(run.links)
@@ -93,6 +92,6 @@ def test_seed_report_highlights_cas_bangkok_row_and_saves_screenshot(page, seed_
     row.scroll_into_view_if_needed()
     page.evaluate("document.querySelector('#link-%d').scrollIntoView({block: 'center'})" % cas.index)
     page.wait_for_timeout(100)
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT))
-    assert SCREENSHOT.stat().st_size > 10_000
+    screenshot = screenshot_dir / "report-screenshot.png"
+    page.screenshot(path=str(screenshot))
+    assert screenshot.stat().st_size > 10_000

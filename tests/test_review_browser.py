@@ -8,11 +8,10 @@ import pytest
 from review_helpers import EN_SEED, REPO, ZH_SEED, review_server, write_run
 
 from align.cli import main
-from align.glossary import read_glossary
+from align.glossary.files import read_glossary
 from align.model import Flag, Link
 
 pytestmark = pytest.mark.browser
-SCREENSHOT = REPO / "docs" / "review-pair-view.png"
 SEED_GLOSSARY = REPO / "glossaries" / "seed.csv"
 
 
@@ -62,7 +61,7 @@ def fresh_copy(run, target):
     return shutil.copytree(run, target, ignore=shutil.ignore_patterns("review.sqlite*"))
 
 
-def test_decisions_persist_and_carry_over_to_a_rerun(seed_run, tmp_path, page):
+def test_decisions_persist_and_carry_over_to_a_rerun(seed_run, tmp_path, page, screenshot_dir):
     run = fresh_copy(seed_run, tmp_path / "seed-run")
     with review_server(run) as (base, _):
         set_reviewer(page, base, "Ann Reviewer")
@@ -85,7 +84,7 @@ def test_decisions_persist_and_carry_over_to_a_rerun(seed_run, tmp_path, page):
         page.fill("#comment-text", "checked against the printed report")
         page.click("#comment")
         page.wait_for_selector("#history li >> text=checked against the printed report")
-        page.screenshot(path=str(SCREENSHOT))
+        page.screenshot(path=str(screenshot_dir / "review-pair-view.png"))
 
         page.reload()
         assert page.inner_text("#flag-status") == "confirmed"

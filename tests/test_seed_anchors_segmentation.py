@@ -13,7 +13,7 @@ import re
 import pytest
 from conftest import EN_SEED, SHARED, ZH_SEED
 
-from align.segment import load_document
+from align.text.segment import load_document
 
 ANCHORS = json.loads((SHARED / "bench" / "seed-anchors.json").read_text(encoding="utf-8"))
 JOIN = {"zh": lambda text: re.sub(r"\s+", "", text), "en": lambda text: " ".join(text.split())}

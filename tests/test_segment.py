@@ -9,7 +9,7 @@ import pytest
 from conftest import EN_SEED, INITIATIVE_EN, SEEDS, SHARED, ZH_SEED
 
 from align.cli import main
-from align.segment import load_document, load_presegmented, segment_text
+from align.text.segment import load_document, load_presegmented, segment_text
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from align.segment import segment_text
+from align.text.segment import segment_text
 
 # Pieces of real-looking text: words, Chinese characters, numbers, punctuation of both
 # languages, abbreviations, item numbers, and every kind of whitespace the cleaner meets.

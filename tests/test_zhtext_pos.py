@@ -1,12 +1,12 @@
-"""The numpy POS-HMM decoder in align.zhtext must tag exactly as jieba's own decoder does:
+"""The numpy POS-HMM decoder in align.text.zhtext must tag exactly as jieba's own decoder does:
 the checks rely on jieba's tags, the decoder only makes them cheaper."""
 import itertools
 
 import jieba
 import jieba.posseg
 
-from align.segment import load_document
-from align.zhtext import _tokenizer, pos_tokens
+from align.text.segment import load_document
+from align.text.zhtext import _tokenizer, pos_tokens
 from conftest import SHARED, ZH_SEED
 
 

@@ -168,7 +168,7 @@ def peak_rss_mb() -> float:
 
 def run_pair(pair: Pair, encoder, **config) -> dict:
     """Align one pair, timing embedding (single sentences) and the rest separately."""
-    from align.align import align_sentences
+    from align.aligner.sentences import align_sentences
 
     calls0 = encoder.model_calls
     t0 = time.perf_counter()
@@ -194,9 +194,9 @@ def score_pair(pair: Pair, test: LinkSet, counts: Counts) -> None:
 
 
 def seed_anchor_report(shared: Path, encoder, **config) -> dict:
-    """Check the seed pair against ``seed-anchors.json`` (needs ``align.segment``)."""
-    from align.align import align_documents
-    from align.segment import load_document
+    """Check the seed pair against ``seed-anchors.json`` (needs ``align.text.segment``)."""
+    from align.aligner.sentences import align_documents
+    from align.text.segment import load_document
 
     spec = json.loads((shared / "bench" / "seed-anchors.json").read_text(encoding="utf-8"))
     seeds = shared / "seeds"
@@ -260,7 +260,7 @@ def _sentence_finder(sentences: list[str], sep: str):
 
 def synthetic_run(n: int, shared: Path, model: str | None = None, cache: bool = True) -> dict:
     """Time and memory of one synthetic pair (run in a fresh process for a clean peak RSS)."""
-    from align.embed import load_encoder
+    from align.embed.encoders import load_encoder
 
     t0 = time.perf_counter()
     encoder = load_encoder(model, cache=cache)
@@ -293,7 +293,7 @@ def _synthetic_in_subprocess(n: int, shared: Path, model: str | None, cache: boo
 def run_benchmark(shared: Path, sets: Sequence[str], synthetic: Sequence[int] = (), *, model=None,
                   cache: bool = True, **config) -> str:
     """Run the chosen sets and return a Markdown table."""
-    from align.embed import load_encoder
+    from align.embed.encoders import load_encoder
 
     t0 = time.perf_counter()
     encoder = load_encoder(model, cache=cache)

@@ -144,8 +144,8 @@ def document_names(links: list[Link]) -> list[str]:
 
 def seed_links(encoder) -> list[Link]:
     """The seed pair as the real pipeline segments and aligns it."""
-    from align.align import align_documents
-    from align.segment import load_document
+    from align.aligner.sentences import align_documents
+    from align.text.segment import load_document
 
     repo = Path(__file__).resolve().parents[2]
     zh = load_document(repo / "seeds" / "003_61e2e90163225e43.txt", "zh")
@@ -173,7 +173,7 @@ def bible_links(folder: Path, count: int, rng: random.Random) -> list[Link]:
 
 def _rescored(links: list[Link], encoder) -> list[Link]:
     """Confidence as the aligner computes it for a bead (calibrated USE cosine)."""
-    from align.align import calibrated_confidence
+    from align.aligner.sentences import calibrated_confidence
 
     two_sided = [link for link in links if link.zh.strip() and link.en.strip()]
     zh = encoder.encode([link.zh for link in two_sided])
@@ -246,7 +246,7 @@ def evaluate_corpus(name: str, links: list[Link], encoder, glossary, rng: random
 
 def run_benchmark(*, seed: int = 13, bible_pairs: int = 600, shared: Path | None = None,
                   quiet: bool = False) -> dict[str, Any]:
-    from align.embed import load_encoder
+    from align.embed.encoders import load_encoder
     from align.progress import Progress
 
     repo = Path(__file__).resolve().parents[2]
@@ -255,7 +255,7 @@ def run_benchmark(*, seed: int = 13, bible_pairs: int = 600, shared: Path | None
     glossary = None
     glossary_file = repo / "glossaries" / "seed.csv"
     if glossary_file.exists():
-        from align.glossary import load_glossaries
+        from align.glossary.files import load_glossaries
 
         glossary = load_glossaries([glossary_file])
     results = {"seed": seed, "model": encoder.model_id, "corpora": []}

@@ -11,7 +11,7 @@ import re
 import time
 from pathlib import Path
 
-from align.glossary import Glossary, GlossaryEntry
+from align.glossary.termbase import Glossary, GlossaryEntry
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 

@@ -23,7 +23,7 @@ from align.checks.common import flag, one_sided
 from align.checks.entity import english_names
 from align.checks.registry import CheckContext, code_enabled, make_flag, register
 from align.model import Flag, Link, normalise_for_matching
-from align.zhtext import pos_tokens
+from align.text.zhtext import pos_tokens
 
 _STOPWORDS = frozenset(
     """a an the of and or to in on at for with by from as is are was were be been being it its

@@ -22,7 +22,7 @@ from functools import lru_cache
 from align.checks.common import flag, one_sided
 from align.checks.registry import CheckContext, register
 from align.model import Flag, Link
-from align.zhtext import fold_width, pos_tokens
+from align.text.zhtext import fold_width, pos_tokens
 
 _LATIN = re.compile(r"(?<![A-Za-z0-9])(?=[A-Za-z0-9&+\-]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9&+\-]*[A-Za-z0-9+](?![A-Za-z0-9])")
 _SURNAMES = (

@@ -22,8 +22,8 @@ import re
 from collections.abc import Iterator
 
 from align.checks.registry import CheckContext, make_flag, register
-from align.glossary import GlossaryEntry, TermHit
-from align.terms import longest_leftmost
+from align.glossary.termbase import GlossaryEntry, TermHit
+from align.glossary.terms import longest_leftmost
 from align.model import Flag, Link
 
 

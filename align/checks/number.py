@@ -1,6 +1,6 @@
 """Numbers that differ between the two sides of a pair (``number.*``).
 
-Both sides are read into quantities (:mod:`align.numbers`) and compared in both directions,
+Both sides are read into quantities (:mod:`align.text.numbers`) and compared in both directions,
 so a value changed in translation, dropped, or added is reported once, with spans on each
 side. An approximation rendered as an approximation of the same value (近150 ↔ "about
 150", 上百 ↔ "over 100") and list numbering (一是 ↔ "First is") are never flagged.
@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from align.checks.common import flag, one_sided
 from align.checks.registry import CheckContext, register
 from align.model import Flag, Link
-from align.numbers import (
+from align.text.numbers import (
     Quantity,
     approximations_conflict,
     compare,

@@ -22,8 +22,8 @@ from align.checks.common import flag, one_sided
 from align.checks.entity import latin_tokens
 from align.checks.registry import CheckContext, register
 from align.model import Flag, Link
-from align.numbers import en_quantities, zh_quantities
-from align.zhtext import clause_length, clause_spans
+from align.text.numbers import en_quantities, zh_quantities
+from align.text.zhtext import clause_length, clause_spans
 
 _WINDOW = 4  # a clause may correspond to a run of up to four fragments of the other side
 

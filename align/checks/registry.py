@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from align.model import Document, Flag, Link
 
 if TYPE_CHECKING:  # pragma: no cover
-    from align.glossary import Glossary
+    from align.glossary.termbase import Glossary
 
 CATEGORIES = ("glossary", "number", "entity", "omission", "tense", "consistency", "alignment")
 
@@ -32,7 +32,7 @@ class CheckContext:
     zh_doc: Document | None = None
     en_doc: Document | None = None
     glossary: "Glossary | None" = None
-    encoder: Any = None  # an align.embed encoder, for checks that compare clause meanings
+    encoder: Any = None  # an align.embed.encoders encoder, for checks that compare clause meanings
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def option(self, code: str, key: str, default: Any) -> Any:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from align.checks.common import flag, one_sided
 from align.checks.registry import CheckContext, register
 from align.model import Flag, Link
-from align.zhtext import Token, clause_spans, pos_tokens
+from align.text.zhtext import Token, clause_spans, pos_tokens
 
 _ZH_PLAN = {"将", "将要", "即将", "计划", "拟", "预计", "要", "会", "将会", "必将", "准备", "打算", "有望", "拟于",
             "必", "必要", "必不", "必定", "就要", "就必",

@@ -27,7 +27,7 @@ class BenchSet(str, Enum):
 
 
 def format_links(links, fmt: str) -> str:
-    """The text of ``links`` in ``links`` / ``tsv`` / ``jsonl`` format (see GUIDE)."""
+    """The text of ``links`` in ``links`` / ``tsv`` / ``jsonl`` format (see README, Aligning)."""
     if fmt == "links":
         return "".join(f"{list(lk.zh_ids)}:{list(lk.en_ids)}\n" for lk in links)
     if fmt == "tsv":
@@ -67,11 +67,11 @@ def register(app: typer.Typer) -> None:
         `links` prints `[zh ids]:[en ids]` per line (0-based, every sentence of both sides
         exactly once, in order); tsv and jsonl add the texts and a confidence in [0, 1].
         """
-        from align.align import align_documents
-        from align.embed import load_encoder
+        from align.aligner.sentences import align_documents
+        from align.embed.encoders import load_encoder
         from align.errors import AlignError
         from align.progress import Progress
-        from align.segment import load_document, load_presegmented
+        from align.text.segment import load_document, load_presegmented
 
         if fmt is AlignFormat.tmx and out is None:
             raise AlignError("--format tmx needs --out FILE")
@@ -106,7 +106,7 @@ def register(app: typer.Typer) -> None:
         shared: Path = typer.Option(
             Path(__file__).resolve().parents[2].parent / "shared", "--shared", help="The shared data folder."
         ),
-        max_bead: int = typer.Option(4, "--max-bead", min=1, max=8),
+        max_bead: int = typer.Option(4, "--max-bead", min=1, max=8, help="Largest n in 1-n / n-1 links."),
         model: str | None = typer.Option(None, "--model", help="Encoder (default USE v3)."),
         no_cache: bool = typer.Option(
             False, "--no-cache", help="Encode everything afresh (timings of a first run)."

@@ -43,7 +43,7 @@ def register(app: typer.Typer) -> None:
         A pair that cannot be read fails alone: its error is printed and listed in the corpus
         report, the others complete; the exit code is then 2."""
         from align.batch import corpus_findings, read_manifest, run_batch, term_renderings_across_documents
-        from align.glossary import load_glossaries
+        from align.glossary.files import load_glossaries
         from align.report.corpus import write_corpus
 
         items = read_manifest(source)

@@ -14,6 +14,7 @@ from align.commands import bench_app
 
 glossary_app = typer.Typer(no_args_is_help=True, help="Maintain glossaries: lint, import/export TBX, usage, suggest.")
 
+QUIET_HELP = "No progress while the corpus is read and aligned; results only."
 CORPUS_HELP = "Aligned pairs: a run folder, pairs.jsonl, a .tmx, or ZH::EN (a document pair aligned on the fly). Repeatable."
 
 
@@ -21,13 +22,14 @@ CORPUS_HELP = "Aligned pairs: a run folder, pairs.jsonl, a .tmx, or ZH::EN (a do
 def lint(
     glossaries: list[Path] = typer.Argument(..., help="Glossary files (CSV or TBX)."),
     corpus: list[str] = typer.Option([], "--corpus", help=CORPUS_HELP + " Reports entries that never occur."),
-    quiet: bool = typer.Option(False, "--quiet", "-q"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
 ) -> None:
     """Duplicates, two approved renderings of one term, forbidden-yet-approved forms, unused entries.
 
     Exit code 1 if anything is reported."""
-    from align.glossary import find_problems, load_glossaries
-    from align.termmine import load_corpus, unused_entries
+    from align.glossary.files import load_glossaries
+    from align.glossary.termbase import find_problems
+    from align.glossary.termmine import load_corpus, unused_entries
 
     glossary = load_glossaries(glossaries, match_statuses=("approved", "proposed"))
     problems = [str(p) for p in find_problems(glossary.entries)]
@@ -62,7 +64,7 @@ def export_tbx(
 
 def _convert(source: Path, out: Path) -> None:
     """Read one format, write the other: each is chosen by the file extension."""
-    from align.glossary import read_glossary, write_glossary
+    from align.glossary.files import read_glossary, write_glossary
 
     entries = read_glossary(source)
     write_glossary(entries, out)
@@ -74,12 +76,12 @@ def usage(
     glossaries: list[Path] = typer.Argument(..., help="Glossary files."),
     corpus: list[str] = typer.Option(..., "--corpus", help=CORPUS_HELP),
     out: Path = typer.Option(None, "--out", "-o", help="Also write the table as JSON."),
-    quiet: bool = typer.Option(False, "--quiet", "-q"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
 ) -> None:
     """How each entry's Chinese term was actually rendered: counts per rendering."""
     from align.fileio import write_json
-    from align.glossary import load_glossaries
-    from align.termmine import load_corpus, term_usage
+    from align.glossary.files import load_glossaries
+    from align.glossary.termmine import load_corpus, term_usage
 
     glossary = load_glossaries(glossaries, match_statuses=("approved", "proposed"))
     links = load_corpus(corpus, quiet=quiet)
@@ -101,11 +103,11 @@ def suggest(
     glossary: list[Path] = typer.Option([], "--glossary", "-g", help="Skip terms already in these glossaries."),
     min_pairs: int = typer.Option(2, "--min-pairs", help="Minimum number of pairs a candidate co-occurs in."),
     limit: int = typer.Option(200, "--limit", help="At most this many candidates."),
-    quiet: bool = typer.Option(False, "--quiet", "-q"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
 ) -> None:
     """Mine candidate term pairs from aligned pairs (jieba terms × English phrases, ranked by G² × termhood)."""
-    from align.glossary import load_glossaries, write_csv
-    from align.termmine import load_corpus, suggest_terms, suggestions_to_entries
+    from align.glossary.files import load_glossaries, write_csv
+    from align.glossary.termmine import load_corpus, suggest_terms, suggestions_to_entries
 
     links = load_corpus(corpus, quiet=quiet)
     known = load_glossaries(glossary) if glossary else None

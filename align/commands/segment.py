@@ -38,11 +38,15 @@ def register(app: typer.Typer) -> None:
         Each jsonl record: doc_id, index, paragraph, text, start, end, kind
         (sentence / heading / item); original[start:end] is the sentence in the file.
         """
+        from align.errors import WrongLanguageError
         from align.fileio import write_text
-        from align.segment import load_document, load_presegmented
+        from align.text.segment import load_document, load_presegmented
 
         loader = load_presegmented if presegmented else load_document
-        document = loader(file, lang.value, doc_id=doc_id)
+        try:
+            document = loader(file, lang.value, doc_id=doc_id)
+        except WrongLanguageError as exc:  # here the language is an option the user can fix
+            raise WrongLanguageError(exc.path, exc.lang, exc.share, option="--lang") from None
         if fmt is SegmentFormat.jsonl:
             body = "".join(json.dumps(s.to_json(), ensure_ascii=False) + "\n" for s in document.segments)
         else:

@@ -1,5 +1,6 @@
-"""The six output files of ``align check`` (see ``GUIDE.md``), written as one unit
-(``align.report.staging``): a run that fails while writing leaves no half-written report.
+"""The six output files of ``align check`` (formats in README, "Output formats"), written as
+one unit (``align.report.staging``): a run that fails while writing leaves no half-written
+report.
 """
 from __future__ import annotations
 

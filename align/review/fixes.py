@@ -37,7 +37,7 @@ def link_sentences(link: Link, lang: str) -> list[str]:
     text = link.zh if lang == "zh" else link.en
     if len(ids) <= 1:
         return [text] if ids else []
-    from align.segment import segment_text
+    from align.text.segment import segment_text
 
     pieces = [s.text for s in segment_text(text, lang)]
     if len(pieces) != len(ids):

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from align.errors import AlignError
-from align.glossary import GlossaryEntry, append_entry, read_glossary
+from align.glossary.files import append_entry, read_glossary
+from align.glossary.termbase import GlossaryEntry
 from align.model import normalise_for_matching
 from align.review.db import TERM_ACTIONS, ReviewDB
 

@@ -5,6 +5,9 @@
 - CSRF: each browser gets a random session cookie; every POST must carry
   ``HMAC(server secret, session)`` in its ``csrf`` field, which a foreign page cannot know.
 - Reviewer name: chosen once per browser, kept in a cookie, recorded with every action.
+
+All of it lives here: :func:`install` puts the middleware on the app and views depend on
+:func:`checked_post` for every POST.
 """
 from __future__ import annotations
 
@@ -12,13 +15,63 @@ import hashlib
 import hmac
 import ipaddress
 import secrets
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlencode
+
+from fastapi import HTTPException, Request
+from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
 SESSION_COOKIE = "align_session"
 TOKEN_COOKIE = "align_token"
 REVIEWER_COOKIE = "align_reviewer"
 MAX_NAME = 60
 YEAR = 365 * 24 * 3600
+
+
+def install(app) -> None:
+    """Every request passes :func:`guard`; every state change depends on :func:`checked_post`."""
+    app.state.csrf_secret = secrets.token_bytes(32)
+    app.middleware("http")(guard)
+
+
+async def guard(request: Request, call_next) -> Response:
+    """Token check, session cookie, per-response nonce and the security headers."""
+    token = request.app.state.settings.token
+    if token:
+        if same_secret(request.query_params.get("token"), token):
+            query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "token"])
+            response = RedirectResponse(request.url.path + (f"?{query}" if query else ""), 303)
+            response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")
+            return response
+        if not same_secret(request.cookies.get(TOKEN_COOKIE), token):
+            return PlainTextResponse("align review: open the URL with ?token=… printed at start", 401)
+    session = request.cookies.get(SESSION_COOKIE)
+    request.state.session = session or new_session()
+    request.state.nonce = secrets.token_urlsafe(16)
+    response = await call_next(request)
+    if not session:
+        response.set_cookie(SESSION_COOKIE, request.state.session, httponly=True, samesite="strict")
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.format(nonce=request.state.nonce)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+async def checked_post(request: Request) -> None:
+    """Every state change: a same-origin POST with this browser's CSRF token."""
+    form = await request.form()
+    session = request.cookies.get(SESSION_COOKIE)
+    expected = csrf_token(request.app.state.csrf_secret, session) if session else None
+    if not expected or not same_secret(form.get("csrf"), expected):
+        raise HTTPException(403, "missing or wrong CSRF token: reload the page")
+    origin = request.headers.get("origin")
+    if origin and origin != "null" and origin.split("://", 1)[-1] != request.headers.get("host"):
+        raise HTTPException(403, "cross-origin request refused")
+
+
+def page_csrf(request: Request) -> str:
+    """The CSRF token this page's forms carry."""
+    return csrf_token(request.app.state.csrf_secret, request.state.session)
 
 
 def is_loopback(host: str) -> bool:

@@ -82,6 +82,11 @@ class Workspace:
             and (not status or item.state.status == status)
         ]
 
+    def item(self, doc_no: int, position: int) -> QueueItem | None:
+        """The flag at ``position`` of document number ``doc_no``, with its state."""
+        doc = self.doc(doc_no)
+        return next((i for i in self.queue() if i.doc is doc and i.position == position), None)
+
     def lapsed(self) -> list[dict]:
         """Decisions on flags that no longer occur: their text changed since."""
         return lapsed_decisions(self.db, self._docs)

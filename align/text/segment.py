@@ -1,7 +1,7 @@
 """Chinese and English sentence segmentation over cleaned paragraphs.
 
-``load_document`` is the whole front end: decode (``align.ingest``), repair and unwrap
-(``align.clean``), split into sentences. Each ``Segment`` keeps ``[start, end)`` offsets
+``load_document`` is the whole front end: decode (``align.text.ingest``), repair and unwrap
+(``align.text.clean``), split into sentences. Each ``Segment`` keeps ``[start, end)`` offsets
 into ``Document.original`` (the decoded file, before cleaning), so
 ``original[start:end]`` is the sentence as it stands in the file.
 
@@ -13,16 +13,16 @@ Rules:
   abbreviation (Dr., Mr., No., Vol., e.g., p.), an initial or dotted acronym (G., U.S.), or
   the number / Roman numeral that opens an item or heading. Decimals never split (no
   space follows the point).
-- A heading or list item (see ``align.clean``) is its own segment.
+- A heading or list item (see ``align.text.clean``) is its own segment.
 """
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from align.clean import CLOSERS, OPENERS, Paragraph, clean_paragraphs, is_ideograph
+from align.text.clean import CLOSERS, OPENERS, Paragraph, clean_paragraphs, is_ideograph
 from align.errors import InputError
-from align.ingest import check_language, read_text
+from align.text.ingest import check_language, read_text
 from align.model import Document, Segment
 
 ZH_TERMINATORS = "。！？；!?…"

@@ -3,7 +3,7 @@
 This is the edge of the pipeline where bad input is caught, so every refusal is an
 ``InputError`` naming the file and the problem (the CLI turns it into one line, exit 2).
 The decoded text returned here is the *original* that segment offsets index; nothing in
-it is altered (cleaning happens in ``align.clean`` with a map back to these offsets).
+it is altered (cleaning happens in ``align.text.clean`` with a map back to these offsets).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
-from align.errors import InputError
+from align.errors import InputError, WrongLanguageError
 
 # Encodings we accept. Restricting the detector to these makes an undecodable file an
 # error instead of a silent guess at some Windows code page that yields garbage.
@@ -147,9 +147,4 @@ def check_language(text: str, lang: str, path: str | Path) -> None:
         raise InputError(path, f"contains no {LANG_NAMES[lang]} text (no letters at all)")
     share = (zh_units if lang == "zh" else en_units) / total
     if share < 0.5:
-        other = "en" if lang == "zh" else "zh"
-        raise InputError(
-            path,
-            f"passed as {LANG_NAMES[lang]} (--lang {lang}) but the text is mostly "
-            f"{LANG_NAMES[other]} ({1 - share:.0%}); check the file order or --lang",
-        )
+        raise WrongLanguageError(path, lang, 1 - share)

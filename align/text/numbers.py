@@ -7,7 +7,7 @@ unmatched one is no evidence of a translation error. List numbering (一是/二�
 "First, …") is not a quantity at all.
 
 Offsets are into the caller's text: full-width forms are folded character by character
-(:func:`align.zhtext.fold_width`), which never changes the length.
+(:func:`align.text.zhtext.fold_width`), which never changes the length.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from align.zhtext import fold_width, token_at
+from align.text.zhtext import fold_width, token_at
 
 APPROX_KINDS = ("about", "over", "under", "vague")
 

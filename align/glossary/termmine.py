@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from align.errors import InputError
-from align.glossary import Glossary, GlossaryEntry, auto_id
+from align.glossary.termbase import Glossary, GlossaryEntry, auto_id
 from align.model import Link
-from align.terms import fold, is_acronym, new_tokenizer
+from align.glossary.terms import fold, is_acronym, new_tokenizer
 
 DOC_PAIR_SEPARATOR = "::"
 
@@ -83,10 +83,10 @@ def _read_tmx(path: Path) -> list[Link]:
 
 
 def _align_pair(zh_path: Path, en_path: Path, quiet: bool) -> list[Link]:
-    from align.align import align_documents
-    from align.embed import load_encoder
+    from align.aligner.sentences import align_documents
+    from align.embed.encoders import load_encoder
     from align.progress import Progress
-    from align.segment import load_document
+    from align.text.segment import load_document
 
     with Progress(quiet) as progress, progress.stage(f"aligning {zh_path.name} ↔ {en_path.name}", 1):
         return align_documents(load_document(zh_path, "zh"), load_document(en_path, "en"), load_encoder())

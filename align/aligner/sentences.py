@@ -11,7 +11,7 @@ How it works (after Vecalign's multi-resolution search and Bertalign's margin sc
    and 2-2, maximising the sum of bead scores: margin-normalised cosine (cosine minus the
    mean similarity of each side to its nearest neighbours, which cancels "hub" sentences that
    resemble everything), plus a length-ratio term and a bonus for numbers and Latin tokens
-   found on both sides (``align.signals``).
+   found on both sides (``align.aligner.signals``).
 4. Merged runs that the chosen path (or a close competitor) uses are then encoded for real and
    the band is searched again with those exact vectors.
 
@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from align import signals
+from align.aligner import signals
 from align.errors import AlignError, InputError
 from align.model import Document, Link
 
