@@ -150,7 +150,7 @@ def documents(items: Iterable[MqmItem]) -> list[list[MqmItem]]:
 
 def item_links(group: Sequence[MqmItem], cosines: dict[tuple, float]) -> list[Link]:
     """A document's items as 1-1 links, confidence from the cosine as the aligner computes it."""
-    from align.align import calibrated_confidence
+    from align.aligner.sentences import calibrated_confidence
 
     return [Link(i, (i,), (i,), item.zh, item.en, calibrated_confidence(cosines[item.key]))
             for i, item in enumerate(group)]
@@ -272,7 +272,7 @@ def score(items: Sequence[MqmItem], flags: dict[tuple, list[Flag]], cosines: dic
 def run_benchmark(data: str | Path, *, model: str | None = None, select: Sequence[str] | None = None,
                   ignore: Sequence[str] | None = None, options: dict | None = None,
                   quiet: bool = False) -> dict[str, Any]:
-    from align.embed import load_encoder
+    from align.embed.encoders import load_encoder
     from align.progress import Progress
 
     items = load_items(data)
