@@ -61,6 +61,12 @@ class Link:
     en: str
     score: float
 
+    @property
+    def one_sided(self) -> bool:
+        """A 1-0 / 0-1 link (one side empty or blank): omission.* reports it, so the other
+        pair checks skip it."""
+        return not self.zh.strip() or not self.en.strip()
+
     def to_json(self) -> dict[str, Any]:
         return {
             "link": self.index,

@@ -17,23 +17,23 @@ def register(app: typer.Typer) -> None:
     def list_command(
         as_json: bool = typer.Option(False, "--json", help="One JSON record per code."),
     ) -> None:
-        """Every check code with its scope and what it reports (use codes or categories
-        with --select/--ignore and in a config file's select/ignore/options)."""
-        from align.checks.registry import REGISTRY, load_builtin_checks
+        """Every check code with its scope, default severity, what it reports and every option
+        with its default (set them with --option CODE.KEY=VALUE or a config file's
+        [options."CODE"] table; every code also takes severity)."""
+        from align.checks.registry import all_codes, check_of
 
-        load_builtin_checks()
-        rows = sorted(
-            (code, info.scope, info.name, info.description)
-            for info in REGISTRY.values() for code in info.codes
-        )
+        rows = [(code, check_of(code)) for code in all_codes()]
         if as_json:
-            for code, scope, name, description in rows:
-                typer.echo(json.dumps({"code": code, "scope": scope, "check": name, "description": description},
-                                      ensure_ascii=False))
+            for code, info in rows:
+                typer.echo(json.dumps({"code": code, "scope": info.scope, "check": info.name,
+                                       "severity": info.severity[code], "description": info.description,
+                                       "options": dict(info.options)}, ensure_ascii=False))
             return
-        width = max(len(code) for code, *_ in rows)
-        for code, scope, _name, description in rows:
-            typer.echo(f"{code:<{width}}  {scope:<8}  {description}")
+        width = max(len(code) for code, _ in rows)
+        for code, info in rows:
+            typer.echo(f"{code:<{width}}  {info.scope:<8}  {info.severity[code]:<7}  {info.description}")
+            for key, default in info.options.items():
+                typer.echo(f"{'':<{width}}    {key} = {json.dumps(default)}")
 
 
 @bench_app.command("divergence")
