@@ -207,9 +207,10 @@ def term_renderings_across_documents(glossary, results: Sequence[DocumentResult]
 
 
 def corpus_findings(
-    results: Sequence[DocumentResult], *, select=None, ignore=None
+    results: Sequence[DocumentResult], *, select=None, ignore=None, options=None
 ) -> list[tuple[str, Flag]]:
     """Sentences rendered differently in different documents (the consistency checks)."""
     from align.checks.consistency import corpus_flags
 
-    return corpus_flags([(r.item.name, r.links) for r in results if r.ok], select=select, ignore=ignore)
+    return corpus_flags([(r.item.name, r.links) for r in results if r.ok], select=select, ignore=ignore,
+                        options=options)

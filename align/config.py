@@ -13,7 +13,8 @@ File format (every key optional)::
 
 :func:`load_config` returns ``{"select": [...], "ignore": [...], "options": {code: {key:
 value}}}`` — the arguments of :func:`align.checks.run_checks` and ``CheckContext.options``.
-Codes are checked against the registry, so a typo is an error, not a silently ignored line.
+Codes and option keys are checked against the registry (what each check declares with
+``@register(…, options=…)``), so a typo is an error, not a silently ignored line.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from align.checks.registry import CATEGORIES
 from align.errors import InputError
 from align.model import SEVERITIES
 
@@ -31,10 +33,9 @@ _KEYS = ("select", "ignore", "options")
 
 def known_codes() -> set[str]:
     """Every registered check code plus every category name."""
-    from align.checks.registry import CATEGORIES, REGISTRY, load_builtin_checks
+    from align.checks.registry import all_codes
 
-    load_builtin_checks()
-    return {code for info in REGISTRY.values() for code in info.codes} | set(CATEGORIES)
+    return set(all_codes()) | set(CATEGORIES)
 
 
 def load_config(path: str | Path) -> dict[str, Any]:
@@ -72,14 +73,44 @@ def validate_config(data: dict[str, Any], source: str = "<config>") -> dict[str,
     if not isinstance(options, dict):
         raise InputError(source, "options must be a table of [options.\"<code>\"] tables")
     for code, values in options.items():
-        _require_code(code, codes, source, "options")
+        _require_code(code, codes - set(CATEGORIES), source, "options")
         if not isinstance(values, dict):
             raise InputError(source, f"options.{code} must be a table of key = value")
-        severity = values.get("severity")
-        if severity is not None and severity not in SEVERITIES:
-            raise InputError(source, f"options.{code}.severity must be one of {', '.join(SEVERITIES)}")
+        for key, value in values.items():
+            check_option(code, key, value, source)
         config["options"][code] = dict(values)
     return config
+
+
+def check_option(code: str, key: str, value: Any, source: str) -> None:
+    """Refuse a key the code's check does not declare, or a value of the wrong type
+    (a number for a threshold, true/false for a switch, a severity name for ``severity``)."""
+    from align.checks.registry import SEVERITY_KEY, check_of
+
+    where = f"options.{code}.{key}"
+    if key == SEVERITY_KEY:
+        if value not in SEVERITIES:
+            raise InputError(source, f"{where} must be one of {', '.join(SEVERITIES)}, not {value!r}")
+        return
+    declared = check_of(code).options
+    if key not in declared:
+        known = ", ".join([SEVERITY_KEY, *declared])
+        raise InputError(source, f"unknown option {where} (options of {code}: {known})")
+    default = declared[key]
+    if isinstance(default, bool):
+        ok = isinstance(value, bool)
+    elif isinstance(default, (int, float)):
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    else:
+        ok = isinstance(value, type(default))
+    if not ok:
+        raise InputError(source, f"{where} must be {_kind(default)} like its default {default!r}, not {value!r}")
+
+
+def _kind(default: Any) -> str:
+    if isinstance(default, bool):
+        return "true or false"
+    return "a number" if isinstance(default, (int, float)) else f"a {type(default).__name__}"
 
 
 def _require_code(code: str, codes: set[str], source: str, where: str) -> None:
@@ -94,11 +125,12 @@ def parse_option(text: str) -> tuple[str, str, Any]:
     code, dot, key = name.strip().rpartition(".")
     if not sep or not dot or "." not in code:
         raise InputError("--option", f"expected <category>.<name>.<key>=<value>, got {text!r}")
-    _require_code(code, known_codes(), "--option", "--option")
+    _require_code(code, known_codes() - set(CATEGORIES), "--option", "--option")
     try:
         value = json.loads(raw)
     except json.JSONDecodeError:
         value = raw.strip()
+    check_option(code, key, value, "--option")
     return code, key, value
 
 

@@ -62,6 +62,12 @@ class Link:
     score: float
     fixed: bool = False  # made by a reviewer's alignment fix (its score re-computed, not the aligner's)
 
+    @property
+    def one_sided(self) -> bool:
+        """A 1-0 / 0-1 link (one side empty or blank): omission.* reports it, so the other
+        pair checks skip it."""
+        return not self.zh.strip() or not self.en.strip()
+
     def to_json(self) -> dict[str, Any]:
         data = {
             "link": self.index,

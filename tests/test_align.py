@@ -133,7 +133,7 @@ def test_seed_pair_satisfies_every_gold_anchor(seed_report):
 
 
 def test_signals_count_cjk_characters_against_words_and_find_shared_anchors():
-    from align import signals
+    from align.aligner import signals
 
     assert signals.length_units("2019年4月25日，APEC会议") == 9  # 2019 年 4 月 25 日 APEC 会 议
     assert signals.length_units("On April 25, 2019, the forum") == 6
@@ -144,7 +144,7 @@ def test_signals_count_cjk_characters_against_words_and_find_shared_anchors():
 
 
 def test_paragraph_breaks_need_paragraph_information():
-    from align import signals
+    from align.aligner import signals
 
     assert signals.paragraph_breaks([0, 1, 2, 3]) is None  # one sentence per line: no information
     assert signals.paragraph_breaks([0, 0, 1, 1, 1]).tolist() == [True, False, True, False, False, True]
@@ -166,7 +166,7 @@ def test_presegmented_documents_align_as_sentence_lists(verses, encoder, tmp_pat
 def test_glossary_terms_become_shared_anchors(encoder):
     from conftest import SEED_GLOSSARY
 
-    from align import signals
+    from align.aligner import signals
     from align.glossary.files import load_glossaries
     from align.text.segment import load_document
 

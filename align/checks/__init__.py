@@ -3,9 +3,10 @@ from align.checks.registry import (  # noqa: F401
     REGISTRY,
     CheckContext,
     CheckInfo,
+    all_codes,
+    check_of,
     code_enabled,
     load_builtin_checks,
-    make_flag,
     register,
     run_checks,
 )

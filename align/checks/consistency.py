@@ -18,11 +18,11 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
 
-from align.checks.common import flag, one_sided
-from align.checks.entity import english_names
-from align.checks.registry import CheckContext, code_enabled, make_flag, register
+from align.checks.registry import CheckContext, code_enabled, register
 from align.model import Flag, Link, normalise_for_matching
+from align.text.tokens import english_names
 from align.text.zhtext import pos_tokens
 
 _STOPWORDS = frozenset(
@@ -81,31 +81,31 @@ def _first_index(members: list[Item], rendering, value) -> int:
     return next(i for i, (_, link) in enumerate(members) if rendering(link) == value)
 
 
-def _zh_variant_flags(items: Sequence[Item], ctx: CheckContext | None) -> Iterator[tuple[str, Flag]]:
-    min_chars = _option(ctx, "consistency.zh_variants", "min_chars", 8)
-    paired = [item for item in items if not one_sided(item[1])]
+def _zh_variant_flags(items: Sequence[Item], ctx: CheckContext) -> Iterator[tuple[str, Flag]]:
+    min_chars = ctx.option("consistency.zh_variants", "min_chars")
+    paired = [item for item in items if not item[1].one_sided]
     for (doc, link), members in _departures(paired, lambda l: zh_key(l.zh), lambda l: en_content(l.en), min_chars):
         others = [(d, other) for d, other in members if other is not link]
         where = ", ".join(_where(d, other, doc) for d, other in others)
-        yield doc, _flag(
-            ctx, link, "consistency.zh_variants", "warning",
+        yield doc, ctx.flag(
+            link, "consistency.zh_variants",
             f"The same Chinese is translated differently elsewhere ({where}).",
             en_span=(0, len(link.en)),
             evidence={"others": [_evidence(d, other, "en") for d, other in others]},
         )
 
 
-def _en_variant_flags(items: Sequence[Item], ctx: CheckContext | None) -> Iterator[tuple[str, Flag]]:
-    min_words = _option(ctx, "consistency.en_variants", "min_words", 5)
-    paired = [item for item in items if not one_sided(item[1])]
+def _en_variant_flags(items: Sequence[Item], ctx: CheckContext) -> Iterator[tuple[str, Flag]]:
+    min_words = ctx.option("consistency.en_variants", "min_words")
+    paired = [item for item in items if not item[1].one_sided]
     key = lambda l: " ".join(en_words(l.en)) if len(en_words(l.en)) >= min_words else ""  # noqa: E731
     for (doc, link), members in _departures(paired, key, lambda l: zh_key(l.zh), 1):
         others = [(d, other) for d, other in members if other is not link]
         if all(_bigram_overlap(zh_key(link.zh), zh_key(other.zh)) >= 0.5 for _, other in others):
             continue  # 耶和华对摩西说 / 耶和华吩咐摩西说 ↔ "And the LORD spake unto Moses": a wording, not a meaning
         where = ", ".join(_where(d, other, doc) for d, other in others)
-        yield doc, _flag(
-            ctx, link, "consistency.en_variants", "info",
+        yield doc, ctx.flag(
+            link, "consistency.en_variants",
             f"The same English translates different Chinese elsewhere ({where}).",
             zh_span=(0, len(link.zh)),
             evidence={"others": [_evidence(d, other, "zh") for d, other in others]},
@@ -120,22 +120,15 @@ def _evidence(doc: str, link: Link, side: str) -> dict:
     return {"doc": doc, "link": link.index, side: getattr(link, side)}
 
 
-def _option(ctx: CheckContext | None, code: str, key: str, default):
-    return ctx.option(code, key, default) if ctx is not None else default
-
-
-def _flag(ctx: CheckContext | None, link: Link, code: str, severity: str, message: str, **kw) -> Flag:
-    return flag(ctx, link, code, severity, message, **kw) if ctx is not None \
-        else make_flag(link, code, severity, message, **kw)
-
-
-@register("consistency.zh_variants", scope="document")
+@register("consistency.zh_variants", scope="document", options={"min_chars": 8},
+          severity={"consistency.zh_variants": "warning"})
 def zh_variants(ctx: CheckContext) -> Iterator[Flag]:
     """The same Chinese sentence translated into materially different English."""
     return (f for _, f in _zh_variant_flags([("", link) for link in ctx.links], ctx))
 
 
-@register("consistency.en_variants", scope="document")
+@register("consistency.en_variants", scope="document", options={"min_words": 5},
+          severity={"consistency.en_variants": "info"})
 def en_variants(ctx: CheckContext) -> Iterator[Flag]:
     """The same English sentence used for different Chinese."""
     return (f for _, f in _en_variant_flags([("", link) for link in ctx.links], ctx))
@@ -146,6 +139,7 @@ def corpus_flags(
     *,
     select: Iterable[str] | None = None,
     ignore: Iterable[str] | None = None,
+    options: dict[str, dict[str, Any]] | None = None,
 ) -> list[tuple[str, Flag]]:
     """Sentence-level consistency across the documents of a batch.
 
@@ -153,27 +147,31 @@ def corpus_flags(
     links whose rendering departs from a group that spans at least two documents (groups
     within one document are reported by that document's own run); each flag's evidence
     names the other documents and links (``evidence["others"][i]["doc"]``) and its own
-    document (``evidence["doc"]``).
+    document (``evidence["doc"]``). ``options`` are the per-code settings of a run
+    (``min_chars``, ``min_words``, ``severity``).
     """
+    ctx = CheckContext([], options=options or {})
     items = [(doc, link) for doc, links in runs for link in links]
     out = []
     for code, producer in (("consistency.zh_variants", _zh_variant_flags),
                            ("consistency.en_variants", _en_variant_flags)):
         if not code_enabled(code, list(select or []), list(ignore or [])):
             continue
-        for doc, f in producer(items, None):
+        for doc, f in producer(items, ctx):
             if any(other["doc"] != doc for other in f.evidence["others"]):
                 f.evidence["doc"] = doc
                 out.append((doc, f))
     return out
 
 
-@register("consistency.term_variants", scope="document")
+@register("consistency.term_variants", scope="document",
+          options={"min_links": 3, "min_precision": 0.8, "max_document_share": 0.2},
+          severity={"consistency.term_variants": "info"})
 def term_variants(ctx: CheckContext) -> Iterator[Flag]:
     """A recurring Chinese term outside the glossary rendered by competing English wordings."""
-    min_links = ctx.option("consistency.term_variants", "min_links", 3)
-    precision = ctx.option("consistency.term_variants", "min_precision", 0.8)
-    paired = [link for link in ctx.links if not one_sided(link)]
+    min_links = ctx.option("consistency.term_variants", "min_links")
+    precision = ctx.option("consistency.term_variants", "min_precision")
+    paired = [link for link in ctx.links if not link.one_sided]
     term_links: dict[str, set[int]] = defaultdict(set)
     term_span: dict[tuple[str, int], tuple[int, int]] = {}
     for link in paired:
@@ -190,7 +188,7 @@ def term_variants(ctx: CheckContext) -> Iterator[Flag]:
             gram_links[gram].add(link.index)
     by_index = {link.index: link for link in paired}
     names = {name.lower() for name in english_names(paired)}
-    max_share = ctx.option("consistency.term_variants", "max_document_share", 0.2)
+    max_share = ctx.option("consistency.term_variants", "max_document_share")
     for term, links in term_links.items():
         # a term in most links co-occurs with every wording: no evidence either way
         if len(links) < min_links or len(links) > max_share * len(paired):
@@ -217,8 +215,8 @@ def term_variants(ctx: CheckContext) -> Iterator[Flag]:
                 continue  # the wording belongs to another term of the same links (Sodom: 所多玛)
             for index in sorted(variant_links):
                 link = by_index[index]
-                yield flag(
-                    ctx, link, "consistency.term_variants", "info",
+                yield ctx.flag(
+                    link, "consistency.term_variants",
                     f"{term} is rendered “{primary}” in {len(primary_links)} places "
                     f"but “{variant}” here.",
                     zh_span=term_span[term, index], en_span=_find_words(link.en, variant),

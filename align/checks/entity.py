@@ -19,12 +19,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from align.checks.common import flag, one_sided
 from align.checks.registry import CheckContext, register
 from align.model import Flag, Link
+from align.text.tokens import CAPITALISED, english_names, latin_tokens
 from align.text.zhtext import fold_width, pos_tokens
 
-_LATIN = re.compile(r"(?<![A-Za-z0-9])(?=[A-Za-z0-9&+\-]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9&+\-]*[A-Za-z0-9+](?![A-Za-z0-9])")
 _SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
     "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴"
@@ -35,12 +34,6 @@ _TITLES = ("长", "席", "理", "记", "任", "书", "员", "授", "士", "生",
 _SPEECH_AFTER = ("表示", "指出", "说", "认为", "强调", "介绍", "称", "出席", "作", "等", "在", "提出", "致辞", "发言")
 _NAME_SEPARATORS = "˙·•・"
 _NOT_PERSON_NAMES = {"hong kong"}
-
-
-def latin_tokens(text: str) -> list[tuple[int, int, str]]:
-    """Latin-script words of a text with their spans (after width folding)."""
-    folded = fold_width(text)
-    return [(m.start(), m.end(), m.group()) for m in _LATIN.finditer(folded)]
 
 
 def _is_code_name(token: str) -> bool:
@@ -144,17 +137,18 @@ def _covered(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     return any(a <= span[0] and span[1] <= b for a, b in spans)
 
 
-@register("entity.names", codes=("entity.missing", "entity.extra"))
+@register("entity.names", codes=("entity.missing", "entity.extra"),
+          severity={"entity.missing": "warning", "entity.extra": "warning"})
 def names(link: Link, ctx: CheckContext) -> Iterator[Flag]:
     """Latin tokens and personal names present on one side only."""
-    if one_sided(link):
+    if link.one_sided:
         return
     zh_glossary, en_glossary = _glossary_spans(ctx, link.zh, "zh"), _glossary_spans(ctx, link.en, "en")
     facts = _document_facts(ctx)
     for start, end, token in latin_tokens(link.zh):
         if not _contains_token(link.en, token) and not _covered((start, end), zh_glossary):
-            yield flag(
-                ctx, link, "entity.missing", "warning",
+            yield ctx.flag(
+                link, "entity.missing",
                 f"{token} appears in the Chinese but not in the English.",
                 zh_span=(start, end), evidence={"token": token, "kind": "latin"},
             )
@@ -162,24 +156,24 @@ def names(link: Link, ctx: CheckContext) -> Iterator[Flag]:
         if any(name in zh or zh in name for zh, _ in facts.induced):
             continue  # a name the document renders its own way (罗得 ↔ Lot): entity.swapped's job
         if not _name_in_english(name, link.en) and not _covered((start, end), zh_glossary):
-            yield flag(
-                ctx, link, "entity.missing", "warning",
+            yield ctx.flag(
+                link, "entity.missing",
                 f"The name {name} ({' '.join(_pinyin(name)).title()}) is not in the English.",
                 zh_span=(start, end), evidence={"name": name, "pinyin": _pinyin(name), "kind": "person"},
             )
     for start, end, token in latin_tokens(link.en):
         reportable = _is_code_name(token) or (token.upper() == token and token.casefold() in facts.zh_latin)
         if reportable and not _contains_token(link.zh, token) and not _covered((start, end), en_glossary):
-            yield flag(
-                ctx, link, "entity.extra", "warning",
+            yield ctx.flag(
+                link, "entity.extra",
                 f"{token} appears in the English but not in the Chinese.",
                 en_span=(start, end), evidence={"token": token, "kind": "latin"},
             )
     zh_pinyin = "".join(_pinyin(link.zh))
     for start, end, name in en_pinyin_names(link.en):
         if _compact(name) not in zh_pinyin and not _covered((start, end), en_glossary):
-            yield flag(
-                ctx, link, "entity.extra", "warning",
+            yield ctx.flag(
+                link, "entity.extra",
                 f"The name {name} is in the English but its Chinese characters are not in the Chinese.",
                 en_span=(start, end), evidence={"name": name, "kind": "person"},
             )
@@ -193,14 +187,13 @@ class _DocumentFacts:
     companions: dict[str, frozenset[str]]  # Chinese strings that accompany an unmapped name
 
 
-_document_cache: list[tuple[CheckContext, _DocumentFacts]] = []
-
-
 def _document_facts(ctx: CheckContext) -> _DocumentFacts:
     """What the entity checks learn from the whole document, computed once per check run."""
-    if _document_cache and _document_cache[0][0] is ctx:
-        return _document_cache[0][1]
-    paired = [link for link in ctx.links if not one_sided(link)]
+    return ctx.memo("entity.document_facts", lambda: _learn_document_facts(ctx))
+
+
+def _learn_document_facts(ctx: CheckContext) -> _DocumentFacts:
+    paired = [link for link in ctx.links if not link.one_sided]
     grams = _gram_links(paired)  # one index of Chinese substrings serves both name tables
     induced = tuple(_induced_table(ctx, paired, grams))
     unmapped = frozenset(english_names(list(ctx.links))) - {en for _, en in induced}
@@ -210,26 +203,12 @@ def _document_facts(ctx: CheckContext) -> _DocumentFacts:
         unmapped_names=unmapped,
         companions=name_companions(paired, set(unmapped), grams=grams),
     )
-    _document_cache[:] = [(ctx, facts)]
     return facts
 
 
 # ---------------------------------------------------------------- swapped names
 
-_CAPITALISED = re.compile(r"\b[A-Z][a-z]{2,}\b")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
-
-
-def english_names(links: list[Link]) -> dict[str, set[int]]:
-    """Capitalised words the document never writes in lower case (Abram, Bethlehem,
-    Huawei), with the links they occur in."""
-    lower = {w for link in links for w in re.findall(r"\b[a-z]+\b", link.en)}
-    names: dict[str, set[int]] = {}
-    for link in links:
-        for word in _CAPITALISED.findall(link.en):
-            if word.lower() not in lower:
-                names.setdefault(word, set()).add(link.index)
-    return names
 
 
 def _cjk_grams(text: str) -> set[str]:
@@ -295,8 +274,8 @@ def name_companions(links: list[Link], names: set[str], min_share: float = 0.6,
 
 def _induced_table(ctx: CheckContext, paired: list[Link], grams: dict[str, set[int]]) -> list[tuple[str, str]]:
     """(Chinese form, English name) pairs learnt from the document's two-sided links."""
-    min_links = ctx.option("entity.swapped", "min_links", 3)
-    min_dice = ctx.option("entity.swapped", "min_dice", 0.75)
+    min_links = ctx.option("entity.swapped", "min_links")
+    min_dice = ctx.option("entity.swapped", "min_dice")
     return [(zh, en) for en, zh in induce_renderings(paired, min_links, min_dice, grams).items()]
 
 
@@ -329,7 +308,7 @@ def _names_the_chinese_gives(ctx: CheckContext, link: Link, induced) -> set[str]
     words = {en for zh, en in induced if zh in link.zh}
     if ctx.glossary is not None:
         words |= {w for hit in ctx.glossary.find_zh(link.zh, nested=True)
-                  for form, _ in hit.entry.forms() for w in _CAPITALISED.findall(form)}
+                  for form, _ in hit.entry.forms() for w in CAPITALISED.findall(form)}
     return words
 
 
@@ -354,11 +333,12 @@ def _shares_bigram(form: str, text: str) -> bool:
     return any(form[i:i + 2] in text for i in range(len(form) - 1)) if len(form) > 1 else form in text
 
 
-@register("entity.swapped", scope="document")
+@register("entity.swapped", scope="document", options={"min_links": 3, "min_dice": 0.75},
+          severity={"entity.swapped": "error"})
 def swapped(ctx: CheckContext) -> Iterator[Flag]:
     """A name in the English where the Chinese names someone or something else."""
     for link in ctx.links:
-        if one_sided(link):
+        if link.one_sided:
             continue
         unexplained, unrendered = _glossary_names(ctx, link)
         facts = _document_facts(ctx)
@@ -375,7 +355,7 @@ def swapped(ctx: CheckContext) -> Iterator[Flag]:
         # a name the document uses too rarely to learn its Chinese can still be the intruder
         pinyin = [span for *span, _ in en_pinyin_names(link.en)]
         named_in_zh = _names_the_chinese_gives(ctx, link, induced)
-        unexplained += [("", m.group(), m.span()) for m in _CAPITALISED.finditer(link.en)
+        unexplained += [("", m.group(), m.span()) for m in CAPITALISED.finditer(link.en)
                         if m.group() in facts.unmapped_names and not _headline(link.en)
                         and not any(g in link.zh for g in facts.companions.get(m.group(), ()))  # China ← 中国
                         and not _opens_sentence(link.en, m.start())
@@ -385,16 +365,17 @@ def swapped(ctx: CheckContext) -> Iterator[Flag]:
         # a swap replaces a name outright: nothing of the absent name may be left on either side
         unexplained = [u for u in unexplained if not (u[0] and _shares_bigram(u[0], link.zh))]
         # …nor inside a longer English name (Haran in Bethharan, Israel in Israelitish)
-        unrendered = [u for u in unrendered if not any(w.lower() in link.en.lower() for w in _CAPITALISED.findall(u[1]))]
+        unrendered = [u for u in unrendered if not any(w.lower() in link.en.lower() for w in CAPITALISED.findall(u[1]))]
         if not unexplained or not unrendered:
             continue
         zh_form, en_name, en_span = unexplained[0]
         expected_zh, expected_en, zh_span = unrendered[0]
         shown = link.en[en_span[0]:en_span[1]]
         absent = f" and no {zh_form}" if zh_form else ""
-        yield flag(
-            ctx, link, "entity.swapped", "error" if zh_form else "info",
+        yield ctx.flag(
+            link, "entity.swapped",
             f"The English names {shown}, but the Chinese has {expected_zh} ({expected_en}) here{absent}.",
+            severity="error" if zh_form else "info",
             zh_span=zh_span, en_span=en_span,
             evidence={"english_name": en_name, "its_chinese": zh_form,
                       "chinese_here": expected_zh, "its_english": expected_en},

@@ -1,7 +1,7 @@
 """Glossary checks: is every glossary term in the Chinese rendered as the glossary says?
 
-One pass per link finds the terms on both sides (``Glossary.find_zh``/``find_en``) and
-emits:
+The terms on both sides of a link are found once (``Glossary.find_zh``/``find_en``,
+memoised on the run's context) and read by three checks:
 
 * ``glossary.missing_term`` (error): an entry's Chinese term is in the link, but none of
   its approved renderings (approved form or variants) is in the English;
@@ -17,11 +17,11 @@ term's span on each side where the term is present.
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from align.checks.registry import CheckContext, make_flag, register
+from align.checks.registry import CheckContext, register
 from align.glossary.termbase import GlossaryEntry, TermHit
 from align.glossary.terms import longest_leftmost
 from align.model import Flag, Link
@@ -35,28 +35,46 @@ def _evidence(entry: GlossaryEntry, **extra) -> dict:
     }
 
 
-@register(
-    "glossary.terms",
-    codes=("glossary.missing_term", "glossary.forbidden_term", "glossary.unexpected_term"),
-)
-def check_terms(link: Link, ctx: CheckContext) -> Iterator[Flag]:
-    """Glossary terms rendered as approved, never as forbidden, never added."""
-    if ctx.glossary is None or not (link.zh or link.en):
-        return
-    # Every hit, nested ones included: a term inside a longer term still counts as present
-    # (本届…高峰论坛 is rendered by "Second Belt and Road Forum for International Cooperation").
-    zh_all = ctx.glossary.find_zh(link.zh, nested=True) if link.zh else []
-    en_all = ctx.glossary.find_en(link.en, nested=True) if link.en else []
-    zh_present = {h.entry.id for h in zh_all}
-    rendered = {h.entry.id for h in en_all if h.kind != "forbidden"}
-    en_top = [h for h in longest_leftmost(en_all) if h.kind != "forbidden"]
+@dataclass(frozen=True)
+class _LinkTerms:
+    """The glossary terms of one link, found once and shared by the three checks. Every hit,
+    nested ones included: a term inside a longer term still counts as present (本届…高峰论坛
+    is rendered by "Second Belt and Road Forum for International Cooperation")."""
 
-    for hit in en_all:
-        if hit.kind != "forbidden":
-            continue
-        zh_hit = next((h for h in zh_all if h.entry.id == hit.entry.id), None)
-        yield make_flag(
-            link, "glossary.forbidden_term", "error",
+    zh_all: list[TermHit]
+    en_all: list[TermHit]
+
+    @property
+    def zh_present(self) -> set[str]:
+        return {h.entry.id for h in self.zh_all}
+
+    @property
+    def rendered(self) -> set[str]:
+        return {h.entry.id for h in self.en_all if h.kind != "forbidden"}
+
+    @property
+    def forbidden(self) -> list[TermHit]:
+        return [h for h in self.en_all if h.kind == "forbidden"]
+
+
+def _terms(ctx: CheckContext, link: Link) -> _LinkTerms:
+    def find() -> _LinkTerms:
+        return _LinkTerms(ctx.glossary.find_zh(link.zh, nested=True) if link.zh else [],
+                          ctx.glossary.find_en(link.en, nested=True) if link.en else [])
+
+    return ctx.memo(("glossary.terms", link.zh, link.en), find)
+
+
+@register("glossary.forbidden_term", severity={"glossary.forbidden_term": "error"})
+def forbidden_term(link: Link, ctx: CheckContext) -> Iterator[Flag]:
+    """A rendering the glossary forbids, wherever it appears (one-sided links included)."""
+    if ctx.glossary is None or not link.en:
+        return
+    terms = _terms(ctx, link)
+    for hit in terms.forbidden:
+        zh_hit = next((h for h in terms.zh_all if h.entry.id == hit.entry.id), None)
+        yield ctx.flag(
+            link, "glossary.forbidden_term",
             f"“{hit.text}” is a forbidden rendering; use “{hit.entry.en}”"
             + (f" for {zh_hit.text}" if zh_hit else f" ({hit.entry.zh})"),
             zh_span=zh_hit.span if zh_hit else None,
@@ -64,11 +82,18 @@ def check_terms(link: Link, ctx: CheckContext) -> Iterator[Flag]:
             evidence=_evidence(hit.entry, found=hit.text),
         )
 
-    if not (link.zh and link.en):
+
+@register("glossary.missing_term", severity={"glossary.missing_term": "error"})
+def missing_term(link: Link, ctx: CheckContext) -> Iterator[Flag]:
+    """A glossary term in the Chinese with none of its accepted renderings in the English
+    (info instead, when the English refers back to it with a short form)."""
+    if ctx.glossary is None or not (link.zh and link.en):
         return
-    forbidden_for = {h.entry.id for h in en_all if h.kind == "forbidden"}
+    terms = _terms(ctx, link)
+    rendered = terms.rendered
+    forbidden_for = {h.entry.id for h in terms.forbidden}
     reported: set[str] = set()
-    for zh_hit in longest_leftmost(zh_all):
+    for zh_hit in longest_leftmost(terms.zh_all):
         entry = zh_hit.entry
         if entry.id in rendered or entry.id in forbidden_for or entry.id in reported:
             continue
@@ -76,10 +101,11 @@ def check_terms(link: Link, ctx: CheckContext) -> Iterator[Flag]:
         reference = back_reference(entry, link, ctx)
         if reference:
             short, earlier = reference
-            yield make_flag(
-                link, "glossary.missing_term", "info",
+            yield ctx.flag(
+                link, "glossary.missing_term",
                 f"{zh_hit.text}: “{short.group()}” taken as a short reference to “{earlier[1].text}” "
                 f"(link {earlier[0].index})",
+                severity="info",
                 zh_span=zh_hit.span,
                 en_span=short.span(),
                 evidence=_evidence(entry, expected=list(entry.accepted), short_reference=short.group(),
@@ -87,8 +113,8 @@ def check_terms(link: Link, ctx: CheckContext) -> Iterator[Flag]:
                                               "en_span": list(earlier[1].span)}),
             )
             continue
-        yield make_flag(
-            link, "glossary.missing_term", "error",
+        yield ctx.flag(
+            link, "glossary.missing_term",
             f"{zh_hit.text} should be rendered “{entry.en}”"
             + (f" (or {', '.join(f'“{v}”' for v in entry.variants)})" if entry.variants else "")
             + "; no accepted rendering found in the English",
@@ -97,18 +123,28 @@ def check_terms(link: Link, ctx: CheckContext) -> Iterator[Flag]:
             evidence=_evidence(entry, expected=list(entry.accepted)),
         )
 
-    # An outermost English term is unexpected only if no entry found in its span (it may
-    # belong to several: MOST is 科技部 and its full form) has its Chinese term in the link.
+
+@register("glossary.unexpected_term", severity={"glossary.unexpected_term": "warning"})
+def unexpected_term(link: Link, ctx: CheckContext) -> Iterator[Flag]:
+    """An approved rendering in the English whose Chinese term is not in the pair.
+
+    An outermost English term is unexpected only if no entry found in its span (it may
+    belong to several: MOST is 科技部 and its full form) has its Chinese term in the link."""
+    if ctx.glossary is None or not (link.zh and link.en):
+        return
+    terms = _terms(ctx, link)
+    zh_present = terms.zh_present
     by_span: dict[tuple[int, int], list[TermHit]] = {}
-    for hit in en_top:
-        by_span.setdefault(hit.span, []).append(hit)
+    for hit in longest_leftmost(terms.en_all):
+        if hit.kind != "forbidden":
+            by_span.setdefault(hit.span, []).append(hit)
     for (start, end), hits in by_span.items():
-        inside = {h.entry.id for h in en_all if start <= h.start and h.end <= end}
+        inside = {h.entry.id for h in terms.en_all if start <= h.start and h.end <= end}
         if inside & zh_present:
             continue
         hit = hits[0]
-        yield make_flag(
-            link, "glossary.unexpected_term", "warning",
+        yield ctx.flag(
+            link, "glossary.unexpected_term",
             f"“{hit.text}” renders {' / '.join(dict.fromkeys(h.entry.zh for h in hits))}, "
             "which is not in the Chinese of this pair",
             zh_span=None,
@@ -138,7 +174,8 @@ def back_reference(entry: GlossaryEntry, link: Link, ctx: CheckContext):
     ("Minister Wang" after "Wang Zhigang"). A first mention in short form has no earlier full
     form, so it stays an error; acronyms the glossary lists are renderings already.
     """
-    shorts = [m for pattern in _short_forms(entry) if (m := pattern.search(link.en))]
+    patterns = ctx.memo(("glossary.short_forms", entry), lambda: _short_forms(entry))
+    shorts = [m for pattern in patterns if (m := pattern.search(link.en))]
     if not shorts:
         return None
     mentions = _full_forms(ctx).get(entry.id, [])
@@ -146,7 +183,6 @@ def back_reference(entry: GlossaryEntry, link: Link, ctx: CheckContext):
     return (shorts[0], mentions[before - 1]) if before else None
 
 
-@functools.lru_cache(maxsize=4096)
 def _short_forms(entry: GlossaryEntry) -> tuple[re.Pattern, ...]:
     """The determiner + head pattern (any case: "the thematic forum") and the title +
     surname pattern (case as written) of an entry's accepted renderings."""
@@ -174,14 +210,12 @@ def _short_forms(entry: GlossaryEntry) -> tuple[re.Pattern, ...]:
     return tuple(patterns)
 
 
-_FULL_FORMS: dict[str, object] = {"ctx": None, "index": {}}
-
-
 def _full_forms(ctx: CheckContext) -> dict[str, list[tuple[Link, TermHit]]]:
     """Per entry id, the links (in order) whose English has an accepted rendering of it,
-    with the first such hit; built once per context (one ``find_en`` per link), when the
-    first missing term of the document asks for it."""
-    if _FULL_FORMS["ctx"] is not ctx:
+    with the first such hit; built once per run (one ``find_en`` per link), when the first
+    missing term of the document asks for it."""
+
+    def build() -> dict[str, list[tuple[Link, TermHit]]]:
         index: dict[str, list[tuple[Link, TermHit]]] = {}
         for earlier in sorted((l for l in ctx.links if l.en), key=lambda l: l.index):
             seen = set()
@@ -189,5 +223,6 @@ def _full_forms(ctx: CheckContext) -> dict[str, list[tuple[Link, TermHit]]]:
                 if hit.kind != "forbidden" and hit.entry.id not in seen:
                     seen.add(hit.entry.id)
                     index.setdefault(hit.entry.id, []).append((earlier, hit))
-        _FULL_FORMS.update(ctx=ctx, index=index)
-    return _FULL_FORMS["index"]
+        return index
+
+    return ctx.memo("glossary.full_forms", build)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from align.checks.common import flag, one_sided
 from align.checks.registry import CheckContext, register
 from align.model import Flag, Link
 from align.text.numbers import (
+    Comparison,
     Quantity,
     approximations_conflict,
     compare,
@@ -23,44 +23,75 @@ from align.text.numbers import (
 )
 
 
-@register(
-    "number.values",
-    codes=("number.mismatch", "number.missing", "number.extra", "number.approximation"),
-)
-def number_values(link: Link, ctx: CheckContext) -> Iterator[Flag]:
-    """Numbers, dates, percentages and approximations that differ between zh and en."""
-    if one_sided(link):
+def _compared(ctx: CheckContext, link: Link) -> Comparison:
+    """Both sides' quantities, paired: read once per link, shared by the four checks."""
+    return ctx.memo(("number.compare", link.zh, link.en),
+                    lambda: compare(zh_quantities(link.zh), en_quantities(link.en)))
+
+
+def _said(result: Comparison) -> set[float]:
+    """Values stated on both sides (a repeated number has its counterpart already)."""
+    return {q.value for pair in result.matched for q in pair}
+
+
+@register("number.mismatch", severity={"number.mismatch": "error"})
+def mismatch(link: Link, ctx: CheckContext) -> Iterator[Flag]:
+    """A number changed in translation: the two sides state different values."""
+    if link.one_sided:
         return
-    result = compare(zh_quantities(link.zh), en_quantities(link.en))
-    for z, e in result.mismatched:
-        yield flag(
-            ctx, link, "number.mismatch", "error",
+    for z, e in _compared(ctx, link).mismatched:
+        yield ctx.flag(
+            link, "number.mismatch",
             f"Number differs: the Chinese says {z.text.strip()}, the English {e.text.strip()}.",
             zh_span=(z.start, z.end), en_span=(e.start, e.end),
             evidence={"zh": z.to_json(), "en": e.to_json()},
         )
-    said = {q.value for pair in result.matched for q in pair}
-    for z in _unexplained(result.missing, said | en_compound_values(link.en)):
-        yield flag(
-            ctx, link, "number.missing", _severity(z),
+
+
+@register("number.missing", severity={"number.missing": "warning"})
+def missing(link: Link, ctx: CheckContext) -> Iterator[Flag]:
+    """A number in the Chinese that the English does not state."""
+    if link.one_sided:
+        return
+    result = _compared(ctx, link)
+    for z in _unexplained(result.missing, _said(result) | en_compound_values(link.en)):
+        yield ctx.flag(
+            link, "number.missing",
             f"The number {z.text.strip()} in the Chinese is not in the English.",
-            zh_span=(z.start, z.end), evidence={"zh": z.to_json()},
+            severity=_severity(z), zh_span=(z.start, z.end), evidence={"zh": z.to_json()},
         )
-    spelled_in_zh = zh_numeral_values(link.zh)
-    for e in _unexplained(result.extra, said | spelled_in_zh):
-        yield flag(
-            ctx, link, "number.extra", _severity(e),
+
+
+@register("number.extra", severity={"number.extra": "warning"})
+def extra(link: Link, ctx: CheckContext) -> Iterator[Flag]:
+    """A number in the English that the Chinese does not state."""
+    if link.one_sided:
+        return
+    result = _compared(ctx, link)
+    for e in _unexplained(result.extra, _said(result) | zh_numeral_values(link.zh)):
+        yield ctx.flag(
+            link, "number.extra",
             f"The number {e.text.strip()} in the English is not in the Chinese.",
-            en_span=(e.start, e.end), evidence={"en": e.to_json()},
+            severity=_severity(e), en_span=(e.start, e.end), evidence={"en": e.to_json()},
         )
-    report_dropped = ctx.option("number.approximation", "exact_vs_approximate", False)
-    for z, e in result.matched:
+
+
+@register("number.approximation", options={"exact_vs_approximate": False},
+          severity={"number.approximation": "warning"})
+def approximation(link: Link, ctx: CheckContext) -> Iterator[Flag]:
+    """The same number, approximate on one side and exact (or differently approximate) on
+    the other (``exact_vs_approximate``: also an approximation dropped, as info)."""
+    if link.one_sided:
+        return
+    report_dropped = ctx.option("number.approximation", "exact_vs_approximate")
+    for z, e in _compared(ctx, link).matched:
         conflict = approximations_conflict(z, e)
         if conflict or (report_dropped and bool(z.approx) != bool(e.approx)):
-            yield flag(
-                ctx, link, "number.approximation", "warning" if conflict else "info",
+            yield ctx.flag(
+                link, "number.approximation",
                 f"Same number, stated differently: the Chinese says {z.text.strip()}, "
                 f"the English {e.text.strip()}.",
+                severity=None if conflict else "info",
                 zh_span=(z.start, z.end), en_span=(e.start, e.end),
                 evidence={"zh": z.to_json(), "en": e.to_json(), "conflict": conflict},
             )

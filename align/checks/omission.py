@@ -18,56 +18,59 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from align.checks.common import flag, one_sided
-from align.checks.entity import latin_tokens
 from align.checks.registry import CheckContext, register
 from align.model import Flag, Link
 from align.text.numbers import en_quantities, zh_quantities
+from align.text.tokens import latin_tokens
 from align.text.zhtext import clause_length, clause_spans
 
 _WINDOW = 4  # a clause may correspond to a run of up to four fragments of the other side
 
 
-@register("omission.unaligned", codes=("omission.unaligned_zh", "omission.unaligned_en"))
+@register("omission.unaligned", codes=("omission.unaligned_zh", "omission.unaligned_en"),
+          severity={"omission.unaligned_zh": "error", "omission.unaligned_en": "warning"})
 def unaligned(link: Link, ctx: CheckContext) -> Iterator[Flag]:
     """A sentence with no counterpart at all (a 1-0 or 0-1 link)."""
     if link.zh.strip() and not link.en.strip():
-        yield flag(
-            ctx, link, "omission.unaligned_zh", "error",
+        yield ctx.flag(
+            link, "omission.unaligned_zh",
             "This Chinese text has no English counterpart: it may have been left untranslated.",
             zh_span=(0, len(link.zh)), evidence={"zh_ids": list(link.zh_ids)},
         )
     elif link.en.strip() and not link.zh.strip():
-        yield flag(
-            ctx, link, "omission.unaligned_en", "warning",
+        yield ctx.flag(
+            link, "omission.unaligned_en",
             "This English text has no Chinese counterpart: it may have been added.",
             en_span=(0, len(link.en)), evidence={"en_ids": list(link.en_ids)},
         )
 
 
-@register("omission.low_confidence", scope="document")
+@register("omission.low_confidence", scope="document",
+          options={"min_links": 5, "ratio": 0.4, "length_factor": 1.5, "short_ratio": 0.75,
+                   "short_length_factor": 2.0},
+          severity={"omission.low_confidence": "info"})
 def low_confidence(ctx: CheckContext) -> Iterator[Flag]:
     """A link whose confidence is far below the document's typical level *and* whose length
-    ratio is far from the document's: a low score alone is common in free translation (and
-    in name lists, which the encoder matches poorly), content left out or added also changes
-    the length of one side."""
-    paired = [link for link in ctx.links if not one_sided(link)]
-    if len(paired) < ctx.option("omission.low_confidence", "min_links", 5):
+    ratio is far from the document's.
+
+    A low score alone is common in free translation (and in name lists, which the encoder
+    matches poorly); content left out or added also changes the length of one side."""
+    paired = [link for link in ctx.links if not link.one_sided]
+    if len(paired) < ctx.option("omission.low_confidence", "min_links"):
         return
     typical = statistics.median(link.score for link in paired)
     typical_length = statistics.median(_length_ratio(link) for link in paired)
     # (confidence below this share of the typical, length ratio this far off): a very low
     # score with a clearly odd length, or a merely low score with one side half as long
-    rules = [(ctx.option("omission.low_confidence", "ratio", 0.4),
-              ctx.option("omission.low_confidence", "length_factor", 1.5)),
-             (ctx.option("omission.low_confidence", "short_ratio", 0.75),
-              ctx.option("omission.low_confidence", "short_length_factor", 2.0))]
+    rules = [(ctx.option("omission.low_confidence", "ratio"), ctx.option("omission.low_confidence", "length_factor")),
+             (ctx.option("omission.low_confidence", "short_ratio"),
+              ctx.option("omission.low_confidence", "short_length_factor"))]
     for link in paired:
         stretch = _length_ratio(link) / typical_length
         if any(link.score < typical * ratio and max(stretch, 1 / stretch) >= factor for ratio, factor in rules):
             side = "English" if stretch < 1 else "Chinese"
-            yield flag(
-                ctx, link, "omission.low_confidence", "info",
+            yield ctx.flag(
+                link, "omission.low_confidence",
                 f"The two sides match poorly (confidence {link.score:.2f}; typical here "
                 f"{typical:.2f}) and the {side} is unusually short for its counterpart: "
                 f"check for missing or added content.",
@@ -81,12 +84,39 @@ def _length_ratio(link: Link) -> float:
     return (clause_length(link.en, "en") + 1) / (clause_length(link.zh, "zh") + 1)
 
 
-@register("omission.partial", codes=("omission.partial", "omission.addition"), scope="document")
+@register("omission.partial", scope="document",
+          options={"max_similarity": 0.45, "min_gap": 0.15, "min_gain": 0.05, "outlier_max_similarity": 0.4,
+                   "outlier_min_gap": 0.2, "outlier_min_gain": 0.0, "outlier_min_clauses": 6},
+          severity={"omission.partial": "warning"})
 def partial(ctx: CheckContext) -> Iterator[Flag]:
-    """A clause inside a linked pair with no counterpart on the other side (needs the encoder)."""
+    """A Chinese clause inside a linked pair with no English counterpart (needs the encoder)."""
+    return _clause_flags(ctx, "zh")
+
+
+@register("omission.addition", scope="document",
+          options={"max_similarity": 0.3, "min_gap": 0.25, "min_gain": 0.08},
+          severity={"omission.addition": "info"})
+def addition(ctx: CheckContext) -> Iterator[Flag]:
+    """An English clause inside a linked pair with no Chinese counterpart (needs the encoder)."""
+    return _clause_flags(ctx, "en")
+
+
+def _clause_flags(ctx: CheckContext, lang: str) -> Iterator[Flag]:
+    code = _CODE[lang]
+    for link, clause_lang, clauses in ctx.memo("omission.clause_scores", lambda: _clause_scores(ctx)):
+        if clause_lang != lang:
+            continue
+        for clause in clauses:
+            if _no_counterpart(ctx, code, clause) and not _anchored(ctx, link, lang, clause):
+                yield _clause_flag(ctx, link, code, lang, clause)
+
+
+def _clause_scores(ctx: CheckContext) -> list[tuple[Link, str, list["_ClauseScore"]]]:
+    """Every clause of both sides of the pairs that could raise a flag, scored against the
+    other side; encoded in as few encoder calls as possible, once for both checks."""
     if ctx.encoder is None:
-        return
-    paired = [link for link in ctx.links if not one_sided(link)]
+        return []
+    paired = [link for link in ctx.links if not link.one_sided]
     plans = [(link, lang) for link in paired for lang in ("zh", "en")
              if len(clause_spans(getattr(link, lang), lang)) >= 2]
     vectors = _Vectors(ctx.encoder)
@@ -95,11 +125,7 @@ def partial(ctx: CheckContext) -> Iterator[Flag]:
     # none of whose clauses gains the pair enough when left out can raise no flag: skip them
     hopeful = [(link, lang) for link, lang in plans if _may_flag(ctx, link, lang, vectors.get)]
     vectors.add(piece for link, lang in hopeful for piece in _clauses_and_windows(link, lang))
-    for link, lang in hopeful:
-        code = "omission.partial" if lang == "zh" else "omission.addition"
-        for clause in _unmatched_clauses(link, lang, vectors.get):
-            if _no_counterpart(ctx, code, clause) and not _anchored(ctx, link, lang, clause):
-                yield _clause_flag(ctx, link, code, lang, clause, _SEVERITY[code])
+    return [(link, lang, _unmatched_clauses(link, lang, vectors.get)) for link, lang in hopeful]
 
 
 class _Vectors:
@@ -126,11 +152,10 @@ class _Vectors:
 # on two- or three-clause pairs free translation gives the same low, isolated scores.
 # Measured on 600 Bible pairs (CUV/KJV): the old single rule (0.4, 0.15, 0.0) flagged 42
 # clean clauses; these flag 6 while finding as many dropped clauses.
-_RULES = {
-    "omission.partial": {"": (0.45, 0.15, 0.05), "outlier_": (0.4, 0.2, 0.0)},
-    "omission.addition": {"": (0.3, 0.25, 0.08)},
-}
-_SEVERITY = {"omission.partial": "warning", "omission.addition": "info"}
+# The limits' defaults are the checks' declared options (``max_similarity`` …,
+# ``outlier_max_similarity`` …); the outlier rule applies to omission.partial only.
+_RULE_PREFIXES = {"omission.partial": ("", "outlier_"), "omission.addition": ("",)}
+_CODE = {"zh": "omission.partial", "en": "omission.addition"}
 
 
 def _anchors(ctx: CheckContext, text: str, lang: str) -> Counter:
@@ -152,12 +177,12 @@ def _anchored(ctx: CheckContext, link: Link, lang: str, clause: "_ClauseScore") 
 
 
 def _no_counterpart(ctx: CheckContext, code: str, clause: "_ClauseScore") -> bool:
-    for prefix, (max_similarity, min_gap, min_gain) in _RULES[code].items():
-        if prefix == "outlier_" and clause.siblings + 1 < ctx.option(code, "outlier_min_clauses", 6):
+    for prefix in _RULE_PREFIXES[code]:
+        if prefix == "outlier_" and clause.siblings + 1 < ctx.option(code, "outlier_min_clauses"):
             continue
-        if (clause.best < ctx.option(code, prefix + "max_similarity", max_similarity)
-                and clause.gap >= ctx.option(code, prefix + "min_gap", min_gap)
-                and clause.gain >= ctx.option(code, prefix + "min_gain", min_gain)):
+        if (clause.best < ctx.option(code, prefix + "max_similarity")
+                and clause.gap >= ctx.option(code, prefix + "min_gap")
+                and clause.gain >= ctx.option(code, prefix + "min_gain")):
             return True
     return False
 
@@ -223,10 +248,10 @@ def _gains(link: Link, lang: str, vector) -> list[float]:
 def _may_flag(ctx: CheckContext, link: Link, lang: str, vector) -> bool:
     """Whether some clause passes the gain limit of a rule that applies to the pair, the one
     part of ``_no_counterpart`` that needs no comparison with the other side's fragments."""
-    code = "omission.partial" if lang == "zh" else "omission.addition"
+    code = _CODE[lang]
     gains = _gains(link, lang, vector)
-    limits = [ctx.option(code, prefix + "min_gain", min_gain) for prefix, (_, _, min_gain) in _RULES[code].items()
-              if prefix != "outlier_" or len(gains) >= ctx.option(code, "outlier_min_clauses", 6)]
+    limits = [ctx.option(code, prefix + "min_gain") for prefix in _RULE_PREFIXES[code]
+              if prefix != "outlier_" or len(gains) >= ctx.option(code, "outlier_min_clauses")]
     return any(gain >= limit for gain in gains for limit in limits)
 
 
@@ -243,7 +268,7 @@ def _unmatched_clauses(link: Link, lang: str, vector) -> list[_ClauseScore]:
     return scores
 
 
-def _clause_flag(ctx: CheckContext, link: Link, code: str, lang: str, clause: _ClauseScore, severity: str) -> Flag:
+def _clause_flag(ctx: CheckContext, link: Link, code: str, lang: str, clause: _ClauseScore) -> Flag:
     span = (clause.start, clause.end)
     if code == "omission.partial":
         message = f"No English counterpart found for this part of the Chinese: {clause.text}"
@@ -251,8 +276,8 @@ def _clause_flag(ctx: CheckContext, link: Link, code: str, lang: str, clause: _C
     else:
         message = f"No Chinese counterpart found for this part of the English: {clause.text}"
         spans = {"en_span": span}
-    return flag(
-        ctx, link, code, severity, message, **spans,
+    return ctx.flag(
+        link, code, message, **spans,
         evidence={"clause": clause.text, "best_similarity": round(clause.best, 4),
                   "gap": round(clause.gap, 4), "gain_without": round(clause.gain, 4)},
     )

@@ -16,7 +16,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from align.checks.common import flag, one_sided
 from align.checks.registry import CheckContext, register
 from align.model import Flag, Link
 from align.text.zhtext import Token, clause_spans, pos_tokens
@@ -155,7 +154,7 @@ def _is_noun_will(text: str, m: re.Match) -> bool:
         or after.startswith(("of ", ",", ".", ";"))
 
 
-@register("tense.plan_vs_done")
+@register("tense.plan_vs_done", options={"max_offset": 0.3}, severity={"tense.plan_vs_done": "warning"})
 def plan_vs_done(link: Link, ctx: CheckContext) -> Iterator[Flag]:
     """One side announces a plan, the other reports it as done (将 vs "has …").
 
@@ -165,10 +164,10 @@ def plan_vs_done(link: Link, ctx: CheckContext) -> Iterator[Flag]:
     there has the opposite aspect and no Chinese marker of that aspect stands near it; a
     "will" left elsewhere in the sentence does not hide a "has" put in its place.
     """
-    if one_sided(link):
+    if link.one_sided:
         return
     zh, en = zh_markers(link.zh), en_markers(link.en)
-    reach = ctx.option("tense.plan_vs_done", "max_offset", 0.3)
+    reach = ctx.option("tense.plan_vs_done", "max_offset")
     opposite = {"plan": "done", "done": "plan"}
     for z in zh:
         near_en = [e for e in en if abs(_position(e, link.en) - _position(z, link.zh)) <= reach]
@@ -178,8 +177,8 @@ def plan_vs_done(link: Link, ctx: CheckContext) -> Iterator[Flag]:
             continue
         e = min(near_en, key=lambda m: abs(_position(m, link.en) - _position(z, link.zh)))
         wording = {"plan": "a plan or future event", "done": "something already done"}
-        yield flag(
-            ctx, link, "tense.plan_vs_done", "warning",
+        yield ctx.flag(
+            link, "tense.plan_vs_done",
             f"The Chinese states {wording[z.kind]} ({z.text}), "
             f"the English {wording[e.kind]} ({e.text}).",
             zh_span=(z.start, z.end), en_span=(e.start, e.end),

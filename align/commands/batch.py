@@ -13,6 +13,7 @@ from align.commands.check import (
     GLOSSARY,
     IGNORE,
     MODEL,
+    OPTION,
     PRESEGMENTED,
     QUIET,
     SELECT,
@@ -34,6 +35,7 @@ def register(app: typer.Typer) -> None:
         select: Optional[list[str]] = SELECT,
         ignore: Optional[list[str]] = IGNORE,
         config: Optional[Path] = CONFIG,
+        option: Optional[list[str]] = OPTION,
         fail_on: Optional[FailOn] = FAIL_ON,
         presegmented: bool = PRESEGMENTED,
         quiet: bool = QUIET,
@@ -47,7 +49,7 @@ def register(app: typer.Typer) -> None:
         from align.report.corpus import write_corpus
 
         items = read_manifest(source)
-        settings = check_settings(config, split_codes(select), split_codes(ignore))
+        settings = check_settings(config, split_codes(select), split_codes(ignore), option)
         glossaries = [str(g) for g in glossary or ()]
         loaded = load_glossaries(glossaries) if glossaries else None  # a broken glossary fails the batch up front
         results = run_batch(
@@ -63,7 +65,8 @@ def register(app: typer.Typer) -> None:
         paths = write_corpus(
             results,
             out,
-            findings=corpus_findings(results, select=settings["select"], ignore=settings["ignore"]),
+            findings=corpus_findings(results, select=settings["select"], ignore=settings["ignore"],
+                                     options=settings["options"]),
             terms=term_renderings_across_documents(loaded, results) if loaded else [],
         )
         failed = [r for r in results if not r.ok]

@@ -29,11 +29,13 @@ def fails(by_severity: dict[str, int], fail_on: FailOn | None) -> bool:
     return any(by_severity.get(s, 0) for s in SEVERITIES[: worst_allowed + 1])
 
 
-def check_settings(config: Optional[Path], select: list[str], ignore: list[str]) -> dict:
-    """Check selection and options: the config file, overridden by the command line.
+def check_settings(config: Optional[Path], select: list[str], ignore: list[str],
+                   options: Optional[list[str]] = None) -> dict:
+    """Check selection and options: the config file, overridden by the command line
+    (``--select``/``--ignore`` replace the file's lists, ``--option`` sets single keys).
 
-    Codes from the command line are validated like the file's, so a typo is an error."""
-    from align.config import load_config, validate_config
+    Codes and keys from the command line are validated like the file's, so a typo is an error."""
+    from align.config import load_config, merge_options, validate_config
 
     settings = validate_config({"select": select, "ignore": ignore}, "--select/--ignore")
     if config is not None:
@@ -41,7 +43,7 @@ def check_settings(config: Optional[Path], select: list[str], ignore: list[str])
         settings["options"] = loaded["options"]
         settings["select"] = select or loaded["select"]
         settings["ignore"] = ignore or loaded["ignore"]
-    return settings
+    return merge_options(settings, options or [])
 
 
 # Options shared with `align batch`, declared once.
@@ -50,6 +52,9 @@ MODEL = typer.Option(None, "--model", help="Embedding model: 'use' (default) or 
 SELECT = typer.Option(None, "--select", help="Only these check codes or categories (comma-separated, repeatable).")
 IGNORE = typer.Option(None, "--ignore", help="Skip these check codes or categories (comma-separated, repeatable).")
 CONFIG = typer.Option(None, "--config", help="Config file with select / ignore / per-check options.")
+OPTION = typer.Option(None, "--option", help="CODE.KEY=VALUE: one check setting, over the config file "
+                      "(omission.low_confidence.ratio=0.5, number.mismatch.severity=warning); repeatable. "
+                      "`align checks list` shows every key.")
 FAIL_ON = typer.Option(None, "--fail-on", help="Exit 1 when a flag of this severity (or worse) exists.")
 PRESEGMENTED = typer.Option(False, "--presegmented", help="Inputs have one sentence per line: no cleaning, no re-splitting.")
 QUIET = typer.Option(False, "--quiet", "-q", help="No progress bar and no closing summary line.")
@@ -66,6 +71,7 @@ def register(app: typer.Typer) -> None:
         select: Optional[list[str]] = SELECT,
         ignore: Optional[list[str]] = IGNORE,
         config: Optional[Path] = CONFIG,
+        option: Optional[list[str]] = OPTION,
         fail_on: Optional[FailOn] = FAIL_ON,
         presegmented: bool = PRESEGMENTED,
         quiet: bool = QUIET,
@@ -76,7 +82,7 @@ def register(app: typer.Typer) -> None:
         from align.progress import Progress
         from align.report import OUTPUT_FILES, write_run
 
-        settings = check_settings(config, split_codes(select), split_codes(ignore))
+        settings = check_settings(config, split_codes(select), split_codes(ignore), option)
         out_dir = out or Path("out") / zh.stem
         run = run_check(
             zh,

@@ -17,23 +17,23 @@ def register(app: typer.Typer) -> None:
     def list_command(
         as_json: bool = typer.Option(False, "--json", help="One JSON record per code."),
     ) -> None:
-        """Every check code with its scope and what it reports (use codes or categories
-        with --select/--ignore and in a config file's select/ignore/options)."""
-        from align.checks.registry import REGISTRY, load_builtin_checks
+        """Every check code with its scope, default severity, what it reports and every option
+        with its default (set them with --option CODE.KEY=VALUE or a config file's
+        [options."CODE"] table; every code also takes severity)."""
+        from align.checks.registry import all_codes, check_of
 
-        load_builtin_checks()
-        rows = sorted(
-            (code, info.scope, info.name, info.description)
-            for info in REGISTRY.values() for code in info.codes
-        )
+        rows = [(code, check_of(code)) for code in all_codes()]
         if as_json:
-            for code, scope, name, description in rows:
-                typer.echo(json.dumps({"code": code, "scope": scope, "check": name, "description": description},
-                                      ensure_ascii=False))
+            for code, info in rows:
+                typer.echo(json.dumps({"code": code, "scope": info.scope, "check": info.name,
+                                       "severity": info.severity[code], "description": info.description,
+                                       "options": dict(info.options)}, ensure_ascii=False))
             return
-        width = max(len(code) for code, *_ in rows)
-        for code, scope, _name, description in rows:
-            typer.echo(f"{code:<{width}}  {scope:<8}  {description}")
+        width = max(len(code) for code, _ in rows)
+        for code, info in rows:
+            typer.echo(f"{code:<{width}}  {info.scope:<8}  {info.severity[code]:<7}  {info.description}")
+            for key, default in info.options.items():
+                typer.echo(f"{'':<{width}}    {key} = {json.dumps(default)}")
 
 
 @bench_app.command("divergence")
@@ -50,6 +50,29 @@ def divergence_command(
     from align.fileio import write_json
 
     results = run_benchmark(seed=seed, bible_pairs=bible_pairs, shared=shared, quiet=quiet)
+    typer.echo(format_table(results))
+    if out is not None:
+        write_json(out, results)
+
+
+@bench_app.command("mqm")
+def mqm_command(
+    data: Path = typer.Option(
+        Path(__file__).resolve().parents[2].parent / "shared" / "bench" / "mqm-wmt23-zhen" / "items.jsonl",
+        "--data", help="An MQM annotation file (JSONL; format in shared/bench/mqm-wmt23-zhen/README.md)."),
+    model: str | None = typer.Option(None, "--model", help="Encoder (default USE v3)."),
+    select: list[str] = typer.Option([], "--select", help="Only these check codes or categories (repeatable)."),
+    ignore: list[str] = typer.Option([], "--ignore", help="Leave out these codes or categories (repeatable)."),
+    out: Path | None = typer.Option(None, "--out", help="Also write the results as JSON here."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
+) -> None:
+    """Every check on professionally annotated pairs (each item a ready-made 1-1 link, grouped
+    by system and document): P/R/F1 against Major accuracy errors, recall per sub-category,
+    per-code precision and span overlap, length-ratio and cosine baselines, pairs per second."""
+    from align.bench.mqm import format_table, run_benchmark
+    from align.fileio import write_json
+
+    results = run_benchmark(data, model=model, select=select or None, ignore=ignore or None, quiet=quiet)
     typer.echo(format_table(results))
     if out is not None:
         write_json(out, results)
