@@ -14,7 +14,14 @@ from align.errors import InputError
 from align.fileio import read_jsonl
 from align.model import Flag, Link
 from align.review.db import SCHEMA_VERSION, ReviewDB
-from align.review.fixes import FixError, apply_fixes, link_key, merge_fix, split_fix, untranslated_fix
+from align.review.fixes import (
+    FixError,
+    apply_fixes,
+    link_key,
+    merge_fix,
+    split_fix,
+    untranslated_fix,
+)
 from align.review.workspace import Workspace
 
 SEED_GLOSSARY = REPO / "glossaries" / "seed.csv"

@@ -191,7 +191,7 @@ def test_reviewers_who_disagree_show_on_the_agreement_screen(run, browser):
         for position in (0, 1):
             ann.goto(f"{base}/flag/0/{position}")
             ann.keyboard.press("a")
-            ann.wait_for_url(lambda url: not url.endswith(f"/flag/0/{position}"))
+            ann.wait_for_url(lambda url, done=f"/flag/0/{position}": not url.endswith(done))
         bo.goto(f"{base}/flag/0/0")
         bo.keyboard.press("a")  # agrees on flag 0 (Ann decided flag 1: it is not open)
         bo.wait_for_url(f"{base}/flag/0/2")

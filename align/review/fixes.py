@@ -7,8 +7,9 @@ names no longer exist), which makes applying fixes idempotent.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from align.model import Link, normalise_for_matching
 

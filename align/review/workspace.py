@@ -13,7 +13,12 @@ from align.model import Link
 from align.review.carryover import QueueItem, lapsed_decisions, queue_items, record_runs
 from align.review.db import ReviewDB
 from align.review.fixes import Fix, FixError, Scorer, apply_fixes, encoder_scorer
-from align.review.runfolder import DocRun, find_doc_folders, folder_fingerprint, load_doc
+from align.review.runfolder import (
+    DocRun,
+    find_doc_folders,
+    folder_fingerprint,
+    load_doc,
+)
 
 DB_NAME = "review.sqlite"
 QUEUE_FILTERS = ("doc", "check", "severity", "status", "reviewer")

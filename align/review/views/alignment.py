@@ -6,9 +6,22 @@ from __future__ import annotations
 from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
-from align.review.fixes import FixError, describe_fix, merge_fix, split_fix, untranslated_fix
+from align.review.fixes import (
+    FixError,
+    describe_fix,
+    merge_fix,
+    split_fix,
+    untranslated_fix,
+)
 from align.review.views.flag import PAIR_POST
-from align.review.web import FormError, ItemDep, ReviewerDep, WorkspaceDep, back_to, with_flash
+from align.review.web import (
+    FormError,
+    ItemDep,
+    ReviewerDep,
+    WorkspaceDep,
+    back_to,
+    with_flash,
+)
 
 router = APIRouter()
 

@@ -12,10 +12,29 @@ from align.review import security
 from align.review.carryover import QueueItem
 from align.review.db import STATUS_ACTIONS
 from align.review.display import evidence_fields
-from align.review.fixes import FixError, default_split, describe_fix, link_sentences, locate
+from align.review.fixes import (
+    FixError,
+    default_split,
+    describe_fix,
+    link_sentences,
+    locate,
+)
 from align.review.web import (
-    FormError, ItemDep, Problem, ReviewerDep, WorkspaceDep, back_to, doc_numbers, error_page,
-    flag_url, get_workspace, queue_filters, redisplay_with, render, wants_advance, with_flash,
+    FormError,
+    ItemDep,
+    Problem,
+    ReviewerDep,
+    WorkspaceDep,
+    back_to,
+    doc_numbers,
+    error_page,
+    flag_url,
+    get_workspace,
+    queue_filters,
+    redisplay_with,
+    render,
+    wants_advance,
+    with_flash,
 )
 from align.review.workspace import QUEUE_FILTERS, Workspace
 

@@ -7,7 +7,15 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from align.review import security
-from align.review.web import DeskDep, FormError, Problem, ReviewerDep, get_workspace, redisplay_with, render
+from align.review.web import (
+    DeskDep,
+    FormError,
+    Problem,
+    ReviewerDep,
+    get_workspace,
+    redisplay_with,
+    render,
+)
 
 router = APIRouter()
 
