@@ -147,6 +147,11 @@ class FileSpan:
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.col}"
 
+    @property
+    def short(self) -> str:
+        """``name:line:col`` with the file's name only, for pages where space is short."""
+        return f"{self.file.replace(chr(92), '/').rsplit('/', 1)[-1]}:{self.line}:{self.col}"
+
     def to_json(self) -> dict[str, Any]:
         return {"file": self.file, "start": self.start, "end": self.end, "line": self.line, "col": self.col}
 
