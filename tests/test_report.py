@@ -15,7 +15,7 @@ import pytest
 from align.model import Document, Flag, Link, Segment
 from align.report import OUTPUT_FILES, write_run
 from align.report.highlight import mark_spans, span_pieces
-from align.report.summary import build_summary
+from align.summary import build_summary
 from align.report.tmx import CONFIDENCE_PROP, write_tmx
 from align.report.xlsx import SEVERITY_FILLS
 from align.pipeline import CheckRun

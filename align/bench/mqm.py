@@ -166,7 +166,7 @@ def run_checks_on_items(items: Sequence[MqmItem], encoder, *, select: Sequence[s
                         ignore: Sequence[str] | None = None, options: dict | None = None,
                         progress=None) -> tuple[dict[tuple, list[Flag]], dict[tuple, float], float]:
     """Flags per item key, cosines per item key, seconds spent in the checks."""
-    from align.checks import CheckContext, run_checks
+    from align.pipeline import check_links
 
     cosines = sentence_cosines(items, encoder)
     flags: dict[tuple, list[Flag]] = {item.key: [] for item in items}
@@ -176,8 +176,7 @@ def run_checks_on_items(items: Sequence[MqmItem], encoder, *, select: Sequence[s
     for group in iterator:
         links = item_links(group, cosines)
         started = time.perf_counter()
-        found = run_checks(CheckContext(links, encoder=encoder, options=options or {}), select=select,
-                           ignore=ignore)
+        found = check_links(links, encoder=encoder, select=select, ignore=ignore, options=options)
         seconds += time.perf_counter() - started
         for flag in found:
             flags[group[flag.link].key].append(flag)

@@ -17,7 +17,7 @@ from jinja2 import Environment
 from align.fileio import write_json, write_text
 from align.model import SEVERITIES, Flag
 from align.report.staging import staged_files
-from align.report.summary import LOW_CONFIDENCE
+from align.summary import LOW_CONFIDENCE
 from align.report.xlsx import Sheet, write_workbook
 
 if TYPE_CHECKING:  # pragma: no cover
