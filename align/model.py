@@ -374,7 +374,7 @@ class Flag:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Flag":
+    def from_json(cls, data: dict[str, Any]) -> Flag:
         return cls(
             link=int(data["link"]),
             check=data["check"],

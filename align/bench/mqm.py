@@ -19,7 +19,7 @@ import json
 import math
 import re
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -325,7 +325,9 @@ def format_table(result: dict[str, Any]) -> str:
     for code, c in result["codes"].items():
         ov = "—" if c["span_overlap"] is None else f"{c['span_overlap']:.2f}"
         ovm = "—" if c["span_overlap_major"] is None else f"{c['span_overlap_major']:.2f}"
-        lines.append(f"| {code} | {c['flags']} | {c['items']} | {c['precision']:.3f} | {c['with_span']} | {ov} | {ovm} |")
+        lines.append(
+            f"| {code} | {c['flags']} | {c['items']} | {c['precision']:.3f} | {c['with_span']} | {ov} | {ovm} |"
+        )
     lines += ["", f"checks: {result['check_seconds']:.1f} s, {result['pairs_per_second']:.1f} pairs/s; "
                   f"total {result['total_seconds']:.1f} s ({result['encoded']} texts encoded, rest from cache)"]
     return "\n".join(lines)

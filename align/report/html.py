@@ -36,8 +36,8 @@ def confidence_chart(links: Sequence[Link], flags: Sequence[Flag]) -> dict[str, 
     def y(score: float) -> float:
         return round(bottom - score * (bottom - top), 1)
 
-    points = " ".join(f"{x(l.index)},{y(l.score)}" for l in links if l.zh and l.en)
-    one_sided = [x(l.index) for l in links if not (l.zh and l.en)]
+    points = " ".join(f"{x(link.index)},{y(link.score)}" for link in links if link.zh and link.en)
+    one_sided = [x(link.index) for link in links if not (link.zh and link.en)]
     worst: dict[int, list[Flag]] = defaultdict(list)
     for f in flags:
         worst[f.link].append(f)
