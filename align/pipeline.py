@@ -46,12 +46,15 @@ class _Stopwatch:
 
 
 def read_pair(zh_path: str | Path, en_path: str | Path, presegmented: bool = False) -> tuple[Document, Document]:
-    """Both documents, segmented (or one sentence per line with ``presegmented``)."""
+    """Both documents, segmented (or one sentence per line with ``presegmented``), and
+    refused here — before any encoding — if a sentence is too long to align."""
+    from align.aligner.sentences import check_alignable
     from align.text.segment import load_document, load_presegmented
 
-    if presegmented:
-        return load_presegmented(zh_path, "zh"), load_presegmented(en_path, "en")
-    return load_document(zh_path, "zh"), load_document(en_path, "en")
+    load = load_presegmented if presegmented else load_document
+    zh_doc, en_doc = load(zh_path, "zh"), load(en_path, "en")
+    check_alignable(zh_doc, en_doc)
+    return zh_doc, en_doc
 
 
 def run_check(

@@ -67,13 +67,22 @@ class AlignConfig:
         return cls(**options)
 
 
-def align_documents(zh: Document, en: Document, encoder, *, glossary=None, **config: Any) -> list[Link]:
-    """Align two segmented documents."""
-    for doc in (zh, en):
+def check_alignable(*docs: Document) -> None:
+    """Refuse a document with a sentence over ``MAX_SENTENCE_CHARS``, naming file and line.
+
+    Callers run this straight after reading, before anything is encoded: one sentence of
+    10 MB would otherwise be embedded first and exhaust memory.
+    """
+    for doc in docs:
         for seg in doc.segments:
             if len(seg.text) > MAX_SENTENCE_CHARS:
                 line = doc.original.count("\n", 0, seg.start) + 1 if doc.original else None
                 raise InputError(doc.path or doc.doc_id, _too_long(len(seg.text)), line=line)
+
+
+def align_documents(zh: Document, en: Document, encoder, *, glossary=None, **config: Any) -> list[Link]:
+    """Align two segmented documents."""
+    check_alignable(zh, en)
     paragraphs = ([s.paragraph for s in zh.segments], [s.paragraph for s in en.segments])
     return _align(zh.texts, en.texts, encoder, AlignConfig.from_options(**config), glossary=glossary,
                   paragraphs=paragraphs)

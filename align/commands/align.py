@@ -70,16 +70,14 @@ def register(app: typer.Typer) -> None:
         from align.aligner.sentences import align_documents
         from align.embed.encoders import load_encoder
         from align.errors import AlignError
+        from align.pipeline import read_pair
         from align.progress import Progress
-        from align.text.segment import load_document, load_presegmented
 
         if fmt is AlignFormat.tmx and out is None:
             raise AlignError("--format tmx needs --out FILE")
-        loader = load_presegmented if presegmented else load_document
         with Progress(quiet) as progress:
             with progress.stage("reading"):
-                zh_doc = loader(zh, "zh")
-                en_doc = loader(en, "en")
+                zh_doc, en_doc = read_pair(zh, en, presegmented)
             with progress.stage("loading model"):
                 encoder = load_encoder(model, cache_dir=cache_dir, cache=not no_cache, batch_size=batch_size, threads=threads)
             with progress.stage(f"aligning {len(zh_doc.segments)} x {len(en_doc.segments)} sentences"):
