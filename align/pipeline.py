@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from align.model import Document, Flag, Link
+from align.model import Document, Flag, Link, locate_flags
 from align.progress import Progress
 from align.report.summary import build_summary
 
@@ -110,7 +110,7 @@ def run_check(
         with clock("word-align"), progress.stage(f"word-align {len(links)} links", total=len(links)):
             link_alignments(ctx)  # memoised on the context: the checks read it from there
         with clock("checks"), progress.stage(f"check {len(links)} links", total=len(links)):
-            flags = run_checks(ctx, select=select, ignore=ignore)
+            flags = locate_flags(run_checks(ctx, select=select, ignore=ignore), links, zh_doc, en_doc)
     timings = {**clock.timings, "total": time.perf_counter() - started}
     summary = build_summary(
         zh_doc,
