@@ -72,12 +72,18 @@ def check_links(
 ) -> list[Flag]:
     """Every selected check on ready-made links; with the documents, the flags also get
     their file spans (``locate_flags``). What the benchmarks run on their own links."""
-    from align.checks import CheckContext, run_checks
+    from align.checks import CheckContext
 
     ctx = CheckContext(list(links), zh_doc, en_doc, glossary, encoder=encoder, options=options or {})
+    return _checked(ctx, select, ignore)
+
+
+def _checked(ctx, select: Sequence[str] | None, ignore: Sequence[str] | None) -> list[Flag]:
+    from align.checks import run_checks
+
     flags = run_checks(ctx, select=select, ignore=ignore)
-    if zh_doc is not None and en_doc is not None:
-        flags = locate_flags(flags, links, zh_doc, en_doc)
+    if ctx.zh_doc is not None and ctx.en_doc is not None:
+        flags = locate_flags(flags, ctx.links, ctx.zh_doc, ctx.en_doc)
     return flags
 
 
@@ -103,6 +109,8 @@ def check_documents(
     stages run before (reading, loading) go into the run's timings and total.
     """
     from align.aligner.sentences import align_documents
+    from align.checks import CheckContext
+    from align.wordalign import link_alignments
 
     clock = _Stopwatch()
     clock.timings.update(timings or {})
@@ -119,9 +127,11 @@ def check_documents(
         desc = f"align {len(zh_doc.segments)} zh × {len(en_doc.segments)} en"
         with clock("align"), progress.stage(desc, total=len(sentences)):
             links = align_documents(zh_doc, en_doc, encoder, glossary=glossary, **(align_options or {}))
+        ctx = CheckContext(links, zh_doc, en_doc, glossary, encoder=encoder, options=options or {})
+        with clock("word-align"), progress.stage(f"word-align {len(links)} links", total=len(links)):
+            link_alignments(ctx)  # memoised on the context: the checks read it from there
         with clock("checks"), progress.stage(f"check {len(links)} links", total=len(links)):
-            flags = check_links(links, zh_doc=zh_doc, en_doc=en_doc, encoder=encoder, glossary=glossary,
-                                select=select, ignore=ignore, options=options)
+            flags = _checked(ctx, select, ignore)
     run_timings = {**clock.timings, "total": sum((timings or {}).values()) + time.perf_counter() - started}
     summary = build_summary(
         zh_doc,
