@@ -2,6 +2,7 @@
 decoded original file, and the review app splits a link at its stored sentence bounds."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
@@ -146,3 +147,17 @@ def test_the_report_and_the_review_app_show_where_each_flag_stands_in_the_file(s
         for lang in ("zh", "en"):
             span = item.flag.file_span(lang)
             assert f'id="{lang}-pos" title="{span}">{span.short}</span>' in page
+
+
+def test_a_segment_unit_is_carried_to_the_flags_file_span():
+    original = "科技部主办。\n"
+    zh_doc = Document("zh", "zh", original, [dataclasses.replace(s, unit="tu-7") for s in segment_text(original, "zh", "zh")],
+                      "a.xlf")
+    en_doc = Document("en", "en", "MOST hosted.\n", segment_text("MOST hosted.\n", "en", "en"), "b.txt")
+    link = Link.of_sentences(0, [(0, zh_doc.segments[0].text)], [(0, en_doc.segments[0].text)], 0.9)
+    flag = Flag(0, "glossary.missing_term", "warning", link.zh, link.en, "m", (0, 3), (0, 4))
+    [located] = locate_flags([flag], [link], zh_doc, en_doc)
+    assert located.zh_file_span.unit == "tu-7" and located.en_file_span.unit is None
+    assert located.zh_file_span.to_json()["unit"] == "tu-7" and "unit" not in located.en_file_span.to_json()
+    assert Flag.from_json(json.loads(json.dumps(located.to_json()))) == located
+    assert str(located.zh_file_span) == "a.xlf:1:1 (unit tu-7)"

@@ -194,7 +194,8 @@ def term_variants(ctx: CheckContext) -> Iterator[Flag]:
         if len(links) < min_links or len(links) > max_share * len(paired):
             continue
         counts = Counter(g for i in links for g in grams_of[i])
-        candidates = [g for g, c in counts.items() if c >= 2 and c / len(gram_links[g]) >= precision]
+        # sorted: ties between wordings must not follow set order (it changes with PYTHONHASHSEED)
+        candidates = sorted(g for g, c in counts.items() if c >= 2 and c / len(gram_links[g]) >= precision)
         if len(candidates) < 2:
             continue
         # names are entity.swapped's business: a term's wordings are the document's common words
