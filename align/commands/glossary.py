@@ -78,22 +78,26 @@ def usage(
     out: Path = typer.Option(None, "--out", "-o", help="Also write the table as JSON."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
 ) -> None:
-    """How each entry's Chinese term was actually rendered: counts per rendering."""
+    """How each entry's Chinese term was actually rendered: a table with a header row.
+
+    One row per entry that occurs: its occurrences (each counted once, under the longest
+    glossary term containing it), the renderings found (case and plural spellings of one
+    form counted together, the spellings listed), short references back to an earlier full
+    form (those the glossary checks accept), occurrences with no rendering found, and
+    occurrences inside longer terms."""
     from align.fileio import write_json
     from align.glossary.files import load_glossaries
-    from align.glossary.termmine import load_corpus, term_usage
+    from align.glossary.termmine import USAGE_COLUMNS, load_corpus, term_usage, usage_cells
 
     glossary = load_glossaries(glossaries, match_statuses=("approved", "proposed"))
     links = load_corpus(corpus, quiet=quiet)
-    rows = [u.to_json() for u in term_usage(glossary, links)]
-    for row in rows:
-        if not row["occurrences"]:
-            continue
-        found = ", ".join(f"“{r['text']}” ×{r['count']} ({r['kind']})" for r in row["renderings"])
-        missing = f"; not found ×{row['unmatched']} (e.g. link {row['unmatched_example_link']})" if row["unmatched"] else ""
-        typer.echo(f"{row['id']}\t{row['zh']}\t{row['occurrences']}\t{found or '—'}{missing}")
+    usages = term_usage(glossary, links)
+    typer.echo("\t".join(USAGE_COLUMNS))
+    for u in usages:
+        if u.occurrences or u.nested:
+            typer.echo("\t".join(usage_cells(u)))
     if out:
-        write_json(out, rows)
+        write_json(out, [u.to_json() for u in usages])
 
 
 @glossary_app.command("suggest")

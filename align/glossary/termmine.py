@@ -19,10 +19,13 @@ from pathlib import Path
 
 from align.errors import InputError
 from align.glossary.termbase import Glossary, GlossaryEntry, auto_id
-from align.model import Link
-from align.glossary.terms import fold, is_acronym, new_tokenizer
+from align.model import Link, normalise_for_matching
+from align.glossary.terms import fold, inflections, is_acronym, new_tokenizer
 
 DOC_PAIR_SEPARATOR = "::"
+NOT_FOUND = "(not found)"
+SHORT_REFERENCE = "(short reference)"  # the key of a usage's first short-reference link
+KIND_ORDER = ("approved", "variant", "forbidden", "short reference", "missing")
 
 
 # ---------------------------------------------------------------------------- corpus
@@ -97,12 +100,22 @@ def _align_pair(zh_path: Path, en_path: Path, quiet: bool) -> list[Link]:
 
 @dataclass
 class Usage:
-    """How one entry's Chinese term was rendered across a corpus."""
+    """How one entry's Chinese term was rendered across a corpus.
+
+    Each occurrence of the term (outside a longer glossary term) is counted once: as the
+    one rendering found for it (an English span matching two forms of the entry counts
+    once, as its best kind), as a short reference back to an earlier full rendering (the
+    ones ``glossary.missing_term`` accepts: "the Group", "Minister Wang"), or as not
+    found. An occurrence inside a longer term (中国科学院 in 中国科学院院长) is counted
+    under the longest match and listed in ``nested`` by that term.
+    """
 
     entry: GlossaryEntry
     occurrences: int = 0
     renderings: Counter = field(default_factory=Counter)  # (surface text, kind) -> count
     unmatched: int = 0
+    short_references: Counter = field(default_factory=Counter)  # short form as written -> count
+    nested: Counter = field(default_factory=Counter)  # the longer term's Chinese -> count
     examples: dict[str, int] = field(default_factory=dict)  # rendering or "" -> first link
 
     def to_json(self) -> dict:
@@ -111,33 +124,168 @@ class Usage:
             "zh": self.entry.zh,
             "en": self.entry.en,
             "occurrences": self.occurrences,
-            "renderings": [
-                {"text": text, "kind": kind, "count": n, "example_link": self.examples.get(text)}
-                for (text, kind), n in self.renderings.most_common()
-            ],
+            "renderings": folded_renderings(self),
+            "short_references": [{"text": text, "count": n} for text, n in self.short_references.most_common()],
             "unmatched": self.unmatched,
             "unmatched_example_link": self.examples.get(""),
+            "nested": [{"in": zh, "count": n} for zh, n in self.nested.most_common()],
         }
 
 
 def term_usage(glossary: Glossary, links: Sequence[Link]) -> list[Usage]:
-    """For every entry: occurrences of its zh term and the English found for each."""
+    """For every entry: occurrences of its zh term and the English found for each (see
+    :class:`Usage`). ``links`` are one document's, in order (short references look back)."""
+    from align.checks.glossary import back_reference
+    from align.checks.registry import CheckContext
+    from align.glossary.terms import longest_leftmost
+
+    ctx = CheckContext(list(links), glossary=glossary)
     usage = {e.id: Usage(e) for e in glossary.entries}
     for link in links:
         if not (link.zh and link.en):
             continue
-        en_hits = glossary.find_en(link.en, nested=True)
-        for zh_hit in glossary.find_zh(link.zh):
-            record = usage[zh_hit.entry.id]
-            record.occurrences += 1
-            found = [h for h in en_hits if h.entry.id == zh_hit.entry.id]
-            for hit in found:
+        zh_all = glossary.find_zh(link.zh, nested=True)
+        outer = longest_leftmost(zh_all)
+        for hit in zh_all:
+            if hit not in outer:
+                container = next(o for o in outer if o.start < hit.end and hit.start < o.end)
+                usage[hit.entry.id].nested[container.text] += 1
+        en_by_entry: dict[str, list] = defaultdict(list)
+        for hit in glossary.find_en(link.en, nested=True):
+            en_by_entry[hit.entry.id].append(hit)
+        occurrences = Counter(hit.entry.id for hit in outer)
+        for entry_id, k in occurrences.items():
+            record = usage[entry_id]
+            record.occurrences += k
+            hits = en_by_entry.get(entry_id, [])
+            found = _one_per_span(longest_leftmost(hits), hits)
+            for hit in found[:k]:
                 record.renderings[(hit.text, hit.kind)] += 1
                 record.examples.setdefault(hit.text, link.index)
-            if not found:
-                record.unmatched += 1
+            missing = k - len(found[:k])
+            if missing and (reference := back_reference(record.entry, link, ctx)):
+                record.short_references[reference[0].group()] += 1
+                record.examples.setdefault(SHORT_REFERENCE, link.index)
+                missing -= 1
+            if missing:
+                record.unmatched += missing
                 record.examples.setdefault("", link.index)
     return list(usage.values())
+
+
+USAGE_COLUMNS = ("id", "zh", "occurrences", "renderings", "short references", "not found", "inside longer terms")
+
+
+def usage_cells(usage: Usage) -> list[str]:
+    """One row of the ``align glossary usage`` table, under :data:`USAGE_COLUMNS`."""
+    row = usage.to_json()
+
+    def rendering(r: dict) -> str:
+        spelled = f" (written {', '.join(f'“{f}”' for f in r['forms'])})" if len(r["forms"]) > 1 else ""
+        return f"“{r['text']}” ×{r['count']} {r['kind']}{spelled}"
+
+    unmatched = f"{row['unmatched']} (e.g. link {row['unmatched_example_link']})" if row["unmatched"] else "0"
+    return [
+        row["id"], row["zh"], str(row["occurrences"]),
+        "; ".join(rendering(r) for r in row["renderings"]) or "—",
+        "; ".join(f"“{r['text']}” ×{r['count']}" for r in row["short_references"]) or "—",
+        unmatched,
+        "; ".join(f"{r['in']} ×{r['count']}" for r in row["nested"]) or "—",
+    ]
+
+
+def _one_per_span(chosen: list, hits: list) -> list:
+    """One hit per chosen English span, of the best kind (approved, then variant, then
+    forbidden): "Secretary General" matching both the approved form and a variant counts once."""
+    return [
+        min((h for h in hits if h.span == span), key=lambda h: KIND_ORDER.index(h.kind))
+        for span in sorted({h.span for h in chosen})
+    ]
+
+
+def glossary_form(entry: GlossaryEntry, text: str, kind: str) -> str:
+    """The entry's form (approved, a variant or a forbidden one) that ``text`` was matched
+    as: the form itself, or its plural or possessive, in any case; ``text`` if none."""
+    key = normalise_for_matching(text)
+    for form, form_kind in entry.forms():
+        if form_kind == kind and key in {normalise_for_matching(s) for s in inflections(form)}:
+            return form
+    return text
+
+
+def folded_renderings(usage: "Usage") -> list[dict]:
+    """``usage``'s renderings, one per glossary form, most frequent first.
+
+    Spellings of one form — other case, plural, possessive ("Belt and Road", "belt and
+    road", "Belt and Road's") — count as one rendering. Each row shows the most frequent
+    spelling as found in the text (never lowercased) as ``text``, the entry's ``form``,
+    every spelling seen in ``forms`` (most frequent first) and its first link.
+    """
+    groups: dict[tuple[str, str], Counter] = {}
+    for (text, kind), n in usage.renderings.items():
+        groups.setdefault((glossary_form(usage.entry, text, kind), kind), Counter())[text] += n
+    rows = []
+    for (form, kind), spellings in groups.items():
+        forms = [text for text, _ in spellings.most_common()]
+        rows.append({
+            "text": forms[0], "form": form, "kind": kind, "count": sum(spellings.values()), "forms": forms,
+            "example_link": min((usage.examples[f] for f in forms if f in usage.examples), default=None),
+        })
+    return sorted(rows, key=lambda row: (-row["count"], KIND_ORDER.index(row["kind"])))
+
+
+def term_consistency(glossary: Glossary, runs: Sequence[tuple[str, Sequence[Link]]]) -> list[dict]:
+    """Every glossary term found in the documents of a corpus, with its renderings per document.
+
+    ``runs`` is ``[(document, links)]``. One row per term that occurs anywhere, with its
+    renderings (one per glossary form, spellings kept, see :func:`folded_renderings`; "not
+    found" where no approved, variant or forbidden form is in the English; "short reference"
+    for a short form the checks accept, spellings listed), each with its
+    count and, per document, its count and first link. ``status`` is ``consistent`` (one
+    rendering everywhere), ``varies across documents`` (documents use different sets of
+    renderings) or ``varies`` (the same mix in every document). Varying terms come first.
+    """
+    per_document: dict[str, list[tuple[str, Usage]]] = defaultdict(list)
+    for document, links in runs:
+        for usage in term_usage(glossary, links):
+            if usage.occurrences:
+                per_document[usage.entry.id].append((document, usage))
+    out = []
+    for usages in per_document.values():
+        entry = usages[0][1].entry
+        total = Usage(entry)
+        by_rendering: dict[tuple[str, str], list[dict]] = defaultdict(list)
+        for document, usage in usages:
+            total.occurrences += usage.occurrences
+            total.renderings.update(usage.renderings)
+            total.unmatched += usage.unmatched
+            for r in folded_renderings(usage):
+                by_rendering[(r["form"], r["kind"])].append(
+                    {"document": document, "count": r["count"], "link": r["example_link"]})
+            if usage.short_references:
+                by_rendering[("", "short reference")].append(
+                    {"document": document, "count": sum(usage.short_references.values()),
+                     "link": usage.examples.get(SHORT_REFERENCE)})
+            if usage.unmatched:
+                by_rendering[("", "missing")].append(
+                    {"document": document, "count": usage.unmatched, "link": usage.examples.get("")})
+            total.short_references.update(usage.short_references)
+        renderings = [{**r, "by_document": by_rendering[(r["form"], r["kind"])]} for r in folded_renderings(total)]
+        if total.short_references:
+            shorts = [text for text, _ in total.short_references.most_common()]
+            renderings.append({"text": shorts[0], "form": "", "kind": "short reference",
+                               "count": sum(total.short_references.values()), "forms": shorts,
+                               "by_document": by_rendering[("", "short reference")]})
+        if total.unmatched:
+            renderings.append({"text": NOT_FOUND, "form": "", "kind": "missing", "count": total.unmatched,
+                               "forms": [], "by_document": by_rendering[("", "missing")]})
+        mixes = {frozenset(key for key, docs in by_rendering.items() if any(d["document"] == doc for d in docs))
+                 for doc, _ in usages}
+        status = "consistent" if len(renderings) == 1 else "varies across documents" if len(mixes) > 1 else "varies"
+        out.append({"id": entry.id, "zh": entry.zh, "approved": entry.en, "occurrences": total.occurrences,
+                    "documents": [doc for doc, _ in usages], "renderings": renderings, "status": status})
+    order = {"varies across documents": 0, "varies": 1, "consistent": 2}
+    return sorted(out, key=lambda row: (order[row["status"]], -len(row["documents"]), -row["occurrences"], row["zh"]))
 
 
 def unused_entries(glossary: Glossary, links: Sequence[Link]) -> list[GlossaryEntry]:
