@@ -14,7 +14,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from align.errors import InputError
@@ -323,13 +323,23 @@ class Suggestion:
     en_count: int  # pairs with the en phrase
     examples: tuple[int, ...]  # link numbers
     variants: tuple[str, ...] = ()  # acronyms counted as this English name (MOST)
+    # the termhood weights behind ``score`` = g2 × specificity × en_name × zh_name × standalone
+    specificity: float = 1.0  # how rare the Chinese is in jieba's reference counts (0-1)
+    en_name: float = 1.0  # NAME_WEIGHT when the English is a name (capitalised phrase, acronym)
+    zh_name: float = 1.0  # NAME_WEIGHT when the Chinese holds a word tagged as a name
+    standalone: float = 1.0  # share of the English phrase's pairs where it stands on its own
+
+    def evidence(self) -> str:
+        """Why it ranks where it does, in one line (also the CSV note's start)."""
+        return (
+            f"score={self.score:.1f} = G2={self.g2:.1f} × specificity={self.specificity:.2f} × en_name="
+            f"{self.en_name:g} × zh_name={self.zh_name:g} × standalone={self.standalone:.2f}; dice={self.dice:.2f} "
+            f"pairs={self.together}/{self.zh_count}/{self.en_count}"
+        )
 
     def to_entry(self, links_by_index: dict[int, Link]) -> GlossaryEntry:
         example = links_by_index.get(self.examples[0]) if self.examples else None
-        note = (
-            f"score={self.score:.1f} G2={self.g2:.1f} dice={self.dice:.2f} pairs={self.together}/{self.zh_count}/{self.en_count}"
-            f"; links {', '.join(map(str, self.examples))}"
-        )
+        note = f"{self.evidence()}; links {', '.join(map(str, self.examples))}"
         if example:
             note += f"; e.g. {_snippet(example.zh, self.zh)} ↔ {_snippet(example.en, self.en)}"
         return GlossaryEntry(auto_id(self.zh, self.en), self.zh, self.en, self.variants, note=note, status="proposed")
@@ -359,7 +369,7 @@ def _zh_terms(text: str, tagger, names: dict[str, bool]) -> set[str]:
     terms = set()
     for block in _ZH_BLOCK.findall(re.sub(r"\s+", "", text)):
         for word in tagger.tokenizer.cut_for_search(block):
-            if len(word) >= 2 and _content_word(word, tagger.word_tag_tab):
+            if len(word) >= 2 and _content_word(word, tagger.word_tag_tab) and not _quantity_led(word, tagger):
                 terms.add(word)
                 names[word] = names.get(word, False) or tagger.word_tag_tab.get(word, "").startswith(_ZH_NAME_TAGS)
         words = [(pair.word, pair.flag) for pair in tagger.cut(block, HMM=True)]
@@ -368,8 +378,8 @@ def _zh_terms(text: str, tagger, names: dict[str, bool]) -> set[str]:
                 gram = words[i: i + n]
                 if len(gram) < n or any(w in _ZH_STOP or f.startswith(_ZH_FUNCTION_TAGS) for w, f in gram):
                     break
-                if gram[0][1] == "m":  # a quantity (两国, 三十, 第二届) is for the number checks
-                    break
+                if gram[0][1] == "m" or (n == 1 and _quantity_led(gram[0][0], tagger)):
+                    break  # a quantity (两国, 三十, 第二届) is for the number checks
                 term = "".join(w for w, _ in gram)
                 if len(term) >= 2 and (n == 1 or all(len(w) >= 2 for w in (gram[0][0], gram[-1][0]))):
                     terms.add(term)
@@ -380,6 +390,13 @@ def _zh_terms(text: str, tagger, names: dict[str, bool]) -> set[str]:
 def _content_word(word: str, tags: dict[str, str]) -> bool:
     tag = tags.get(word, "n")
     return word not in _ZH_STOP and tag != "m" and not tag.startswith(_ZH_FUNCTION_TAGS)
+
+
+def _quantity_led(term: str, tagger) -> bool:
+    """两国 ("two countries"), 三十, 第二届: the tagger reads a quantity (``m``) first. Such
+    runs are for the number checks; 一带一路 (一带 + 一路) starts with a noun and stays."""
+    first = next(iter(tagger.cut(term, HMM=False)), None)
+    return first is not None and first.flag == "m"
 
 
 def _en_phrases(text: str, surfaces: dict[str, Counter], standalone: Counter) -> set[str]:
@@ -493,6 +510,10 @@ NAME_WEIGHT = 2.0
 SPECIFIC_LOG10 = 6.0
 
 
+# Co-occurrence must be significant: G² ≥ 10.83 is p < 0.001 (χ² with one degree of freedom).
+MIN_G2 = 10.83
+
+
 def zh_specificity(term: str, tokenizer) -> float:
     """min(1, -log10 P(term) / 6) under jieba's unigram model (a term not in the dictionary
     as one word gets the product of its words' probabilities)."""
@@ -507,19 +528,26 @@ def suggest_terms(
     *,
     glossary: Glossary | None = None,
     min_together: int = 2,
+    min_g2: float = MIN_G2,
     limit: int = 200,
 ) -> list[Suggestion]:
-    """Candidate term pairs, best first; pairs whose zh term is already in ``glossary`` are
-    skipped. A phrase inside a longer phrase with the same counts is dropped (it adds
+    """Candidate term pairs, best first. With ``glossary``, the text its terms and forms
+    cover is cut out first (:func:`_mask_known`), and no candidate is a known Chinese term,
+    a fragment of one, or an English form the glossary lists (approved, variant or
+    forbidden). Pairs co-occurring in fewer than ``min_together`` pairs, or with G² below
+    ``min_g2``, are dropped. A phrase inside a longer phrase with the same counts is dropped (it adds
     nothing), so "Ministry of Science" yields to "Ministry of Science and Technology"."""
     import jieba.posseg
 
     known = {e.zh for e in glossary.entries} if glossary else set()
+    known_en = {normalise_for_matching(form) for e in glossary.entries for form, _ in e.forms()} if glossary else set()
     tokenizer = new_tokenizer(known)
     tagger = jieba.posseg.POSTokenizer(tokenizer)
     # A repeated sentence pair is counted once: repetition is not evidence of translation.
     distinct = {(link.zh, link.en): link for link in reversed(links) if link.zh and link.en}
     pairs = sorted(distinct.values(), key=lambda link: link.index)
+    if glossary is not None:
+        pairs = [_mask_known(link, glossary) for link in pairs]
     surfaces: dict[str, Counter] = defaultdict(Counter)
     zh_names: dict[str, bool] = {}
     zh_sets = [_zh_terms(link.zh, tagger, zh_names) - known for link in pairs]
@@ -554,18 +582,42 @@ def suggest_terms(
             continue
         fz, fe = zh_count[z], en_count[e]
         g2 = log_likelihood(k, fz - k, fe - k, n - fz - fe + k)
-        if k * n <= fz * fe:  # no more often than chance
+        if k * n <= fz * fe or g2 < min_g2:  # no more often than chance, or not significantly
             continue
+        if known and (z in known or any(z in term for term in known)):
+            continue  # a known term, or a fragment of one (一带 of 一带一路, 科学院 of 中国科学院)
+        if normalise_for_matching(e) in known_en or any(normalise_for_matching(v) in known_en for v in acronyms.get(e, ())):
+            continue  # an English form the glossary already has: approved, variant or forbidden
         surface = surfaces[e].most_common(1)[0][0]
-        weight = (
-            zh_specificity(z, tokenizer)
-            * (NAME_WEIGHT if is_name(surface) else 1.0)
-            * (NAME_WEIGHT if zh_names.get(z) else 1.0)
-            * min(standalone[e], fe) / fe
+        weights = (
+            zh_specificity(z, tokenizer),
+            NAME_WEIGHT if is_name(surface) else 1.0,
+            NAME_WEIGHT if zh_names.get(z) else 1.0,
+            min(standalone[e], fe) / fe,
         )
-        scored.append(Suggestion(z, surface, g2 * weight, g2, 2 * k / (fz + fe), k, fz, fe, tuple(examples[z, e]),
-                                 tuple(sorted(acronyms.get(e, ())))))
+        scored.append(Suggestion(z, surface, g2 * math.prod(weights), g2, 2 * k / (fz + fe), k, fz, fe,
+                                 tuple(examples[z, e]), tuple(sorted(acronyms.get(e, ()))), *weights))
     return _prune_subsumed(scored)[:limit]
+
+
+def _mask_known(link: Link, glossary: Glossary) -> Link:
+    """The link with every glossary term (nested ones too) and every English form the
+    glossary lists (approved, variant, forbidden) cut out: text a glossary already covers
+    is no evidence for a new term, and its pieces (一带, 科学院, "Academy of Sciences") are
+    not terms. Each cut becomes a clause break, so no candidate spans it."""
+    def cut(text: str, hits, mark: str) -> str:
+        spans = sorted({h.span for h in hits})
+        out, at = [], 0
+        for start, end in spans:
+            if start >= at:
+                out.append(text[at:start] + mark)
+                at = end
+            elif end > at:
+                at = end
+        return "".join(out) + text[at:]
+
+    return replace(link, zh=cut(link.zh, glossary.find_zh(link.zh, nested=True), "，"),
+                   en=cut(link.en, glossary.find_en(link.en, nested=True), " ; "))
 
 
 def _prune_subsumed(scored: list[Suggestion]) -> list[Suggestion]:
@@ -606,6 +658,17 @@ def _competitive_linking(scored: list[Suggestion]) -> list[Suggestion]:
         linked_en.add(en)
         kept.append(s)
     return kept
+
+
+SUGGEST_COLUMNS = ("rank", "zh", "en", "variants", "score", "G2", "specificity", "en name", "zh name", "standalone",
+                   "pairs together", "pairs zh", "pairs en", "dice")
+
+
+def suggestion_cells(s: Suggestion) -> list[str]:
+    """One row of the ``align glossary suggest`` table, under :data:`SUGGEST_COLUMNS` (after rank)."""
+    return [s.zh, s.en, ", ".join(s.variants) or "—", f"{s.score:.1f}", f"{s.g2:.1f}", f"{s.specificity:.2f}",
+            f"{s.en_name:g}", f"{s.zh_name:g}", f"{s.standalone:.2f}", str(s.together), str(s.zh_count),
+            str(s.en_count), f"{s.dice:.2f}"]
 
 
 def suggestions_to_entries(suggestions: Sequence[Suggestion], links: Sequence[Link]) -> list[GlossaryEntry]:
