@@ -15,7 +15,9 @@ from align.commands import bench_app
 glossary_app = typer.Typer(no_args_is_help=True, help="Maintain glossaries: lint, import/export TBX, usage, suggest.")
 
 QUIET_HELP = "No progress while the corpus is read and aligned; results only."
-CORPUS_HELP = "Aligned pairs: a run folder, pairs.jsonl, a .tmx, or ZH::EN (a document pair aligned on the fly). Repeatable."
+CORPUS_HELP = (
+    "Aligned pairs: a run folder, pairs.jsonl, a .tmx, or ZH::EN (a document pair aligned on the fly). Repeatable."
+)
 
 
 @glossary_app.command("lint")

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from align.errors import InputError
 from align.glossary.termbase import Glossary, GlossaryEntry, auto_id
-from align.model import Link, normalise_for_matching
 from align.glossary.terms import fold, inflections, is_acronym, new_tokenizer
+from align.model import Link, normalise_for_matching
 
 DOC_PAIR_SEPARATOR = "::"
 NOT_FOUND = "(not found)"
@@ -213,7 +213,7 @@ def glossary_form(entry: GlossaryEntry, text: str, kind: str) -> str:
     return text
 
 
-def folded_renderings(usage: "Usage") -> list[dict]:
+def folded_renderings(usage: Usage) -> list[dict]:
     """``usage``'s renderings, one per glossary form, most frequent first.
 
     Spellings of one form — other case, plural, possessive ("Belt and Road", "belt and
@@ -631,7 +631,8 @@ def _prune_subsumed(scored: list[Suggestion]) -> list[Suggestion]:
     for s in scored:
         en = s.en.lower()
         longer_en = any(
-            o.en.lower() != en and f" {en} " in f" {o.en.lower()} " and o.together == s.together and o.en_count == s.en_count
+            o.en.lower() != en and f" {en} " in f" {o.en.lower()} "
+            and o.together == s.together and o.en_count == s.en_count
             for o in by_zh[s.zh]
         )
         longer_zh = any(

@@ -24,8 +24,8 @@ from align.fileio import write_json, write_text
 from align.model import SEVERITIES, Flag
 from align.report.highlight import worst_severity
 from align.report.staging import staged_files
-from align.report.summary import LOW_CONFIDENCE
 from align.report.xlsx import Sheet, write_workbook
+from align.summary import LOW_CONFIDENCE
 
 if TYPE_CHECKING:  # pragma: no cover
     from align.batch import DocumentResult
@@ -52,7 +52,7 @@ def review_links(flags: Sequence[Flag]) -> list[dict[str, Any]]:
     ]
 
 
-def document_rows(results: Sequence["DocumentResult"]) -> list[dict[str, Any]]:
+def document_rows(results: Sequence[DocumentResult]) -> list[dict[str, Any]]:
     """One row per document, failed ones first, then ranked by the share of links to review
     (ties: more links to review, then more errors, then the name)."""
     rows = []
@@ -89,7 +89,7 @@ def document_rows(results: Sequence["DocumentResult"]) -> list[dict[str, Any]]:
     return failed + ranked
 
 
-def check_matrix(results: Sequence["DocumentResult"]) -> tuple[list[str], list[dict[str, Any]]]:
+def check_matrix(results: Sequence[DocumentResult]) -> tuple[list[str], list[dict[str, Any]]]:
     """Flags per document and check code: (codes, ``[{"name": ..., code: n, ...}]``)."""
     codes = sorted({f.check for r in results if r.ok for f in r.flags})
     matrix = []
@@ -102,7 +102,7 @@ def check_matrix(results: Sequence["DocumentResult"]) -> tuple[list[str], list[d
     return codes, matrix
 
 
-def check_totals(results: Sequence["DocumentResult"], codes: Sequence[str]) -> list[dict[str, Any]]:
+def check_totals(results: Sequence[DocumentResult], codes: Sequence[str]) -> list[dict[str, Any]]:
     """Per check code across the corpus: flags by severity, flagged links and documents;
     the checks that dominate first."""
     rows = []
@@ -147,7 +147,7 @@ def term_sheet_rows(terms: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def write_corpus(
-    results: Sequence["DocumentResult"],
+    results: Sequence[DocumentResult],
     out_dir: str | Path,
     *,
     findings: Sequence[tuple[str, Flag]] = (),
