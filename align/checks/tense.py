@@ -22,7 +22,8 @@ from align.text.zhtext import Token, clause_spans, pos_tokens
 
 _ZH_PLAN = {"将", "将要", "即将", "计划", "拟", "预计", "将会", "必将", "准备", "打算", "有望", "拟于", "就要",
             "必", "必不", "必定", "就必"}  # 必 is the written "shall": 我必赐福给你 = "I will bless thee"
-# Modal words: 会 (can, tends to, would), 要 (must, wants), 应该 (should). They
+# Modal words: 会 (can, tends to, would), 要 (must, wants), 应该 (should); 会 and 要 after a
+# pronoun or a person's name are the future ("I will", "the LORD will"). They
 # are no report of a fact, so they neutralise a 了 nearby, but they are no plan either: an
 # English "has …" beside them is not a tense error.
 _ZH_MODAL = {"要", "会", "必要", "不可", "应当", "应该", "必须", "务要", "可以", "愿"}
@@ -108,6 +109,8 @@ def _zh_marker_kind(tokens: list[Token], i: int) -> str | None:
         return None
     if token.word in ("要", "就要") and previous is not None and previous.word in _SECOND_PERSON:
         return None  # 你要写上: an instruction, not a plan
+    if token.word in ("要", "会") and previous is not None and previous.flag in ("r", "nr", "nrfg", "nrt"):
+        return "plan"  # 我要使你成为大国, 耶和华要…, 他会来: a person's will or a prediction ("I will")
     return "modal" if token.word in _ZH_MODAL else "plan"
 
 
