@@ -110,9 +110,17 @@ def _zh_marker_kind(tokens: list[Token], i: int) -> str | None:
         return None
     if token.word in ("要", "就要") and previous is not None and previous.word in _SECOND_PERSON:
         return None  # 你要写上: an instruction, not a plan
-    if token.word in ("要", "会") and previous is not None and previous.flag in ("r", "nr", "nrfg", "nrt"):
-        return "plan"  # 我要使你成为大国, 耶和华要…, 他会来: a person's will or a prediction ("I will")
+    if token.word in ("要", "会") and _person_subject(tokens[:i]):
+        return "plan"  # 我要使你成为大国, 我也要…, 他会来: a person's will or a prediction ("I will")
     return "modal" if token.word in _ZH_MODAL else "plan"
+
+
+def _person_subject(before: list[Token]) -> bool:
+    """The word before the modal, past adverbs (我又要, 我们都要), is a pronoun or a person."""
+    for token in reversed(before):
+        if token.flag != "d":
+            return token.flag in ("r", "nr", "nrfg", "nrt")
+    return False
 
 
 def _is_question(clause: str) -> bool:
