@@ -32,7 +32,7 @@ import numpy as np
 
 from align.aligner import signals
 from align.errors import AlignError, InputError
-from align.model import Document, Link
+from align.model import Document, Link, join_sentences
 
 NEG = -1e9
 # No real sentence is this long; a longer one is a file without sentence breaks, which
@@ -59,7 +59,7 @@ class AlignConfig:
     rescue_gap: float = 0.1  # ...and the other neighbour's boundary clauses must score this much less
 
     @classmethod
-    def from_options(cls, **options: Any) -> "AlignConfig":
+    def from_options(cls, **options: Any) -> AlignConfig:
         known = {f.name for f in fields(cls)}
         unknown = set(options) - known
         if unknown:
@@ -67,13 +67,22 @@ class AlignConfig:
         return cls(**options)
 
 
-def align_documents(zh: Document, en: Document, encoder, *, glossary=None, **config: Any) -> list[Link]:
-    """Align two segmented documents."""
-    for doc in (zh, en):
+def check_alignable(*docs: Document) -> None:
+    """Refuse a document with a sentence over ``MAX_SENTENCE_CHARS``, naming file and line.
+
+    Callers run this straight after reading, before anything is encoded: one sentence of
+    10 MB would otherwise be embedded first and exhaust memory.
+    """
+    for doc in docs:
         for seg in doc.segments:
             if len(seg.text) > MAX_SENTENCE_CHARS:
                 line = doc.original.count("\n", 0, seg.start) + 1 if doc.original else None
                 raise InputError(doc.path or doc.doc_id, _too_long(len(seg.text)), line=line)
+
+
+def align_documents(zh: Document, en: Document, encoder, *, glossary=None, **config: Any) -> list[Link]:
+    """Align two segmented documents."""
+    check_alignable(zh, en)
     paragraphs = ([s.paragraph for s in zh.segments], [s.paragraph for s in en.segments])
     return _align(zh.texts, en.texts, encoder, AlignConfig.from_options(**config), glossary=glossary,
                   paragraphs=paragraphs)
@@ -130,16 +139,11 @@ def _align(zh, en, encoder, cfg, *, glossary=None, paragraphs=None) -> list[Link
 
 
 def _join_zh(parts) -> str:
-    """Chinese sentences join without a space; a Latin-script end gets one."""
-    out = ""
-    for p in parts:
-        p = p.strip()
-        out += (" " if out and not signals.is_cjk(out[-1]) and out[-1].isalnum() else "") + p
-    return out
+    return join_sentences("zh", parts)[0]
 
 
 def _join_en(parts) -> str:
-    return " ".join(p.strip() for p in parts)
+    return join_sentences("en", parts)[0]
 
 
 _CLAUSE = {"zh": re.compile(r"[^，；：,;:]+[，；：,;:]*"), "en": re.compile(r"[^,;:]+[,;:]*")}
@@ -217,14 +221,7 @@ def _beads(path: list[tuple[int, int]]) -> list[tuple[tuple[int, ...], tuple[int
 
 def _links(beads, zh, en, confidence) -> list[Link]:
     return [
-        Link(
-            index=k,
-            zh_ids=zi,
-            en_ids=ei,
-            zh=_join_zh(zh[i] for i in zi),
-            en=_join_en(en[j] for j in ei),
-            score=float(confidence[(zi, ei)]),
-        )
+        Link.of_sentences(k, [(i, zh[i]) for i in zi], [(j, en[j]) for j in ei], float(confidence[(zi, ei)]))
         for k, (zi, ei) in enumerate(beads)
     ]
 
@@ -258,7 +255,7 @@ class Lattice:
     no run is ever materialised (and exact cosines of re-encoded runs override it).
     """
 
-    def __init__(self, emb_zh, emb_en, cfg: AlignConfig, features: "signals.PairFeatures | None" = None):
+    def __init__(self, emb_zh, emb_en, cfg: AlignConfig, features: signals.PairFeatures | None = None):
         self.zh, self.en = emb_zh, emb_en
         self.n, self.m = len(emb_zh), len(emb_en)
         self.cfg = cfg

@@ -19,17 +19,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from align.model import CJK_CHAR as _CJK
 from align.model import normalise_for_matching
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _LATIN = re.compile(r"[a-z][a-z\-]{1,}")
 MAX_TOKEN_BONUS = 3  # shared tokens beyond this add nothing: one long list is not 10 anchors
-
-
-def is_cjk(ch: str) -> bool:
-    return bool(_CJK.match(ch))
 
 
 def length_units(text: str) -> int:
@@ -59,16 +55,6 @@ class PairFeatures:
     # lattice point i (0..n) -> a paragraph starts at sentence i (or i is the end); None: unknown
     para_zh: np.ndarray | None = None
     para_en: np.ndarray | None = None
-
-    def __post_init__(self) -> None:
-        self._cum_zh = np.concatenate([[0.0], np.cumsum(self.len_zh, dtype=np.float64)])
-        self._cum_en = np.concatenate([[0.0], np.cumsum(self.len_en, dtype=np.float64)])
-
-    def length_cost(self, s: int, e: int, c0: np.ndarray, c1: np.ndarray) -> np.ndarray:
-        """Squared log ratio of run lengths, relative to the document's ratio."""
-        lx = self._cum_zh[e] - self._cum_zh[s]
-        ly = self._cum_en[np.clip(c1, 0, None)] - self._cum_en[np.clip(c0, 0, None)]
-        return (np.log((lx + 1.0) / (self.ratio * ly + 1.0)) ** 2).astype(np.float32)
 
     def has_tokens(self, s: int, e: int) -> bool:
         return any(i in self.shared for i in range(s, e))

@@ -20,10 +20,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from align.text.clean import CLOSERS, OPENERS, Paragraph, clean_paragraphs, is_ideograph
 from align.errors import InputError
+from align.model import CharMap, Document, Segment
+from align.text.clean import CLOSERS, OPENERS, Paragraph, clean_paragraphs, is_ideograph
 from align.text.ingest import check_language, read_text
-from align.model import Document, Segment
 
 ZH_TERMINATORS = "。！？；!?…"
 ABBREVIATIONS = frozenset(
@@ -32,7 +32,12 @@ ABBREVIATIONS = frozenset(
     "jan feb mar apr jun jul aug sep sept oct nov dec art sec para ch".split()
 )
 _ZH_END = re.compile(rf"[{re.escape(ZH_TERMINATORS)}]+[{re.escape(CLOSERS)}]*")
-_EN_END = re.compile(rf"(?:\.\.\.|…|[.!?])+[{re.escape(CLOSERS)}]*(?=\s)")
+# A run of terminators, taken whole: the lookbehind starts a match only at the run's first
+# character and the possessive quantifiers never give characters back, so a run of n dots
+# (a table of contents) costs O(n) — never the exponential backtracking of ``(?:\.\.\.|[.])+``.
+_TERMINATORS = re.escape(".!?…")
+_EN_END = re.compile(rf"(?<![{_TERMINATORS}])[{_TERMINATORS}]++[{re.escape(CLOSERS)}]*+(?=\s)")
+_NEXT_START = re.compile(rf"\s*+([{re.escape(OPENERS)}]*+)(.?)", re.DOTALL)
 _DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _LEADING_NUMBER = re.compile(r"(?:\d{1,3}|[IVXivx]{1,5}|[A-Za-z])")
 
@@ -59,39 +64,49 @@ def _zh_cuts(text: str) -> list[int]:
 
 
 def _en_cuts(text: str) -> list[int]:
+    """Cuts after each sentence end; every step looks at the text near the match only,
+    so a paragraph of thousands of periods stays linear."""
     cuts = []
+    lead = len(text) - len(text.lstrip(OPENERS + " "))  # text[:lead] is openers and spaces
     for m in _EN_END.finditer(text):
-        rest = text[m.end() :].lstrip()
-        if not rest or not _starts_sentence(rest):
+        after = _NEXT_START.match(text, m.end())
+        if not after.group(1) and not after.group(2):
+            continue  # only whitespace follows
+        if not _starts_sentence(after.group(1), after.group(2)):
             continue
-        if m.group()[0] == "." and not m.group().startswith("...") and _protects_period(text, m.start()):
+        if m.group()[0] == "." and not m.group().startswith("...") and _protects_period(text, m.start(), lead):
             continue
         cuts.append(m.end())
     return cuts
 
 
-def _starts_sentence(rest: str) -> bool:
-    first = rest[0]
-    if first in OPENERS:
-        stripped = rest.lstrip(OPENERS)
-        first = stripped[:1] or first
-        if first in OPENERS or not stripped:
-            return True
-    return first.isupper() or first.isdigit() or is_ideograph(first) or first in OPENERS
+def _starts_sentence(openers: str, first: str) -> bool:
+    """Does the text after a sentence end open a sentence? ``openers`` are the quotes and
+    brackets that come first, ``first`` the character after them ("" at the end)."""
+    if not first:
+        return bool(openers)  # a quote or bracket that ends the paragraph
+    return first.isupper() or first.isdigit() or is_ideograph(first)
 
 
-def _protects_period(text: str, dot: int) -> bool:
-    """Is the period at ``dot`` part of an abbreviation, initial or item number?"""
-    before = text[:dot]
-    token = before.split()[-1] if before.split() else ""
-    token = token.lstrip(OPENERS)
+def _protects_period(text: str, dot: int, lead: int) -> bool:
+    """Is the period at ``dot`` part of an abbreviation, initial or item number?
+
+    ``lead``: ``text[:lead]`` holds only openers and spaces (the paragraph has not begun).
+    """
+    end = dot
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    start = end
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    token = text[start:end].lstrip(OPENERS)
     if not token:
         return False
     if token.lower() in ABBREVIATIONS or _DOTTED.fullmatch(token):
         return True
     if len(token) == 1 and token.isalpha():
         return True  # an initial ("Francis G. Gurry") or a short form ("p. 5")
-    opens_paragraph = not before[: len(before) - len(token)].strip(OPENERS + " ")
+    opens_paragraph = dot - len(token) <= lead
     return opens_paragraph and bool(_LEADING_NUMBER.fullmatch(token))
 
 
@@ -104,21 +119,25 @@ def _segment_kind(paragraph: Paragraph, count: int) -> str:
 
 
 def segment_text(text: str, lang: str, doc_id: str = "") -> list[Segment]:
-    """Clean and segment ``text``; offsets index ``text`` itself."""
+    """Clean and segment ``text``; offsets (and each segment's character map) index ``text`` itself."""
     segments: list[Segment] = []
     for p_index, paragraph in enumerate(clean_paragraphs(text)):
         bounds = sentence_bounds(paragraph.text, lang)
         kind = _segment_kind(paragraph, len(bounds))
         for a, b in bounds:
+            start, end = paragraph.spans[a][0], paragraph.spans[b - 1][1]
+            chars = CharMap.from_spans(paragraph.spans[a:b])
+            unchanged = chars.is_identity and chars.anchors[0][1] == start and end - start == b - a
             segments.append(
                 Segment(
                     doc_id=doc_id,
                     index=len(segments),
                     paragraph=p_index,
                     text=paragraph.text[a:b],
-                    start=paragraph.spans[a][0],
-                    end=paragraph.spans[b - 1][1],
+                    start=start,
+                    end=end,
                     kind=kind,
+                    chars=None if unchanged else chars,
                 )
             )
     return segments
