@@ -11,17 +11,17 @@ the dev sets re-create that structure from gold we hold:
   clause of a verse is joined to the last clause of the verse before it with probability
   ``JOIN_EN``. Every sentence is then a whole verse (or two), or clauses of one verse with at
   most one join across a verse boundary, so the gold is exact at sentence level (no finer
-  correct alignment exists): each gold link's sentences are mapped
-  to the new sentences that contain them, and links sharing a new sentence are joined
-  (union-find). The English has about twice as many sentences as the Chinese, with 1-2, 1-3,
-  2-3, 2-4, 3-4 … beads (the English joins make the n-m ones). Each book's first
-  ``CHAPTERS`` chapters are its document: Bertalign's side-by-side run encodes four runs per
-  sentence, and on two shared cores that keeps the whole bench within minutes. Genesis and Exodus are the calibration part, Leviticus and Numbers are
-  held out.
+  correct alignment exists): each gold link's sentences are mapped to the new sentences that
+  contain them, and links sharing a new sentence are joined (union-find). The English has
+  about twice as many sentences as the Chinese, with 1-2, 1-3, 2-3, 2-4, 3-4 … beads (the
+  English joins make the n-m ones). Each book's first ``CHAPTERS`` chapters are its document:
+  Bertalign's side-by-side run encodes four runs per sentence, and on two shared cores that
+  keeps the whole bench within minutes. Genesis and Exodus are the calibration part,
+  Leviticus and Numbers are held out.
 * **Text+Berg** documents 001-003 (calibration) and 004-007 (held out).
 
-Nothing here is tuned: the split rule is the punctuation itself and ``JOIN_ZH`` only sets how
-many joins there are.
+Nothing here is tuned: the split rule is the punctuation itself and ``JOIN_ZH`` / ``JOIN_EN``
+only set how many joins there are.
 """
 from __future__ import annotations
 
