@@ -586,7 +586,8 @@ def suggest_terms(
             continue
         if known and (z in known or any(z in term for term in known)):
             continue  # a known term, or a fragment of one (一带 of 一带一路, 科学院 of 中国科学院)
-        if normalise_for_matching(e) in known_en or any(normalise_for_matching(v) in known_en for v in acronyms.get(e, ())):
+        forms = [e, *acronyms.get(e, ())]
+        if any(normalise_for_matching(v) in known_en for v in forms):
             continue  # an English form the glossary already has: approved, variant or forbidden
         surface = surfaces[e].most_common(1)[0][0]
         weights = (
