@@ -321,6 +321,7 @@ class Flag:
     evidence: dict[str, Any] = field(default_factory=dict)
     zh_file_span: FileSpan | None = None  # set by locate_flags, after the checks
     en_file_span: FileSpan | None = None
+    unit: str | None = None  # the file's unit id (XLIFF, TMX, PO, table row), set by locate_flags
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
@@ -366,6 +367,7 @@ class Flag:
             "evidence": self.evidence,
             "zh_file_span": self.zh_file_span.to_json() if self.zh_file_span else None,
             "en_file_span": self.en_file_span.to_json() if self.en_file_span else None,
+            **({"unit": self.unit} if self.unit is not None else {}),
         }
 
     @classmethod
@@ -382,6 +384,7 @@ class Flag:
             evidence=data.get("evidence") or {},
             zh_file_span=FileSpan.from_json(data.get("zh_file_span")),
             en_file_span=FileSpan.from_json(data.get("en_file_span")),
+            unit=data.get("unit"),
         )
 
     def file_span(self, lang: str) -> FileSpan | None:
@@ -405,8 +408,21 @@ def locate_flags(flags: Sequence[Flag], links: Sequence[Link], zh_doc: Document,
             text = flag.zh if lang == "zh" else flag.en
             if link is not None and span is not None and text == (link.zh if lang == "zh" else link.en):
                 spans[f"{lang}_file_span"] = _file_span(doc, link.bounds(lang), *span)
+        unit = _unit(link, zh_doc, en_doc)
+        if unit is not None:
+            spans["unit"] = unit
         located.append(replace(flag, **spans) if spans else flag)
     return located
+
+
+def _unit(link: Link | None, zh_doc: Document, en_doc: Document) -> str | None:
+    """The file unit of a link's first segment (bilingual files have one unit per link)."""
+    if link is None:
+        return None
+    for doc, ids in ((zh_doc, link.zh_ids), (en_doc, link.en_ids)):
+        if ids and ids[0] < len(doc.segments) and doc.segments[ids[0]].unit is not None:
+            return doc.segments[ids[0]].unit
+    return None
 
 
 def _file_span(doc: Document, bounds: Sequence[SentenceBound], start: int, end: int) -> FileSpan | None:
