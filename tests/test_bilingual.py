@@ -10,7 +10,6 @@ import html
 import json
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -40,7 +39,7 @@ def reference(encoder):
     from align.pipeline import run_check
 
     run = run_check(ZH_UNITS, EN_UNITS, presegmented=True, glossaries=[SEED_GLOSSARY], quiet=True)
-    assert all(l.zh_ids == l.en_ids and len(l.zh_ids) == 1 for l in run.links)
+    assert all(link.zh_ids == link.en_ids and len(link.zh_ids) == 1 for link in run.links)
     return Counter((run.links[f.link].zh_ids[0], f.check) for f in run.flags)
 
 

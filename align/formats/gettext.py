@@ -48,7 +48,8 @@ def read_po(path: str | Path, data: bytes) -> BilingualFile:
         uid = entry.getcontext() or str(msgid_line or entry.line_number)
         source = _checked(strings.get("msgid"), str(entry.source), text, starts, entry.line_number)
         target_text = str(entry.target or "")
-        target = _checked(strings.get("msgstr") or strings.get("msgstr[0]"), target_text, text, starts, entry.line_number)
+        msgstr = strings.get("msgstr") or strings.get("msgstr[0]")
+        target = _checked(msgstr, target_text, text, starts, entry.line_number)
         if not source.text:
             bf.skip(uid, "no source text")
         elif not target.text:

@@ -148,7 +148,7 @@ def _xliff12_segments(tu: etree._Element, locate: _Locator) -> Iterator:
     source_el = (_children(tu, "source") or [None])[0]
     seg_source = (_children(tu, "seg-source") or [None])[0]
     target_el = (_children(tu, "target") or [None])[0]
-    marks = [m for m in seg_source.iter() if local(m) == "mrk" and m.get("mtype") == "seg"] if seg_source is not None else []
+    marks = [] if seg_source is None else [m for m in seg_source.iter() if _is_segment(m)]
     if not marks:
         source = locate.inner(source_el, CODES_12) if source_el is not None else MappedText("", ())
         target = locate.inner(target_el, CODES_12) if target_el is not None else None
@@ -158,10 +158,14 @@ def _xliff12_segments(tu: etree._Element, locate: _Locator) -> Iterator:
     targets = {}
     if target_el is not None:
         for m in target_el.iter():
-            if local(m) == "mrk" and m.get("mtype") == "seg":
+            if _is_segment(m):
                 targets[m.get("mid")] = locate.inner(m, CODES_12)
     for mid, line, source in sources:
         yield mid, line, source, targets.get(mid)
+
+
+def _is_segment(el: etree._Element) -> bool:
+    return local(el) == "mrk" and el.get("mtype") == "seg"
 
 
 def _read_xliff20(path: str, root: etree._Element, text: str) -> BilingualFile:

@@ -28,7 +28,7 @@ OUTPUT_FILES = (
 )
 
 
-def write_run(run: "CheckRun", out_dir: str | Path, bilingual: "BilingualFile | None" = None) -> dict[str, Path]:
+def write_run(run: CheckRun, out_dir: str | Path, bilingual: BilingualFile | None = None) -> dict[str, Path]:
     """Write the six files of ``run`` into ``out_dir``; returns ``{file name: path}``.
 
     ``summary.json`` gets the time spent writing the report as its ``report`` timing. A run
@@ -40,7 +40,7 @@ def write_run(run: "CheckRun", out_dir: str | Path, bilingual: "BilingualFile | 
         names = (*OUTPUT_FILES, annotated_name(bilingual, out))
     with staged_files(out, names) as staging:
         started = time.perf_counter()
-        write_jsonl(staging / "pairs.jsonl", (l.to_json() for l in run.links))
+        write_jsonl(staging / "pairs.jsonl", (link.to_json() for link in run.links))
         write_jsonl(staging / "flags.jsonl", (f.to_json() for f in run.flags))
         write_text(staging / "report.html", render_report(run.links, run.flags, run.summary))
         write_report_xlsx(staging / "report.xlsx", run.links, run.flags, run.summary)
@@ -55,7 +55,7 @@ def write_run(run: "CheckRun", out_dir: str | Path, bilingual: "BilingualFile | 
     return {name: out / name for name in names}
 
 
-def annotated_name(bilingual: "BilingualFile", out: Path) -> str:
+def annotated_name(bilingual: BilingualFile, out: Path) -> str:
     """The annotated copy's name (the original's), refusing to write over the original."""
     from align.errors import AlignError
 
