@@ -145,9 +145,11 @@ class FileSpan:
     line: int  # 1-based
     col: int  # 1-based, in characters
     unit: str | None = None
+    page: int | None = None  # 1-based page, for a PDF (its extracted text separates pages by form feeds)
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}" + (f" (unit {self.unit})" if self.unit else "")
+        where = f"{self.file}:{self.line}:{self.col}" + (f" (unit {self.unit})" if self.unit else "")
+        return where + (f" (page {self.page})" if self.page else "")
 
     @property
     def short(self) -> str:
@@ -159,16 +161,18 @@ class FileSpan:
         data = {"file": self.file, "start": self.start, "end": self.end, "line": self.line, "col": self.col}
         if self.unit is not None:
             data["unit"] = self.unit
+        if self.page is not None:
+            data["page"] = self.page
         return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> FileSpan | None:
         if not data:
             return None
-        unit = data.get("unit")
+        unit, page = data.get("unit"), data.get("page")
         return cls(
             str(data["file"]), int(data["start"]), int(data["end"]), int(data["line"]), int(data["col"]),
-            None if unit is None else str(unit),
+            None if unit is None else str(unit), None if page is None else int(page),
         )
 
 
@@ -198,7 +202,8 @@ class Document:
         """``[start, end)`` of the original text with the 1-based line and column of ``start``."""
         line = bisect.bisect_right(self._line_starts, start)
         col = start - self._line_starts[line - 1] + 1
-        return FileSpan(self.path or self.doc_id, start, end, line, col, unit)
+        page = self.original.count("\f", 0, start) + 1 if self.encoding == "pdf" else None
+        return FileSpan(self.path or self.doc_id, start, end, line, col, unit, page)
 
 
 @dataclass

@@ -13,13 +13,14 @@ link becomes one unit (id ``u<N>``). The same units are then written as
   converted from it by translate-toolkit's own ``po2xliff`` (an independent writer);
 * ``seed.tmx``: TMX 1.4 from translate-toolkit's ``tmxfile``;
 * ``seed.xlsx``: a bilingual table (id, zh, en) written with openpyxl;
-* ``seed.pdf`` / ``seed-zh.pdf``: the seed texts as PDFs (fpdf2) with wrapped lines, a
+* ``seed-en.pdf`` / ``seed-zh.pdf``: the seed texts as PDFs (fpdf2) with wrapped lines, a
   running header and page numbers.
 
 Run: ``python scripts/make_samples.py`` (needs the default model; takes about a minute).
 """
 from __future__ import annotations
 
+import datetime
 import io
 import re
 import sys
@@ -162,6 +163,52 @@ def xlsx(units) -> bytes:
     return out.getvalue()
 
 
+CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")  # Debian fonts-wqy-zenhei (TrueType outlines)
+RUNNING_HEADER = "Silk Road of Innovation · Thematic Forum Report 2019"
+ZH_RUNNING_HEADER = "聚焦“一带一路”国际科技合作发展 · 2019"
+
+
+LATIN_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")  # Debian fonts-dejavu-core
+
+
+def pdf(seed: Path, header: str, lang: str) -> bytes:
+    """The seed's paragraphs (as the cleaner rebuilds them) typeset on A4 by fpdf2: lines
+    wrapped at the page width, a blank gap between paragraphs, a running header and a page
+    number on every page."""
+    from fpdf import FPDF
+
+    from align.text.clean import clean_paragraphs
+    from align.text.ingest import read_text
+
+    class Report(FPDF):
+        def header(self) -> None:
+            self.set_font("cjk", size=8)
+            self.cell(0, 6, header, align="C")
+            self.ln(10)
+
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font("cjk", size=8)
+            self.cell(0, 6, str(self.page_no()), align="C")
+
+    doc = Report(format="A4")
+    doc.set_creator("align scripts/make_samples.py (fpdf2)")
+    doc.set_creation_date(datetime.datetime(2019, 4, 25, tzinfo=datetime.timezone.utc))  # reproducible bytes
+    # Chinese wraps at any character, as CJK typesetting does; English at spaces.
+    if lang == "zh":
+        doc.add_font("cjk", fname=str(CJK_FONT), collection_font_number=0)
+    else:
+        doc.add_font("cjk", fname=str(LATIN_FONT))
+    doc.set_auto_page_break(True, margin=18)
+    doc.add_page()
+    text, _ = read_text(seed)
+    for paragraph in clean_paragraphs(text):
+        doc.set_font("cjk", size=10.5)
+        doc.multi_cell(0, 6, paragraph.text, wrapmode="CHAR" if lang == "zh" else "WORD")
+        doc.ln(4)
+    return bytes(doc.output())
+
+
 def main() -> int:
     sys.path.insert(0, str(REPO))
     DATA.mkdir(parents=True, exist_ok=True)
@@ -177,6 +224,8 @@ def main() -> int:
         "seed-po2xliff.xlf": po2xliff(po),
         "seed.tmx": tmx(units),
         "seed.xlsx": xlsx(units),
+        "seed-en.pdf": pdf(EN_SEED, RUNNING_HEADER, "en"),
+        "seed-zh.pdf": pdf(ZH_SEED, ZH_RUNNING_HEADER, "zh"),
     }
     for name, data in outputs.items():
         (DATA / name).write_bytes(data)
