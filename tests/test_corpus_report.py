@@ -66,8 +66,8 @@ def corpus_json(out: Path) -> dict:
 
 
 def read_run(folder: Path) -> tuple[list[Link], list[Flag]]:
-    links = [Link.from_json(json.loads(line)) for line in (folder / "pairs.jsonl").read_text("utf-8").splitlines()]
-    flags = [Flag.from_json(json.loads(line)) for line in (folder / "flags.jsonl").read_text("utf-8").splitlines()]
+    links = [Link.from_json(json.loads(row)) for row in (folder / "pairs.jsonl").read_text("utf-8").splitlines()]
+    flags = [Flag.from_json(json.loads(row)) for row in (folder / "flags.jsonl").read_text("utf-8").splitlines()]
     return links, flags
 
 
