@@ -74,9 +74,29 @@ def zh_person_names(text: str) -> list[tuple[int, int, str]]:
             continue
         titled = before is not None and before.word.endswith(_TITLES)
         speaking = after is not None and after.word in _SPEECH_AFTER
-        if titled or speaking or before is None:
+        if (titled or speaking or before is None) and not _common_word(token.word):
             names.append((token.start, token.end, token.word))
     return names
+
+
+def _dictionary():
+    from align.wordalign.dictionary import shared
+
+    return shared()
+
+
+def _common_word(word: str) -> bool:
+    """A dictionary word with an ordinary sense (顾问 "adviser", 谢谢 "thank you", 高峰 "peak"),
+    which jieba's tagger often calls a name after a title or before a verb: CC-CEDICT lists
+    it with a sense that is not a proper name."""
+    dictionary = _dictionary()
+    return any(sense not in dictionary.names.get(word, ()) for sense in dictionary.lookup(word))
+
+
+def _dictionary_renderings(name: str) -> list[str]:
+    """How CC-CEDICT writes a name in English (金正恩 → "Kim Jong-un", 白宫 → "White House"):
+    the name part of each sense, before its description."""
+    return [sense.split(",")[0].split(";")[0].strip() for sense in _dictionary().names.get(name, ())]
 
 
 def _pinyin(text: str) -> list[str]:
@@ -91,7 +111,50 @@ def _name_in_english(name: str, english: str) -> bool:
     compact = _compact(english)
     if surname + given in compact or given + surname in compact:
         return True
+    if any(len(_compact(form)) > 1 and _compact(form) in compact for form in _dictionary_renderings(name)):
+        return True
+    if _romanised_elsewhere(name, english):
+        return True
     return re.search(rf"\b{surname.capitalize()}\b", _ascii_fold(english)) is not None
+
+
+# Korean and Vietnamese romanisations of common surnames (McCune–Reischauer, Revised
+# Romanisation and their usual spellings; quốc ngữ without diacritics): a name written this
+# way is not expected in pinyin.
+_EAST_ASIAN_SURNAMES = {
+    "金": "Kim Gim", "李": "Lee Yi Ri Rhee Ly", "朴": "Park Pak Bak", "崔": "Choi Choe", "郑": "Jung Chung Jeong",
+    "姜": "Kang", "赵": "Cho Jo", "尹": "Yoon Yun", "张": "Jang Chang", "林": "Lim Im", "韩": "Han", "申": "Shin Sin",
+    "文": "Moon Mun", "宋": "Song", "洪": "Hong", "吴": "Oh Ngo", "徐": "Seo Suh", "黄": "Hwang Hoang Huynh",
+    "安": "Ahn An", "柳": "Ryu Yoo", "卢": "Roh Noh", "高": "Ko Go", "梁": "Yang Ryang Luong", "孙": "Son",
+    "裴": "Bae Bui", "白": "Baek Paik", "许": "Heo Hur", "南": "Nam", "河": "Ha", "阮": "Nguyen", "陈": "Tran",
+    "黎": "Le", "范": "Pham", "潘": "Phan", "武": "Vu Vo", "邓": "Dang", "杜": "Do", "胡": "Ho", "杨": "Duong",
+    "丁": "Dinh", "何": "Ha", "方": "Phuong", "刘": "Yoo Luu", "郭": "Kwak Quach", "权": "Kwon", "全": "Jeon Chun",
+}
+_NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:[\s-]+[A-Za-z][a-z]*)*")
+
+
+def _romanised_elsewhere(name: str, english: str) -> bool:
+    """A Korean or Vietnamese name in its own romanisation (李雪主 ↔ Ri Sol-ju, 金正恩 ↔ Kim
+    Jong Un, 范明政 ↔ Pham Minh Chinh): the surname so romanised, then one capitalised or
+    hyphenated part per remaining character. Pinyin is not expected there."""
+    surnames = _EAST_ASIAN_SURNAMES.get(name[0], "").split()
+    if not surnames:
+        return False
+    for m in _NAME_RUN.finditer(_ascii_fold(english)):
+        words = m.group().split()
+        for i, word in enumerate(words):
+            if word not in surnames:
+                continue
+            parts: list[str] = []
+            for following in words[i + 1:]:
+                if not (following[0].isupper() or parts and "-" in following):
+                    break
+                parts += [p for p in following.split("-") if p]
+                if len(parts) >= len(name) - 1:
+                    break
+            if len(parts) == len(name) - 1 and not all(_pinyin_parse(p, 1) for p in parts):
+                return True
+    return False
 
 
 @lru_cache(maxsize=1)

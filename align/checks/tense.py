@@ -21,9 +21,16 @@ from align.model import Flag, Link
 from align.text.zhtext import Token, clause_spans, pos_tokens
 
 _ZH_PLAN = {"将", "将要", "即将", "计划", "拟", "预计", "要", "会", "将会", "必将", "准备", "打算", "有望", "拟于",
-            "必", "必要", "必不", "必定", "就要", "就必",
-            # obligation and wishes are not facts either: they neutralise a 了 elsewhere
-            "不可", "应当", "应该", "必须", "务要", "可以", "愿"}
+            "必", "必要", "必不", "必定", "就要", "就必"}
+# Obligation, ability, permission and wishes (应该 "should", 可以 "can", 会说 "can speak") are
+# no facts either, so they neutralise a 了 near them, but they announce nothing: a "has …"
+# beside them is no contradiction.
+_ZH_MODAL = {"不可", "应当", "应该", "必须", "务要", "可以", "愿", "能", "能够", "需要"}
+# 要 and 会 are modal ("must", "can", "would be") unless the clause puts them in the future
+_ZH_MODAL_UNLESS_FUTURE = {"要", "会"}
+_ZH_FUTURE_TIME = ("明", "下", "今后", "将来", "未来", "以后", "届时", "后天", "年底", "年内", "月底", "不久")
+# a verb of disposal after 将 + object ends in a result or direction (带到, 提上, 放在, 列为, 纳入)
+_DISPOSAL_COMPLEMENTS = tuple("到在为成入给上进至出回作")
 # clauses that state a condition, a consequence or a description, not a report
 _ZH_CONDITION = ("若", "如果", "倘若", "假如", "要是", "如", "凡", "当", "一旦", "以致", "以至", "免得")
 _SECOND_PERSON = ("你", "你们", "您")
@@ -59,7 +66,7 @@ _EN_PERFECT = re.compile(
 
 @dataclass(frozen=True)
 class Marker:
-    kind: str  # "plan" | "done"
+    kind: str  # "plan" | "done" | "modal" (neither: it only keeps a nearby marker from counting)
     start: int
     end: int
     text: str
@@ -96,17 +103,39 @@ def _zh_marker_kind(tokens: list[Token], i: int) -> str | None:
         or bool(following and following[0].flag == "p")  # 必给你: 给 as a verb, tagged p
     if token.word in _ZH_DONE_BEFORE:
         return "done" if verb_follows else None
+    if token.word in _ZH_MODAL:
+        return "modal" if verb_follows else None
     if token.word not in _ZH_PLAN or not verb_follows:
         return None
-    if token.word == "将" and not (following and following[0].flag.startswith(_ACTION_START)):
-        return None  # the object marker: 将 X 带到 Y
+    if token.word == "将" and (not (following and following[0].flag.startswith(_ACTION_START))
+                              or _object_then_disposal(following)):
+        return None  # the object marker: 将 X 带到 Y, 将种植牙降价提上日程
     if token.word == "计划" and previous is not None and previous.flag.startswith("n"):
         return None  # 行动计划: a plan, the noun
     if token.word in ("要", "会") and token.flag not in ("v", "d"):
         return None
+    if token.word in _ZH_MODAL_UNLESS_FUTURE and not any(
+            t.flag == "t" and t.word.startswith(_ZH_FUTURE_TIME) for t in tokens):
+        return "modal"  # 他会说中文, 要小很多, 我们要加强: ability, need, comparison
     if token.word in ("要", "就要") and previous is not None and previous.word in _SECOND_PERSON:
         return None  # 你要写上: an instruction, not a plan
     return "plan"
+
+
+def _object_then_disposal(following: list[Token]) -> bool:
+    """将 + a noun phrase + a verb of result or direction: 将 marks the object (将种植牙降价提上
+    日程 "put the price cut on the agenda"), where the future 将 is followed by its verb and
+    that verb's object (将启动创新中心)."""
+    if not following or following[0].flag.startswith(("p", "d", "c")):
+        return False  # 将在泰国建成…: a time, place or manner first, then the verb
+    for previous, token, after in zip(following, following[1:], [*following[2:], None]):
+        if not previous.flag.startswith("n") or not token.flag.startswith("v"):
+            continue
+        if len(token.word) > 1 and token.word.endswith(_DISPOSAL_COMPLEMENTS):
+            return True
+        if after is not None and after.word in _DISPOSAL_COMPLEMENTS:
+            return True
+    return False
 
 
 def _is_question(clause: str) -> bool:
@@ -170,6 +199,8 @@ def plan_vs_done(link: Link, ctx: CheckContext) -> Iterator[Flag]:
     reach = ctx.option("tense.plan_vs_done", "max_offset")
     opposite = {"plan": "done", "done": "plan"}
     for z in zh:
+        if z.kind not in opposite:
+            continue
         near_en = [e for e in en if abs(_position(e, link.en) - _position(z, link.zh)) <= reach]
         near_zh = [m for m in zh if abs(_position(m, link.zh) - _position(z, link.zh)) <= reach]
         if not near_en or any(e.kind != opposite[z.kind] for e in near_en) \

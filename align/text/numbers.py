@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from align.text.zhtext import fold_width, token_at
@@ -111,10 +111,11 @@ def compare(zh: list[Quantity], en: list[Quantity]) -> Comparison:
 # ---------------------------------------------------------------- Chinese
 
 _CN_DIGITS = "零〇一二三四五六七八九两"
+_CN_DIGIT_VALUE = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"零": 0}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _ZH_NUMBER = re.compile(
-    rf"(?P<arabic>{_ARABIC})(?P<scale>\s*[十百千万亿]+)?"
+    rf"(?P<arabic>{_ARABIC})(?:(?P<approx>[多余])(?=[十百千万亿]))?(?P<scale>\s*[十百千万亿]+)?"
     rf"|(?P<cn>[{_CN_DIGITS}十百千万亿]+(?:点[{_CN_DIGITS}]+)?)"
 )
 # Measure words and units that follow a counted number (and date parts).
@@ -139,6 +140,9 @@ _ZH_CLAUSE_START = re.compile(r"(?:^|[。；;：:，,！？!?\n“”\"（(])\s*
 _ZH_FRACTION = re.compile(
     rf"(?P<den>百|千|{_ARABIC}|[{_CN_DIGITS}十百千]+)分之(?P<num>{_ARABIC}|[{_CN_DIGITS}十百千点]+)"
 )
+# Between the two ends of a range or an alternative (400万至600万, 60%或65%, 4至6万)
+_ZH_RANGE_GAP = re.compile(r"\s*(?:至|到|-|—|－|~|～|或|和|、)\s*(?:约|近)?\s*")
+_ZH_SCALE_TAIL = re.compile(r"[十百千万亿]+$")
 _ZH_MYRIAD_IDIOM = re.compile(r"成千上万|成百上千|数以万计|数以千计|数以百计")
 
 
@@ -161,6 +165,10 @@ def zh_numeral_values(text: str) -> set[float]:
         value = _arabic_value(m.group("arabic"), m.group("scale") or "") if m.group("arabic") else _cn_value(m.group("cn"))
         if value is not None:
             values.add(value)
+        if m.group("cn") and len(m.group("cn")) == 2 and all(ch in _CN_DIGIT_VALUE for ch in m.group("cn")):
+            # a year by its last two digits: 九二共识 ↔ "the 1992 Consensus"
+            short = 10 * _CN_DIGIT_VALUE[m.group("cn")[0]] + _CN_DIGIT_VALUE[m.group("cn")[1]]
+            values |= {1900.0 + short, 2000.0 + short}
     return values
 
 
@@ -230,7 +238,34 @@ def zh_quantities(text: str) -> list[Quantity]:
         quantity = _zh_match(folded, text, m)
         if quantity is not None:
             add(quantity)
-    return sorted(found, key=lambda q: q.start)
+    return _share_range_unit(folded, sorted(found, key=lambda q: q.start), _ZH_RANGE_GAP, _zh_scale)
+
+
+def _zh_scale(q: Quantity) -> float:
+    """The myriad unit written after an Arabic number (1200万 → 10,000), 1 if none."""
+    tail = _ZH_SCALE_TAIL.search(q.text.rstrip("余多"))
+    if tail is None or not re.search(r"\d", q.text):
+        return 1.0
+    return _arabic_value("1", tail.group())
+
+
+def _share_range_unit(folded: str, found: list[Quantity], gap: re.Pattern, scale_of) -> list[Quantity]:
+    """The first end of a range takes the unit both ends share, written once after the
+    second: 400万至600万 and "4 to 6 million" both say 4,000,000 to 6,000,000; 60至65% and
+    "60 or 65 percent" both say 60 %. Only a bare number takes it, and only from a number
+    directly after it across a range word (至/到/或, to/or/and, a dash)."""
+    shared = list(found)
+    for i in range(len(shared) - 1):
+        first, second = shared[i], shared[i + 1]
+        if not gap.fullmatch(folded[first.end:second.start]) or scale_of(first) != 1.0 or first.percent:
+            continue
+        scale = scale_of(second)
+        if scale == 1.0 and not second.percent:
+            continue
+        if first.value > second.value / scale:
+            continue  # a range rises: "16 or 7 thousand" is not one
+        shared[i] = replace(first, value=first.value * scale, percent=second.percent)
+    return shared
 
 
 def _zh_match(folded: str, text: str, m: re.Match) -> Quantity | None:
@@ -241,6 +276,7 @@ def _zh_match(folded: str, text: str, m: re.Match) -> Quantity | None:
         if _inside_latin_token(folded, start, end):
             return None
         value = _arabic_value(m.group("arabic"), m.group("scale") or "")
+        value = _zh_decade(before, after, m.group("arabic"), value)
         arabic, numeral = True, m.group("arabic")
     else:
         numeral = m.group("cn")
@@ -252,7 +288,7 @@ def _zh_match(folded: str, text: str, m: re.Match) -> Quantity | None:
             return None
     if _is_zh_list_marker(before, after, numeral, arabic):
         return None
-    approx, percent, span_start, span_end = "", False, start, end
+    approx, percent, span_start, span_end = ("over" if m.group("approx") else ""), False, start, end
     if before.endswith("第"):
         span_start = start - 1
     for marker, kind in _ZH_APPROX_BEFORE:
@@ -278,6 +314,14 @@ def _zh_match(folded: str, text: str, m: re.Match) -> Quantity | None:
                 break
     soft = value == 1 and not arabic
     return Quantity(value, span_start, span_end, text[span_start:span_end], percent, approx, soft)
+
+
+def _zh_decade(before: str, after: str, digits: str, value: float) -> float:
+    """80年代 / 上世纪80年代 is the 1980s (21世纪20年代 the 2020s): the decade as the English
+    writes it, so it pairs with "the 1980s"."""
+    if not after.startswith("年代") or len(digits) != 2 or value % 10:
+        return value
+    return value + (2000 if before.rstrip().endswith(("21世纪", "二十一世纪", "本世纪")) else 1900)
 
 
 def _next_is_classifier(s: str) -> bool:
@@ -354,12 +398,14 @@ _VAGUE = {"dozens": 12, "tens": 10, "hundreds": 100, "thousands": 1000, "million
 _MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september",
      "october", "november", "december"], start=1)}
+_MONTH_ABBREVIATIONS = {**{m[:3]: i for m, i in _MONTHS.items() if len(m) > 3}, "sept": 9}
 _LIST_ORDINALS = {"firstly", "secondly", "thirdly", "fourthly", "fifthly", "lastly", "finally"}
-_NUMBER_WORDS = {*_SMALL, *_ORDINAL, *_SCALE, *_SCALE_ORDINAL, *_MULTIPLE}
+_DECADE = {"decade": 10, "decades": 10}  # ten years: 十年 ↔ "a decade", 二十年 ↔ "two decades"
+_NUMBER_WORDS = {*_SMALL, *_ORDINAL, *_SCALE, *_SCALE_ORDINAL, *_MULTIPLE, *_DECADE}
 _EN_NUMBER = re.compile(
     rf"(?P<digits>(?<![\w.,])(?:{_ARABIC}))(?P<suffix>st|nd|rd|th|s)?"
     rf"|(?P<vague>\b(?:{'|'.join(_VAGUE)})\b(?:\s+of\s+(?:thousands|millions|billions)\b)?)"
-    rf"|(?P<month>\b(?:{'|'.join(m.capitalize() for m in _MONTHS)})\b)",
+    rf"|(?P<month>\b(?:{'|'.join(m.capitalize() for m in (*_MONTHS, *_MONTH_ABBREVIATIONS))})\b\.?)",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[A-Za-z]+")
@@ -379,6 +425,10 @@ _EN_APPROX_KIND = {
 _EN_APPROX_AFTER = re.compile(r"^(?:\s+or\s+(?:so|more)\b|-plus\b|\+|\s*-?odd\b)", re.IGNORECASE)
 _EN_PERCENT = re.compile(r"^\s*(?:%|per\s*cent\b|percent\b|-percent\b)", re.IGNORECASE)
 _EN_SCALE_AFTER = re.compile(r"^[\s-]+(hundred|thousand|million|billion|trillion)\b", re.IGNORECASE)
+_EN_MONTH_AFTER = re.compile(
+    rf"\s+(?:{'|'.join(m.capitalize() for m in (*_MONTHS, *_MONTH_ABBREVIATIONS))})\b")
+# Between the two ends of a range ("4 to 6 million", "60 or 65 percent", "S$13.8 to S$14.3 billion")
+_EN_RANGE_GAP = re.compile(r"\s*(?:to|or|and|-|–|—)\s*(?:[A-Z]{0,3}[$€£¥]\s*)?", re.IGNORECASE)
 _MONTH_CONTEXT = re.compile(
     r"(?:\b(?:in|on|since|by|until|till|from|of|early|late|mid|last|next|this|before|after|during|through)\s+$)",
     re.IGNORECASE,
@@ -395,7 +445,13 @@ def en_quantities(text: str) -> list[Quantity]:
     found = []
     for start, end, value, approx, soft in [*symbolic, *_en_word_runs(folded, taken)]:
         found.append(_with_modifiers(folded, text, start, end, value, approx, soft))
-    return sorted(found, key=lambda q: q.start)
+    return _share_range_unit(folded, sorted(found, key=lambda q: q.start), _EN_RANGE_GAP, _en_scale)
+
+
+def _en_scale(q: Quantity) -> float:
+    """The scale word a number ends in (6 million → 1,000,000), 1 if none."""
+    scale = re.search(r"[\s-](hundred|thousand|million|billion|trillion)\b", q.text, re.IGNORECASE)
+    return float(_SCALE[scale.group(1).lower()]) if scale else 1.0
 
 
 def _en_symbolic(folded: str):
@@ -413,7 +469,7 @@ def _en_symbolic(folded: str):
                 end += scale.end()
             if _is_en_list_marker(folded[:start], folded[end:], digits):
                 continue
-            yield start, end, value, "vague" if suffix == "s" else "", False
+            yield start, end, value, "vague" if suffix == "s" and not _is_decade(digits) else "", False
         elif m.group("vague"):
             phrase = m.group("vague").lower().split()
             value = float(_VAGUE[phrase[0]])
@@ -421,7 +477,13 @@ def _en_symbolic(folded: str):
                 value *= _SCALE[phrase[2].rstrip("s")]
             yield start, end, value, "vague", False
         elif _is_date_month(folded, start, end, m.group("month")):
-            yield start, end, float(_MONTHS[m.group("month").lower()]), "", False
+            month = m.group("month").rstrip(".").lower()
+            yield start, end, float(_MONTHS.get(month) or _MONTH_ABBREVIATIONS[month]), "", False
+
+
+def _is_decade(digits: str) -> bool:
+    """1980s and 90s name one decade exactly; 100s (of people) is a vague amount."""
+    return digits.endswith("0") and (len(digits) == 2 or (len(digits) == 4 and digits[:2] in ("19", "20")))
 
 
 def _en_word_runs(folded: str, taken: list[tuple[int, int]]):
@@ -434,9 +496,10 @@ def _en_word_runs(folded: str, taken: list[tuple[int, int]]):
     i = 0
     while i < len(words):
         start, end, word = words[i]
-        article = word in ("a", "an") and i + 1 < len(words) and words[i + 1][2] in (*_SCALE, "dozen", "score") \
+        article = word in ("a", "an") and i + 1 < len(words) and words[i + 1][2] in (*_SCALE, *_DECADE, "dozen", "score") \
             and folded[end:words[i + 1][0]].isspace()
-        if word not in _NUMBER_WORDS and not article:
+        if (word not in _NUMBER_WORDS and not article) or (word == "score" and not _counts_score(folded, end)) \
+                or (article and words[i + 1][2] == "score" and not _counts_score(folded, words[i + 1][1])):
             i += 1
             continue
         run = [word]
@@ -456,7 +519,17 @@ def _en_word_runs(folded: str, taken: list[tuple[int, int]]):
         if run[0] in _LIST_ORDINALS or _is_en_list_ordinal(run, folded[:start], folded[run_end:]):
             continue
         value, soft = _parse_number_words(run)
+        if run[-1] in _DECADE and all(w in ("a", "an", *_DECADE) for w in run):
+            # "a decade", "decades": ten years as a span of time, stated or not in the Chinese
+            yield start, run_end, value, "vague" if run[-1] == "decades" else "", True
+            continue
         yield start, run_end, value, "", soft
+
+
+def _counts_score(folded: str, end: int) -> bool:
+    """"score" is twenty only as a count ("a score of years", "four score and seven"), never
+    a result ("a high score", "a score of 95")."""
+    return re.match(r"\s+(?:and\b|of\s+(?![\d$]|(?:" + "|".join(_SMALL) + r")\b))", folded[end:], re.IGNORECASE) is not None
 
 
 def _article_after_scale(previous: str, gap: str, words: list, j: int) -> bool:
@@ -469,6 +542,8 @@ def _joins(previous: str, gap: str, word: str) -> bool:
     """Whether ``word`` continues the number that ends in ``previous``."""
     if word not in _NUMBER_WORDS or word in _MULTIPLE and word not in ("dozen", "score"):
         return False
+    if word in _DECADE:
+        return gap.isspace() and (previous in ("a", "an") or previous in _SMALL)
     if previous in ("a", "an"):
         return gap.isspace()
     small_prev, small_next = _SMALL.get(previous), _SMALL.get(word, _ORDINAL.get(word))
@@ -515,6 +590,8 @@ def _parse_number_words(words: list[str]) -> tuple[float, bool]:
             current += _ORDINAL[word]
         elif word in ("dozen", "score"):
             current = max(current, 1) * _MULTIPLE[word]
+        elif word in _DECADE:
+            current = max(current, 1) * _DECADE[word]
         elif word in _MULTIPLE:
             current += _MULTIPLE[word]
         elif word in ("hundred", "hundredth"):
@@ -538,16 +615,20 @@ def _is_en_list_marker(before: str, after: str, digits: str) -> bool:
     """``1 Explore …``, ``2. …``, ``(3)`` at the start of a sentence or line."""
     if len(digits) > 2 or not re.search(r"(?:^|\n|[(])\s*$", before):
         return False
+    if _EN_MONTH_AFTER.match(after):
+        return False  # 11 February 2023: a date
     if before.rstrip().endswith("(") and after.startswith(")"):
         return True
     return re.match(r"^(?:[.)](?!\d)|\s+[A-Z])", after) is not None
 
 
 def _is_date_month(folded: str, start: int, end: int, word: str) -> bool:
-    """A month name counts only in a date (April 25, 2019 / 25 April / in May 2019),
-    so "May" and "March" as words never do."""
+    """A month name counts only in a date (April 25, 2019 / 25 April / in May 2019 /
+    Feb. 11), so "May" and "March" as words never do; an abbreviation only next to a day
+    or year."""
     if not word[0].isupper():
         return False
     if re.match(r"^\s+\d{1,4}\b", folded[end:]) or re.search(r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?$", folded[:start]):
         return True
-    return word.lower() not in ("may", "march") and bool(_MONTH_CONTEXT.search(folded[:start]))
+    name = word.rstrip(".").lower()
+    return name in _MONTHS and name not in ("may", "march") and bool(_MONTH_CONTEXT.search(folded[:start]))
