@@ -240,3 +240,12 @@ def test_dates_with_day_first_or_abbreviated_months():
     assert codes("2月11日，法国工会再次发起罢工。", "11 February: French unions went on strike again.") == []
     assert codes(zh, "Beijing, Feb. 12 (Xinhua)") == ["number.mismatch"]
     assert codes("我们的数据", "The Mar data") == []  # an abbreviation only next to a day or year
+
+
+def test_decade_shorthand_and_prefixed_years():
+    assert codes("上世纪80年代，郑永刚担任厂长。", "In the 80s of last century, Zheng Yonggang was the director.") == []
+    assert codes("上世纪80年代，郑永刚担任厂长。", "In the 70s of last century, Zheng Yonggang was the director.") \
+        == ["number.mismatch"]
+    assert codes("已恢复到2019年疫情前的水平。", "It has recovered to pre-2019 levels.") == []
+    assert codes("已恢复到2018年疫情前的水平。", "It has recovered to pre-2019 levels.") == ["number.mismatch"]
+    assert codes("新冠疫情", "the COVID-19 pandemic") == []  # still a name, not a number

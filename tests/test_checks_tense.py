@@ -83,12 +83,13 @@ def test_markers_are_compared_where_they_stand():
 
 def test_modal_verbs_are_not_plans():
     assert tense_flags("我们应该加强合作。", "We have strengthened cooperation.") == []
-    assert tense_flags("他会说中文。", "He has learned Chinese.") == []
-    assert tense_flags("与之前被击落的那个中国间谍气球相比要小很多。",
+    assert tense_flags("该气球与之前被击落的那个中国间谍气球相比要小很多。",
                        "It is much smaller than the Chinese spy balloon that had been shot down earlier.") == []
-    # 会/要 with a future time in the clause still announce
-    [flag] = tense_flags("中国明年会在泰国启动创新中心。", "China has launched an innovation center in Thailand.")
+    # 会/要 before a verb still announce (CUV: 我要使你成为大国 ↔ "I will make of thee a great nation")
+    [flag] = tense_flags("中国会在泰国启动创新中心。", "China has launched an innovation center in Thailand.")
     assert flag.evidence["zh"] == "plan" and flag.zh_span is not None
+    [flag] = tense_flags("我要使你成为大国。", "I have made of thee a great nation.")
+    assert flag.evidence["zh"] == "plan"
     # a modal still keeps a nearby 了 from reading as a report
     assert [m.kind for m in zh_markers("人们可以正常启程度假。")] == ["modal"]
 
@@ -105,3 +106,10 @@ def test_jiang_marking_the_object_of_a_disposal_verb():
     # 将 + place + verb is still a plan
     [flag] = tense_flags("中国将在泰国建成创新中心。", "China has built an innovation center in Thailand.")
     assert flag.evidence["zh"] == "plan"
+
+
+def test_perfect_in_a_once_clause_reports_nothing():
+    zh = "要增强战略的稳定性，战略一经形成，就要长期坚持。"
+    en = "We must enhance the stability of the strategy: once the strategy has been formed, it must be upheld."
+    assert tense_flags(zh, en) == []
+    assert tense_flags(zh, "We must enhance the stability of the strategy: the strategy has been upheld.") != []

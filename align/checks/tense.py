@@ -26,9 +26,6 @@ _ZH_PLAN = {"将", "将要", "即将", "计划", "拟", "预计", "要", "会", 
 # no facts either, so they neutralise a 了 near them, but they announce nothing: a "has …"
 # beside them is no contradiction.
 _ZH_MODAL = {"不可", "应当", "应该", "必须", "务要", "可以", "愿", "能", "能够", "需要"}
-# 要 and 会 are modal ("must", "can", "would be") unless the clause puts them in the future
-_ZH_MODAL_UNLESS_FUTURE = {"要", "会"}
-_ZH_FUTURE_TIME = ("明", "下", "今后", "将来", "未来", "以后", "届时", "后天", "年底", "年内", "月底", "不久")
 # a verb of disposal after 将 + object ends in a result or direction (带到, 提上, 放在, 列为, 纳入)
 _DISPOSAL_COMPLEMENTS = tuple("到在为成入给上进至出回作")
 # clauses that state a condition, a consequence or a description, not a report
@@ -114,12 +111,22 @@ def _zh_marker_kind(tokens: list[Token], i: int) -> str | None:
         return None  # 行动计划: a plan, the noun
     if token.word in ("要", "会") and token.flag not in ("v", "d"):
         return None
-    if token.word in _ZH_MODAL_UNLESS_FUTURE and not any(
-            t.flag == "t" and t.word.startswith(_ZH_FUTURE_TIME) for t in tokens):
-        return "modal"  # 他会说中文, 要小很多, 我们要加强: ability, need, comparison
+    if token.word in ("要", "会") and _compares(tokens, i):
+        return "modal"  # 与…相比要小很多: "is much smaller", a comparison, not an event
     if token.word in ("要", "就要") and previous is not None and previous.word in _SECOND_PERSON:
         return None  # 你要写上: an instruction, not a plan
     return "plan"
+
+
+def _compares(tokens: list[Token], i: int) -> bool:
+    """要/会 + adjective in a comparison (比…要大, 与…相比要小很多, 要好得多)."""
+    following = tokens[i + 1:]
+    if not following or not following[0].flag.startswith("a"):
+        return False
+    before = {t.word for t in tokens[:i]}
+    after = following[1:2]
+    return bool(before & {"比", "相比", "较", "比起", "相较"}) or any(
+        t.word in ("得多", "很多", "许多", "多了", "一些", "一点") for t in after)
 
 
 def _object_then_disposal(following: list[Token]) -> bool:
@@ -158,7 +165,7 @@ def _asserted(text: str, at: int) -> bool:
     return True
 
 
-_EN_CONDITION = re.compile(r"(?:if|when|whenever|unless|lest|though|although|whether|until|till)\b", re.IGNORECASE)
+_EN_CONDITION = re.compile(r"(?:if|when|whenever|once|after|unless|lest|though|although|whether|until|till)\b", re.IGNORECASE)
 
 
 def _en_markers(text: str) -> list[Marker]:

@@ -65,6 +65,13 @@ def fraction_as_ordinal(a: Quantity, b: Quantity) -> bool:
         is not None and math.isclose(fraction.value * ordinal.value, 1.0, rel_tol=1e-9)
 
 
+def decade_shorthand(a: Quantity, b: Quantity) -> bool:
+    """上世纪80年代 (the 1980s) written "the 80s": a decade by its last two digits."""
+    year, short = (a, b) if a.value > b.value else (b, a)
+    return not (a.percent or b.percent) and 1900 <= year.value < 2100 and year.value % 10 == 0 \
+        and short.value == year.value % 100 and short.text.rstrip().endswith("s")
+
+
 def approximations_conflict(a: Quantity, b: Quantity) -> bool:
     """One side says "more than", the other "nearly" the same number."""
     return {a.approx, b.approx} == {"over", "under"}
@@ -83,14 +90,15 @@ class Comparison:
 def compare(zh: list[Quantity], en: list[Quantity]) -> Comparison:
     """Pair up the two sides' numbers in both directions.
 
-    Equal values pair first, then a fraction with its ordinal (十分之一 ↔ "a tenth"), then a
-    vague amount with a number of its order of magnitude;
+    Equal values pair first, then a fraction with its ordinal (十分之一 ↔ "a tenth"), a decade
+    with its shorthand (80年代 ↔ "the 80s"), then a vague amount with a number of its order
+    of magnitude;
     what is left over pairs in reading order as *different* values, and the rest is
     missing or extra. Soft numbers (一, "one", "first") never count as left over.
     """
     zh_left, en_left = list(zh), list(en)
     matched = []
-    for rule in (same_value, fraction_as_ordinal, loosely_equal):
+    for rule in (same_value, fraction_as_ordinal, decade_shorthand, loosely_equal):
         for z in list(zh_left):
             partner = next((e for e in en_left if rule(z, e)), None)
             if partner is not None:
@@ -193,14 +201,20 @@ def _zh_value(text: str) -> float | None:
     return _cn_value(text)
 
 
+_EN_PREFIXES = ("pre", "post", "mid", "non", "anti", "pro", "ex", "late", "early", "over", "under")
+
+
 def _inside_latin_token(text: str, start: int, end: int) -> bool:
-    """5G, G20, COVID-19: digits glued to Latin letters are names, not quantities."""
+    """5G, G20, COVID-19: digits glued to Latin letters are names, not quantities (but
+    pre-2019, mid-1990s are prefixed numbers)."""
     before = text[start - 1] if start else ""
     before2 = text[start - 2] if start > 1 else ""
     after = text[end] if end < len(text) else ""
+    prefixed = before == "-" and re.search(rf"(?<![A-Za-z])(?:{'|'.join(_EN_PREFIXES)})-$", text[:start],
+                                           re.IGNORECASE) is not None
     return (
         (before.isascii() and before.isalpha())
-        or (before == "-" and before2.isascii() and before2.isalpha())
+        or (before == "-" and before2.isascii() and before2.isalpha() and not prefixed)
         or (after.isascii() and after.isalpha())
     )
 
