@@ -25,7 +25,7 @@ _ZH_PLAN = {"将", "将要", "即将", "计划", "拟", "预计", "要", "会", 
 # Obligation, ability, permission and wishes (应该 "should", 可以 "can", 会说 "can speak") are
 # no facts either, so they neutralise a 了 near them, but they announce nothing: a "has …"
 # beside them is no contradiction.
-_ZH_MODAL = {"不可", "应当", "应该", "必须", "务要", "可以", "愿", "能", "能够", "需要"}
+_ZH_MODAL = {"不可", "应当", "应该", "必须", "务要", "可以", "愿"}
 # a verb of disposal after 将 + object ends in a result or direction (带到, 提上, 放在, 列为, 纳入)
 _DISPOSAL_COMPLEMENTS = tuple("到在为成入给上进至出回作")
 # clauses that state a condition, a consequence or a description, not a report
@@ -166,7 +166,8 @@ def _asserted(text: str, at: int) -> bool:
     return True
 
 
-_EN_CONDITION = re.compile(r"(?:if|when|whenever|once|after|unless|lest|though|although|whether|until|till)\b", re.IGNORECASE)
+_EN_CONDITION = re.compile(r"(?:if|when|whenever|once|after|unless|lest|though|although|whether|until|till)\b",
+                           re.IGNORECASE)
 
 
 def _en_markers(text: str) -> list[Marker]:

@@ -513,8 +513,8 @@ def _en_word_runs(folded: str, taken: list[tuple[int, int]]):
     i = 0
     while i < len(words):
         start, end, word = words[i]
-        article = word in ("a", "an") and i + 1 < len(words) and words[i + 1][2] in (*_SCALE, *_DECADE, "dozen", "score") \
-            and folded[end:words[i + 1][0]].isspace()
+        article = word in ("a", "an") and i + 1 < len(words) \
+            and words[i + 1][2] in (*_SCALE, *_DECADE, "dozen", "score") and folded[end:words[i + 1][0]].isspace()
         if (word not in _NUMBER_WORDS and not article) or (word == "score" and not _counts_score(folded, end)) \
                 or (article and words[i + 1][2] == "score" and not _counts_score(folded, words[i + 1][1])):
             i += 1
@@ -546,7 +546,8 @@ def _en_word_runs(folded: str, taken: list[tuple[int, int]]):
 def _counts_score(folded: str, end: int) -> bool:
     """"score" is twenty only as a count ("a score of years", "four score and seven"), never
     a result ("a high score", "a score of 95")."""
-    return re.match(r"\s+(?:and\b|of\s+(?![\d$]|(?:" + "|".join(_SMALL) + r")\b))", folded[end:], re.IGNORECASE) is not None
+    count = r"\s+(?:and\b|of\s+(?![\d$]|(?:" + "|".join(_SMALL) + r")\b))"
+    return re.match(count, folded[end:], re.IGNORECASE) is not None
 
 
 def _article_after_scale(previous: str, gap: str, words: list, j: int) -> bool:
