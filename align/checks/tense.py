@@ -20,14 +20,13 @@ from align.checks.registry import CheckContext, register
 from align.model import Flag, Link
 from align.text.zhtext import Token, clause_spans, pos_tokens
 
-_ZH_PLAN = {"将", "将要", "即将", "计划", "拟", "预计", "要", "会", "将会", "必将", "准备", "打算", "有望", "拟于",
-            "必", "必要", "必不", "必定", "就要", "就必"}
-# Obligation, ability, permission and wishes (应该 "should", 可以 "can", 会说 "can speak") are
-# no facts either, so they neutralise a 了 near them, but they announce nothing: a "has …"
-# beside them is no contradiction.
-_ZH_MODAL = {"不可", "应当", "应该", "必须", "务要", "可以", "愿"}
-# a verb of disposal after 将 + object ends in a result or direction (带到, 提上, 放在, 列为, 纳入)
-_DISPOSAL_COMPLEMENTS = tuple("到在为成入给上进至出回作")
+_ZH_PLAN = {"将", "将要", "即将", "计划", "拟", "预计", "将会", "必将", "准备", "打算", "有望", "拟于", "就要",
+            "必", "必不", "必定", "就必"}  # 必 is the written "shall": 我必赐福给你 = "I will bless thee"
+# Modal words: 会 (can, tends to, would), 要 (must, wants), 应该 (should); 会 and 要 after a
+# pronoun or a person's name are the future ("I will", "the LORD will"). They
+# are no report of a fact, so they neutralise a 了 nearby, but they are no plan either: an
+# English "has …" beside them is not a tense error.
+_ZH_MODAL = {"要", "会", "必要", "不可", "应当", "应该", "必须", "务要", "可以", "愿"}
 # clauses that state a condition, a consequence or a description, not a report
 _ZH_CONDITION = ("若", "如果", "倘若", "假如", "要是", "如", "凡", "当", "一旦", "以致", "以至", "免得")
 _SECOND_PERSON = ("你", "你们", "您")
@@ -37,6 +36,8 @@ _ZH_NEGATIONS = ("不", "没", "没有", "未", "别")
 # 将 followed by one of these introduces an action (将在…启动, 将为…设计); followed by a noun it
 # is the written-language object marker (将 X 带到 Y = 把 X 带到 Y).
 _ACTION_START = ("v", "vd", "vn", "d", "p", "c")
+# a verb of disposal after 将 + object ends in a result or direction (带到, 提上, 放在, 列为, 纳入)
+_DISPOSAL_COMPLEMENTS = tuple("到在为成入给上进至出回作")
 
 _EN_PLAN = re.compile(
     r"\b(?:will|shall|(?<=\w)'ll|(?:is|are|am|was|were)\s+going\s+to|"
@@ -63,7 +64,7 @@ _EN_PERFECT = re.compile(
 
 @dataclass(frozen=True)
 class Marker:
-    kind: str  # "plan" | "done" | "modal" (neither: it only keeps a nearby marker from counting)
+    kind: str  # "plan" | "done" | "modal" (会/要/应该: neither, but not a report either)
     start: int
     end: int
     text: str
@@ -101,9 +102,7 @@ def _zh_marker_kind(tokens: list[Token], i: int) -> str | None:
         or bool(following and following[0].flag == "p")  # 必给你: 给 as a verb, tagged p
     if token.word in _ZH_DONE_BEFORE:
         return "done" if verb_follows else None
-    if token.word in _ZH_MODAL:
-        return "modal" if verb_follows else None
-    if token.word not in _ZH_PLAN or not verb_follows:
+    if token.word not in _ZH_PLAN | _ZH_MODAL or not verb_follows:
         return None
     if token.word == "将" and (not (following and following[0].flag.startswith(_ACTION_START))
                               or _object_then_disposal(following)):
@@ -112,22 +111,11 @@ def _zh_marker_kind(tokens: list[Token], i: int) -> str | None:
         return None  # 行动计划: a plan, the noun
     if token.word in ("要", "会") and token.flag not in ("v", "d"):
         return None
-    if token.word in ("要", "会") and _compares(tokens, i):
-        return "modal"  # 与…相比要小很多: "is much smaller", a comparison, not an event
     if token.word in ("要", "就要") and previous is not None and previous.word in _SECOND_PERSON:
         return None  # 你要写上: an instruction, not a plan
-    return "plan"
-
-
-def _compares(tokens: list[Token], i: int) -> bool:
-    """要/会 + adjective in a comparison (比…要大, 与…相比要小很多, 要好得多)."""
-    following = tokens[i + 1:]
-    if not following or not following[0].flag.startswith("a"):
-        return False
-    before = {t.word for t in tokens[:i]}
-    after = following[1:2]
-    return bool(before & {"比", "相比", "较", "比起", "相较"}) or any(
-        t.word in ("得多", "很多", "许多", "多了", "一些", "一点") for t in after)
+    if token.word in ("要", "会") and _person_subject(tokens[:i]):
+        return "plan"  # 我要使你成为大国, 我也要…, 他会来: a person's will or a prediction ("I will")
+    return "modal" if token.word in _ZH_MODAL else "plan"
 
 
 def _object_then_disposal(following: list[Token]) -> bool:
@@ -143,6 +131,14 @@ def _object_then_disposal(following: list[Token]) -> bool:
             return True
         if after is not None and after.word in _DISPOSAL_COMPLEMENTS:
             return True
+    return False
+
+
+def _person_subject(before: list[Token]) -> bool:
+    """The word before the modal, past adverbs (我又要, 我们都要), is a pronoun or a person."""
+    for token in reversed(before):
+        if token.flag != "d":
+            return token.flag in ("r", "nr", "nrfg", "nrt")
     return False
 
 
@@ -208,7 +204,7 @@ def plan_vs_done(link: Link, ctx: CheckContext) -> Iterator[Flag]:
     reach = ctx.option("tense.plan_vs_done", "max_offset")
     opposite = {"plan": "done", "done": "plan"}
     for z in zh:
-        if z.kind not in opposite:
+        if z.kind == "modal":
             continue
         near_en = [e for e in en if abs(_position(e, link.en) - _position(z, link.zh)) <= reach]
         near_zh = [m for m in zh if abs(_position(m, link.zh) - _position(z, link.zh)) <= reach]

@@ -90,9 +90,8 @@ class Comparison:
 def compare(zh: list[Quantity], en: list[Quantity]) -> Comparison:
     """Pair up the two sides' numbers in both directions.
 
-    Equal values pair first, then a fraction with its ordinal (十分之一 ↔ "a tenth"), a decade
-    with its shorthand (80年代 ↔ "the 80s"), then a vague amount with a number of its order
-    of magnitude;
+    Equal values pair first, then a fraction with its ordinal (十分之一 ↔ "a tenth"), then a
+    vague amount with a number of its order of magnitude;
     what is left over pairs in reading order as *different* values, and the rest is
     missing or extra. Soft numbers (一, "one", "first") never count as left over.
     """
@@ -123,7 +122,7 @@ _CN_DIGIT_VALUE = {ch: i for i, ch in enumerate("〇一二三四五六七八九"
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _ZH_NUMBER = re.compile(
-    rf"(?P<arabic>{_ARABIC})(?:(?P<approx>[多余])(?=[十百千万亿]))?(?P<scale>\s*[十百千万亿]+)?"
+    rf"(?P<arabic>{_ARABIC})(?P<scale>\s*[十百千万亿]+)?"
     rf"|(?P<cn>[{_CN_DIGITS}十百千万亿]+(?:点[{_CN_DIGITS}]+)?)"
 )
 # Measure words and units that follow a counted number (and date parts).
@@ -148,9 +147,6 @@ _ZH_CLAUSE_START = re.compile(r"(?:^|[。；;：:，,！？!?\n“”\"（(])\s*
 _ZH_FRACTION = re.compile(
     rf"(?P<den>百|千|{_ARABIC}|[{_CN_DIGITS}十百千]+)分之(?P<num>{_ARABIC}|[{_CN_DIGITS}十百千点]+)"
 )
-# Between the two ends of a range or an alternative (400万至600万, 60%或65%, 4至6万)
-_ZH_RANGE_GAP = re.compile(r"\s*(?:至|到|-|—|－|~|～|或|和|、)\s*(?:约|近)?\s*")
-_ZH_SCALE_TAIL = re.compile(r"[十百千万亿]+$")
 _ZH_MYRIAD_IDIOM = re.compile(r"成千上万|成百上千|数以万计|数以千计|数以百计")
 
 
@@ -176,9 +172,10 @@ def zh_numeral_values(text: str) -> set[float]:
             value = _cn_value(m.group("cn"))
         if value is not None:
             values.add(value)
-        if m.group("cn") and len(m.group("cn")) == 2 and all(ch in _CN_DIGIT_VALUE for ch in m.group("cn")):
+        cn = m.group("cn") or ""
+        if len(cn) == 2 and all(ch in _CN_DIGIT_VALUE for ch in cn):
             # a year by its last two digits: 九二共识 ↔ "the 1992 Consensus"
-            short = 10 * _CN_DIGIT_VALUE[m.group("cn")[0]] + _CN_DIGIT_VALUE[m.group("cn")[1]]
+            short = 10 * _CN_DIGIT_VALUE[cn[0]] + _CN_DIGIT_VALUE[cn[1]]
             values |= {1900.0 + short, 2000.0 + short}
     return values
 
@@ -255,33 +252,40 @@ def zh_quantities(text: str) -> list[Quantity]:
         quantity = _zh_match(folded, text, m)
         if quantity is not None:
             add(quantity)
-    return _share_range_unit(folded, sorted(found, key=lambda q: q.start), _ZH_RANGE_GAP, _zh_scale)
+    return _share_range_units(sorted(found, key=lambda q: q.start), folded, _ZH_RANGE, _zh_scale)
 
 
-def _zh_scale(q: Quantity) -> float:
-    """The myriad unit written after an Arabic number (1200万 → 10,000), 1 if none."""
-    tail = _ZH_SCALE_TAIL.search(q.text.rstrip("余多"))
-    if tail is None or not re.search(r"\d", q.text):
-        return 1.0
-    return _arabic_value("1", tail.group())
+_ZH_APPROX_INFIX = re.compile(r"\s*([多余])\s*([千万亿]+)")
+_ZH_RANGE = re.compile(r"\s*(?:至|到|-|–|—|~|～|或|或者|和|与|、)\s*")
+_EN_RANGE = re.compile(r"\s*(?:to|-|–|—|or|and|through)\s*(?:[A-Z]{0,3}[$€£¥]\s*)?", re.IGNORECASE)  # S$13.8 to S$14.3
 
 
-def _share_range_unit(folded: str, found: list[Quantity], gap: re.Pattern, scale_of) -> list[Quantity]:
-    """The first end of a range takes the unit both ends share, written once after the
-    second: 400万至600万 and "4 to 6 million" both say 4,000,000 to 6,000,000; 60至65% and
-    "60 or 65 percent" both say 60 %. Only a bare number takes it, and only from a number
-    directly after it across a range word (至/到/或, to/or/and, a dash)."""
+def _zh_scale(q: Quantity) -> int:
+    """The 万/亿/千 an Arabic number carries (600万 → 10,000), or 1."""
+    m = re.fullmatch(rf"(?:{_ARABIC})\s*([千万亿]+)", fold_width(q.text).rstrip("多余"))
+    return math.prod(_CN_UNITS[unit] for unit in m.group(1)) if m else 1
+
+
+def _en_scale(q: Quantity) -> int:
+    m = re.search(r"\b(hundred|thousand|million|billion|trillion)$", q.text.lower())
+    return _SCALE[m.group(1)] if m and re.match(r"[\d.,]+\s", q.text) else 1
+
+
+def _share_range_units(found: list[Quantity], folded: str, connector: re.Pattern, scale_of) -> list[Quantity]:
+    """Both ends of a range or alternative share the unit written once: 400万至600万 ↔
+    "4 to 6 million", 60或65% ↔ "60 or 65 percent", 百分之六十到七十."""
     shared = list(found)
     for i in range(len(shared) - 1):
         first, second = shared[i], shared[i + 1]
-        if not gap.fullmatch(folded[first.end:second.start]) or scale_of(first) != 1.0 or first.percent:
+        if not connector.fullmatch(folded[first.end:second.start]):
             continue
+        if second.percent and not first.percent:
+            shared[i] = replace(first, percent=True)  # a suffix written once: 60或65%
+        elif first.percent and not second.percent and first.text.startswith("百分之"):
+            shared[i + 1] = replace(second, percent=True)  # a prefix written once: 百分之六十到七十
         scale = scale_of(second)
-        if scale == 1.0 and not second.percent:
-            continue
-        if first.value > second.value / scale:
-            continue  # a range rises: "16 or 7 thousand" is not one
-        shared[i] = replace(first, value=first.value * scale, percent=second.percent)
+        if scale > 1 and scale_of(first) == 1 and first.value * scale <= second.value:
+            shared[i] = replace(shared[i], value=first.value * scale)
     return shared
 
 
@@ -293,7 +297,6 @@ def _zh_match(folded: str, text: str, m: re.Match) -> Quantity | None:
         if _inside_latin_token(folded, start, end):
             return None
         value = _arabic_value(m.group("arabic"), m.group("scale") or "")
-        value = _zh_decade(before, after, m.group("arabic"), value)
         arabic, numeral = True, m.group("arabic")
     else:
         numeral = m.group("cn")
@@ -305,7 +308,17 @@ def _zh_match(folded: str, text: str, m: re.Match) -> Quantity | None:
             return None
     if _is_zh_list_marker(before, after, numeral, arabic):
         return None
-    approx, percent, span_start, span_end = ("over" if m.group("approx") else ""), False, start, end
+    approx, percent, span_start, span_end = "", False, start, end
+    if after.startswith("年代") and value < 100 and value % 10 == 0:
+        # 90年代 = the 1990s; 本世纪20年代 = the 2020s
+        value += 2000 if re.search(r"(?:本世纪|21世纪|二十一世纪)\S{0,3}$", before) or value < 20 else 1900
+    infix = _ZH_APPROX_INFIX.match(after)
+    if infix and not (arabic and m.group("scale")):
+        # 500余万 = "more than 5 million": the approximation stands before the unit it shares
+        value *= math.prod(_CN_UNITS[unit] for unit in infix.group(2))
+        approx, span_end = "over", end + infix.end()
+        after = folded[span_end:]
+        after_stripped = after.lstrip()
     if before.endswith("第"):
         span_start = start - 1
     for marker, kind in _ZH_APPROX_BEFORE:
@@ -314,7 +327,7 @@ def _zh_match(folded: str, text: str, m: re.Match) -> Quantity | None:
                 continue
             approx, span_start = kind, len(before.rstrip()) - len(marker)
             break
-    tail_at = end + (len(after) - len(after_stripped))
+    tail_at = span_end + (len(after) - len(after_stripped))
     for marker, kind in _ZH_APPROX_AFTER:
         if after_stripped.startswith(marker) and (marker != "来" or _next_is_classifier(after_stripped[1:])):
             approx, span_end = kind, tail_at + len(marker)
@@ -331,14 +344,6 @@ def _zh_match(folded: str, text: str, m: re.Match) -> Quantity | None:
                 break
     soft = value == 1 and not arabic
     return Quantity(value, span_start, span_end, text[span_start:span_end], percent, approx, soft)
-
-
-def _zh_decade(before: str, after: str, digits: str, value: float) -> float:
-    """80年代 / 上世纪80年代 is the 1980s (21世纪20年代 the 2020s): the decade as the English
-    writes it, so it pairs with "the 1980s"."""
-    if not after.startswith("年代") or len(digits) != 2 or value % 10:
-        return value
-    return value + (2000 if before.rstrip().endswith(("21世纪", "二十一世纪", "本世纪")) else 1900)
 
 
 def _next_is_classifier(s: str) -> bool:
@@ -415,14 +420,13 @@ _VAGUE = {"dozens": 12, "tens": 10, "hundreds": 100, "thousands": 1000, "million
 _MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september",
      "october", "november", "december"], start=1)}
-_MONTH_ABBREVIATIONS = {**{m[:3]: i for m, i in _MONTHS.items() if len(m) > 3}, "sept": 9}
+_MONTH_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sept", "Sep", "Oct", "Nov", "Dec")
 _LIST_ORDINALS = {"firstly", "secondly", "thirdly", "fourthly", "fifthly", "lastly", "finally"}
-_DECADE = {"decade": 10, "decades": 10}  # ten years: 十年 ↔ "a decade", 二十年 ↔ "two decades"
-_NUMBER_WORDS = {*_SMALL, *_ORDINAL, *_SCALE, *_SCALE_ORDINAL, *_MULTIPLE, *_DECADE}
+_NUMBER_WORDS = {*_SMALL, *_ORDINAL, *_SCALE, *_SCALE_ORDINAL, *_MULTIPLE}
 _EN_NUMBER = re.compile(
     rf"(?P<digits>(?<![\w.,])(?:{_ARABIC}))(?P<suffix>st|nd|rd|th|s)?"
     rf"|(?P<vague>\b(?:{'|'.join(_VAGUE)})\b(?:\s+of\s+(?:thousands|millions|billions)\b)?)"
-    rf"|(?P<month>\b(?:{'|'.join(m.capitalize() for m in (*_MONTHS, *_MONTH_ABBREVIATIONS))})\b\.?)",
+    rf"|(?P<month>\b(?:{'|'.join(m.capitalize() for m in _MONTHS)}|{'|'.join(_MONTH_ABBREVIATIONS)})\b\.?)",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[A-Za-z]+")
@@ -442,10 +446,6 @@ _EN_APPROX_KIND = {
 _EN_APPROX_AFTER = re.compile(r"^(?:\s+or\s+(?:so|more)\b|-plus\b|\+|\s*-?odd\b)", re.IGNORECASE)
 _EN_PERCENT = re.compile(r"^\s*(?:%|per\s*cent\b|percent\b|-percent\b)", re.IGNORECASE)
 _EN_SCALE_AFTER = re.compile(r"^[\s-]+(hundred|thousand|million|billion|trillion)\b", re.IGNORECASE)
-_EN_MONTH_AFTER = re.compile(
-    rf"\s+(?:{'|'.join(m.capitalize() for m in (*_MONTHS, *_MONTH_ABBREVIATIONS))})\b")
-# Between the two ends of a range ("4 to 6 million", "60 or 65 percent", "S$13.8 to S$14.3 billion")
-_EN_RANGE_GAP = re.compile(r"\s*(?:to|or|and|-|–|—)\s*(?:[A-Z]{0,3}[$€£¥]\s*)?", re.IGNORECASE)
 _MONTH_CONTEXT = re.compile(
     r"(?:\b(?:in|on|since|by|until|till|from|of|early|late|mid|last|next|this|before|after|during|through)\s+$)",
     re.IGNORECASE,
@@ -457,18 +457,33 @@ def en_quantities(text: str) -> list[Quantity]:
     (five, twenty-one, an hundred and twenty, threescore and ten), ordinals, month names in
     dates, percentages and approximations ("more than 20", "about 150", "hundreds")."""
     folded = fold_width(text)
-    symbolic = list(_en_symbolic(folded))
+    periods = list(_en_periods(folded))
+    symbolic = periods + [q for q in _en_symbolic(folded) if not any(a <= q[0] < b for a, b, *_ in periods)]
     taken = [(start, end) for start, end, *_ in symbolic]
     found = []
     for start, end, value, approx, soft in [*symbolic, *_en_word_runs(folded, taken)]:
         found.append(_with_modifiers(folded, text, start, end, value, approx, soft))
-    return _share_range_unit(folded, sorted(found, key=lambda q: q.start), _EN_RANGE_GAP, _en_scale)
+    return _share_range_units(sorted(found, key=lambda q: q.start), folded, _EN_RANGE, _en_scale)
 
 
-def _en_scale(q: Quantity) -> float:
-    """The scale word a number ends in (6 million → 1,000,000), 1 if none."""
-    scale = re.search(r"[\s-](hundred|thousand|million|billion|trillion)\b", q.text, re.IGNORECASE)
-    return float(_SCALE[scale.group(1).lower()]) if scale else 1.0
+_EN_PERIOD = re.compile(
+    rf"\b(?:(?P<count>a|an|one|{'|'.join(w for w in _SMALL if _SMALL[w] > 1)}|\d+)\s+)?"
+    r"(?P<period>decades?|centur(?:y|ies))\b",
+    re.IGNORECASE,
+)
+
+
+def _en_periods(folded: str):
+    """"A decade" is 十年, "three decades" 三十年, "a century" 百年. Uncounted ("the past
+    decade", "for decades") they are soft: they match a 十年 but are never missing from it."""
+    for m in _EN_PERIOD.finditer(folded):
+        years = 10.0 if m.group("period").lower().startswith("decade") else 100.0
+        count = (m.group("count") or "").lower()
+        if count in ("", "a", "an", "one"):
+            plural = m.group("period").lower().endswith("s")
+            yield m.start(), m.end(), years, "vague" if plural else "", True
+        else:
+            yield m.start(), m.end(), years * (_SMALL.get(count) or float(count)), "", False
 
 
 def _en_symbolic(folded: str):
@@ -486,7 +501,8 @@ def _en_symbolic(folded: str):
                 end += scale.end()
             if _is_en_list_marker(folded[:start], folded[end:], digits):
                 continue
-            yield start, end, value, "vague" if suffix == "s" and not _is_decade(digits) else "", False
+            decade = re.fullmatch(r"\d{3}0", digits) is not None  # the 1990s: a decade, not "thousands"
+            yield start, end, value, "vague" if suffix == "s" and not decade else "", False
         elif m.group("vague"):
             phrase = m.group("vague").lower().split()
             value = float(_VAGUE[phrase[0]])
@@ -494,13 +510,7 @@ def _en_symbolic(folded: str):
                 value *= _SCALE[phrase[2].rstrip("s")]
             yield start, end, value, "vague", False
         elif _is_date_month(folded, start, end, m.group("month")):
-            month = m.group("month").rstrip(".").lower()
-            yield start, end, float(_MONTHS.get(month) or _MONTH_ABBREVIATIONS[month]), "", False
-
-
-def _is_decade(digits: str) -> bool:
-    """1980s and 90s name one decade exactly; 100s (of people) is a vague amount."""
-    return digits.endswith("0") and (len(digits) == 2 or (len(digits) == 4 and digits[:2] in ("19", "20")))
+            yield start, end, float(_month_number(m.group("month"))), "", False
 
 
 def _en_word_runs(folded: str, taken: list[tuple[int, int]]):
@@ -513,10 +523,9 @@ def _en_word_runs(folded: str, taken: list[tuple[int, int]]):
     i = 0
     while i < len(words):
         start, end, word = words[i]
-        article = word in ("a", "an") and i + 1 < len(words) \
-            and words[i + 1][2] in (*_SCALE, *_DECADE, "dozen", "score") and folded[end:words[i + 1][0]].isspace()
-        if (word not in _NUMBER_WORDS and not article) or (word == "score" and not _counts_score(folded, end)) \
-                or (article and words[i + 1][2] == "score" and not _counts_score(folded, words[i + 1][1])):
+        article = word in ("a", "an") and i + 1 < len(words) and words[i + 1][2] in (*_SCALE, "dozen", "score") \
+            and folded[end:words[i + 1][0]].isspace()
+        if word not in _NUMBER_WORDS and not article:
             i += 1
             continue
         run = [word]
@@ -535,19 +544,20 @@ def _en_word_runs(folded: str, taken: list[tuple[int, int]]):
         i = j
         if run[0] in _LIST_ORDINALS or _is_en_list_ordinal(run, folded[:start], folded[run_end:]):
             continue
+        if "score" in run and not _counted_score(run, folded[run_end:]):
+            continue  # "the score was high", "a score of 90": a result, not twenty
         value, soft = _parse_number_words(run)
-        if run[-1] in _DECADE and all(w in ("a", "an", *_DECADE) for w in run):
-            # "a decade", "decades": ten years as a span of time, stated or not in the Chinese
-            yield start, run_end, value, "vague" if run[-1] == "decades" else "", True
-            continue
         yield start, run_end, value, "", soft
 
 
-def _counts_score(folded: str, end: int) -> bool:
-    """"score" is twenty only as a count ("a score of years", "four score and seven"), never
-    a result ("a high score", "a score of 95")."""
-    count = r"\s+(?:and\b|of\s+(?![\d$]|(?:" + "|".join(_SMALL) + r")\b))"
-    return re.match(count, folded[end:], re.IGNORECASE) is not None
+def _counted_score(run: list[str], after: str) -> bool:
+    """"Score" counts twenty only when something counts the scores and the phrase goes on as
+    the archaic number does: "a score of years", "three score and ten", "two score men"."""
+    at = run.index("score")
+    if at == 0:
+        return False
+    goes_on = at < len(run) - 1 or re.match(r"^\s+(?:and\b|of\b(?!\s+\d)|[a-z]+s\b)", after, re.IGNORECASE)
+    return bool(goes_on)
 
 
 def _article_after_scale(previous: str, gap: str, words: list, j: int) -> bool:
@@ -560,8 +570,6 @@ def _joins(previous: str, gap: str, word: str) -> bool:
     """Whether ``word`` continues the number that ends in ``previous``."""
     if word not in _NUMBER_WORDS or word in _MULTIPLE and word not in ("dozen", "score"):
         return False
-    if word in _DECADE:
-        return gap.isspace() and (previous in ("a", "an") or previous in _SMALL)
     if previous in ("a", "an"):
         return gap.isspace()
     small_prev, small_next = _SMALL.get(previous), _SMALL.get(word, _ORDINAL.get(word))
@@ -609,8 +617,6 @@ def _parse_number_words(words: list[str]) -> tuple[float, bool]:
             current += _ORDINAL[word]
         elif word in ("dozen", "score"):
             current = max(current, 1) * _MULTIPLE[word]
-        elif word in _DECADE:
-            current = max(current, 1) * _DECADE[word]
         elif word in _MULTIPLE:
             current += _MULTIPLE[word]
         elif word in ("hundred", "hundredth"):
@@ -634,21 +640,33 @@ def _is_en_list_marker(before: str, after: str, digits: str) -> bool:
     """``1 Explore …``, ``2. …``, ``(3)`` at the start of a sentence or line."""
     if len(digits) > 2 or not re.search(r"(?:^|\n|[(])\s*$", before):
         return False
-    if _EN_MONTH_AFTER.match(after):
-        return False  # 11 February 2023: a date
     if before.rstrip().endswith("(") and after.startswith(")"):
         return True
+    if _EN_MONTH_AFTER.match(after):
+        return False  # 11 February 2023: a date
     return re.match(r"^(?:[.)](?!\d)|\s+[A-Z])", after) is not None
 
 
+_EN_MONTH_AFTER = re.compile(rf"\s+(?:{'|'.join(m.capitalize() for m in _MONTHS)}|{'|'.join(_MONTH_ABBREVIATIONS)})\b")
+
+
+def _month_number(word: str) -> int:
+    name = word.rstrip(".").lower()
+    return _MONTHS.get(name) or next(i for m, i in _MONTHS.items() if m.startswith(name))
+
+
 def _is_date_month(folded: str, start: int, end: int, word: str) -> bool:
-    """A month name counts only in a date (April 25, 2019 / 25 April / in May 2019 /
-    Feb. 11), so "May" and "March" as words never do; an abbreviation only next to a day
-    or year."""
+    """A month name counts in a date (April 25th, 2019 / 25 April / in May 2019 / Feb. 11)
+    and, spelled in full, wherever it stands as a month (December's figures); "May" and
+    "March" only in a date or after a time word, and an abbreviation only before a day."""
     if not word[0].isupper():
         return False
-    year_follows = re.match(r"^\s+\d{1,4}\b", folded[end:])
-    if year_follows or re.search(r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?$", folded[:start]):
+    day_follows = re.match(r"^\s+\d{1,4}(?:st|nd|rd|th)?\b", folded[end:])
+    if day_follows or re.search(r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?$", folded[:start]):
         return True
     name = word.rstrip(".").lower()
-    return name in _MONTHS and name not in ("may", "march") and bool(_MONTH_CONTEXT.search(folded[:start]))
+    if name not in _MONTHS:
+        return False
+    if name in ("may", "march"):
+        return bool(_MONTH_CONTEXT.search(folded[:start]))
+    return re.match(r"^\s+[A-Z][a-z]", folded[end:]) is None  # not a given name: June Carter
