@@ -16,7 +16,9 @@ cosine means little until it is low *for this document*):
 The coefficients below were fitted by ``scripts/fit_adequacy.py`` on the development
 documents of the WMT23 zh→en MQM set, with whole documents held out for cross-validation,
 and are shipped here: no fitting happens at run time. A link whose probability reaches
-``threshold`` gets a ``warning`` naming the signals that weigh most.
+``threshold`` gets a ``warning`` naming the signals that weigh most — or, when another
+check already raised an error or warning on it, an ``info`` flag: the reviewer is sent to
+the pair once, and the score stands beside the finding that explains it.
 """
 from __future__ import annotations
 
@@ -65,6 +67,16 @@ def _robust(values: Sequence[float]) -> tuple[float, float]:
     return median, max(spread, 0.05)
 
 
+def raised(flags: Iterable[Flag]) -> set[int]:
+    """Links another check flagged with a code whose declared severity is error or warning:
+    the declared one, not the user's, so configuring another code's severity leaves the
+    score as it is."""
+    from align.checks.registry import check_of
+
+    return {f.link for f in flags
+            if not f.check.startswith("adequacy.") and check_of(f.check).severity[f.check] in _ACTIONABLE}
+
+
 def link_features(ctx: CheckContext, flags: Iterable[Flag]) -> dict[int, dict[str, float]]:
     """Link index → the raw signals of every two-sided link of the run."""
     from align.wordalign import link_alignments
@@ -73,7 +85,7 @@ def link_features(ctx: CheckContext, flags: Iterable[Flag]) -> dict[int, dict[st
     if not paired:
         return {}
     alignments = link_alignments(ctx)
-    flagged = {f.link for f in flags if f.severity in _ACTIONABLE and not f.check.startswith("adequacy.")}
+    flagged = raised(flags)
     median, spread = _robust([link.score for link in paired])
     ratios = [_log_ratio(link) for link in paired]
     ratio_median = statistics.median(ratios) if len(ratios) >= _MIN_DOCUMENT else 0.5
@@ -110,6 +122,7 @@ def score(ctx: CheckContext, flags: list[Flag]) -> Iterator[Flag]:
     """A link whose calibrated probability of a meaning error reaches the threshold."""
     threshold = float(ctx.option("adequacy.score", "threshold"))
     by_index = {link.index: link for link in ctx.links}
+    flagged = raised(flags)
     for index, features in link_features(ctx, flags).items():
         p = probability(features)
         if p < threshold:
@@ -120,6 +133,7 @@ def score(ctx: CheckContext, flags: list[Flag]) -> Iterator[Flag]:
         yield ctx.flag(
             by_index[index], "adequacy.score",
             f"The English may not say what the Chinese says (probability {p:.2f}): {reasons}.",
+            severity="info" if index in flagged else None,
             evidence={"probability": round(p, 3), "threshold": threshold,
                       "signals": {name: round(value, 3) for name, value in features.items()},
                       "reasons": top},
