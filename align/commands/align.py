@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from align.commands import bench_app
+from align.commands import SHARED, bench_app
 
 
 class AlignFormat(str, Enum):
@@ -23,6 +23,7 @@ class BenchSet(str, Enum):
     bible = "bible"
     textberg = "textberg"
     seed = "seed"
+    dev = "dev"
     all = "all"
 
 
@@ -55,7 +56,10 @@ def register(app: typer.Typer) -> None:
         ),
         max_bead: int = typer.Option(4, "--max-bead", min=1, max=8, help="Largest n in 1-n / n-1 links."),
         batch_size: int = typer.Option(256, "--batch-size", min=1, help="Sentences per encoder call."),
-        threads: int | None = typer.Option(None, "--threads", min=1, help="Encoder BLAS threads (default $ALIGN_THREADS, else the usable cores, at most 2)."),
+        threads: int | None = typer.Option(
+            None, "--threads", min=1,
+            help="Encoder BLAS threads (default $ALIGN_THREADS, else the usable cores, at most 2).",
+        ),
         cache_dir: Path | None = typer.Option(
             None, "--cache-dir", help="Embedding cache folder (default $ALIGN_CACHE_DIR or ~/.cache/align)."
         ),
@@ -79,7 +83,9 @@ def register(app: typer.Typer) -> None:
             with progress.stage("reading"):
                 zh_doc, en_doc = read_pair(zh, en, presegmented)
             with progress.stage("loading model"):
-                encoder = load_encoder(model, cache_dir=cache_dir, cache=not no_cache, batch_size=batch_size, threads=threads)
+                encoder = load_encoder(
+                    model, cache_dir=cache_dir, cache=not no_cache, batch_size=batch_size, threads=threads
+                )
             with progress.stage(f"aligning {len(zh_doc.segments)} x {len(en_doc.segments)} sentences"):
                 links = align_documents(zh_doc, en_doc, encoder, max_bead=max_bead)
         if fmt is AlignFormat.tmx:
@@ -97,21 +103,26 @@ def register(app: typer.Typer) -> None:
 
     @bench_app.command("alignment")
     def bench_alignment_command(
-        which: BenchSet = typer.Option(BenchSet.all, "--set", help="bible | textberg | seed | all."),
+        which: BenchSet = typer.Option(BenchSet.all, "--set", help="bible | dev | textberg | seed | all."),
         synthetic: list[int] = typer.Option(
             [], "--synthetic", help="Also time a synthetic pair of N sentences per side (repeatable)."
         ),
         shared: Path = typer.Option(
-            Path(__file__).resolve().parents[2].parent / "shared", "--shared", help="The shared data folder."
+            SHARED, "--shared", help="The shared data folder."
         ),
         max_bead: int = typer.Option(4, "--max-bead", min=1, max=8, help="Largest n in 1-n / n-1 links."),
         model: str | None = typer.Option(None, "--model", help="Encoder (default USE v3)."),
         no_cache: bool = typer.Option(
             False, "--no-cache", help="Encode everything afresh (timings of a first run)."
         ),
+        no_bertalign: bool = typer.Option(
+            False, "--no-bertalign", help="Skip the side-by-side run of Bertalign's algorithm."
+        ),
     ) -> None:
-        """Strict/lax P/R/F1 (standard rule), seconds (embed / align), sentences/s, peak memory."""
+        """Strict/lax P/R/F1 (standard rule) of ours and of Bertalign's algorithm on the same
+        vectors, every dev set, seconds of each."""
         from align.bench.alignment import run_benchmark
 
-        sets = ["bible", "textberg", "seed"] if which is BenchSet.all else [which.value]
-        print(run_benchmark(shared, sets, synthetic, model=model, cache=not no_cache, max_bead=max_bead))
+        sets = ["bible", "dev", "textberg", "seed"] if which is BenchSet.all else [which.value]
+        print(run_benchmark(shared, sets, synthetic, model=model, cache=not no_cache,
+                            bertalign=not no_bertalign, max_bead=max_bead))
