@@ -76,7 +76,7 @@ def documents():
            ("北京矿冶科技集团有限公司总经理韩龙表示，过去由于冶炼技术落后，环境污染情况时常发生。",
             "Mr. Han Long said so."),
            # free and shortened, with an addition no clause rule catches: the adequacy score does
-           ("当前，新一轮科技革命和产业变革深入发展，科技创新成为推动经济社会发展的核心动力，各国都在加快布局新兴产业，"
+           ("当前，新一轮科技革命和产业变革深入发展，技术进步成为推动经济社会发展的核心动力，各国都在加快布局新兴产业，"
             "力争在未来竞争中占据有利位置。",
             "At present, a new round of technological revolution is developing and countries are speeding up "
             "their plans in emerging industries.")]
