@@ -24,7 +24,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     try:
         yield tmp_path
         # mkstemp makes 0600 files; give the result the permissions a plain open() would.
-        os.chmod(tmp_path, 0o666 & ~_UMASK)
+        os.chmod(tmp_path, 0o666 & ~UMASK)
         os.replace(tmp_path, target)
     finally:
         if tmp_path.exists():
@@ -39,7 +39,7 @@ def _read_umask() -> int:
     return mask
 
 
-_UMASK = _read_umask()
+UMASK = _read_umask()
 
 
 def write_text(path: str | Path, text: str) -> None:

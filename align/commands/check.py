@@ -82,8 +82,11 @@ def register(app: typer.Typer) -> None:
         from align.progress import Progress
         from align.report import OUTPUT_FILES, write_run
 
+        from align.report.staging import usable_run_folder
+
         settings = check_settings(config, split_codes(select), split_codes(ignore), option)
         out_dir = out or Path("out") / zh.stem
+        usable_run_folder(out_dir)  # a wrong --out fails now, not after the whole run
         run = run_check(
             zh,
             en,
