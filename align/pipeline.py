@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from align.model import Document, Flag, Link
+from align.model import Document, Flag, Link, locate_flags
 from align.progress import Progress
 from align.report.summary import build_summary
 
@@ -107,7 +107,7 @@ def run_check(
             links = align_documents(zh_doc, en_doc, encoder, glossary=glossary, **(align_options or {}))
         with clock("checks"), progress.stage(f"check {len(links)} links", total=len(links)):
             ctx = CheckContext(links, zh_doc, en_doc, glossary, encoder=encoder, options=options or {})
-            flags = run_checks(ctx, select=select, ignore=ignore)
+            flags = locate_flags(run_checks(ctx, select=select, ignore=ignore), links, zh_doc, en_doc)
     timings = {**clock.timings, "total": time.perf_counter() - started}
     summary = build_summary(
         zh_doc,
