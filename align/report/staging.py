@@ -62,6 +62,15 @@ def usable_run_folder(out_dir: str | Path) -> Path:
     out = out.resolve() if out.is_symlink() else out
     if out.exists() and not out.is_dir():
         raise InputError(out, "exists and is not a folder (--out names the folder for the run's files)")
+    ancestor = out.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise InputError(ancestor, "is a file, so the output folder cannot be made inside it")
+    try:  # the one sure test of writability: make (and remove) a folder there
+        os.rmdir(tempfile.mkdtemp(prefix=f".{out.name}.probe.", dir=ancestor))
+    except OSError as exc:
+        raise InputError(ancestor, f"cannot write here ({exc.strerror})") from None
     return out
 
 

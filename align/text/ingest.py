@@ -53,7 +53,19 @@ def read_text(path: str | Path) -> tuple[str, str]:
         text, encoding = decode_bytes(data, path)
     if not text.strip():
         raise InputError(path, "file is empty (no text to segment)")
+    refuse_control_characters(text, path)
     return text, encoding
+
+
+def refuse_control_characters(text: str, path: str | Path) -> None:
+    """A stray control character (U+0001, NUL…) is not text: no output format may carry
+    it (XML and XLSX forbid it), so it is refused here, at its line and column."""
+    m = _CONTROL.search(text)
+    if m:
+        line = text.count("\n", 0, m.start()) + 1
+        column = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+        raise InputError(path, f"control character U+{ord(m.group()):04X} at column {column} "
+                         "is not text (remove it)", line=line)
 
 
 def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
