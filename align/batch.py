@@ -74,7 +74,8 @@ def read_manifest(source: str | Path) -> list[BatchItem]:
         reader = csv.DictReader(fh)
         missing = [c for c in MANIFEST_COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
-            raise InputError(source, f"manifest needs columns {','.join(MANIFEST_COLUMNS)} (missing {','.join(missing)})", line=1)
+            needs = f"manifest needs columns {','.join(MANIFEST_COLUMNS)} (missing {','.join(missing)})"
+            raise InputError(source, needs, line=1)
         for row in reader:
             line = reader.line_num
             name = _check_name(row["name"] or "", source, line)

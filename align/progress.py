@@ -16,16 +16,18 @@ class Progress:
         self.quiet = quiet or not sys.stderr.isatty()
         self._bar = None
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         if not self.quiet:
+            from rich.console import Console
             from rich.progress import (
                 BarColumn,
                 MofNCompleteColumn,
-                Progress as RichProgress,
                 TextColumn,
                 TimeElapsedColumn,
             )
-            from rich.console import Console
+            from rich.progress import (
+                Progress as RichProgress,
+            )
 
             self._bar = RichProgress(
                 TextColumn("[bold]{task.description}"),
@@ -49,7 +51,7 @@ class Progress:
         yield from self._bar.track(items, description=description, total=total)
 
     @contextlib.contextmanager
-    def stage(self, description: str, total: int | None = None) -> Iterator["Stage"]:
+    def stage(self, description: str, total: int | None = None) -> Iterator[Stage]:
         """A stage whose steps are advanced by the caller (``stage.advance(n)``)."""
         task = self._bar.add_task(description, total=total) if self._bar is not None else None
         stage = Stage(self._bar, task)

@@ -8,10 +8,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import EN_SEED, REPO, SHARED, ZH_SEED
 
 from align.cli import main
-
-from conftest import EN_SEED, REPO, SHARED, ZH_SEED
 
 
 def _refused(argv, capsys) -> str:

@@ -38,16 +38,16 @@ def pairs_frame(links: Sequence[Link], flags: Sequence[Flag]):
     return pd.DataFrame(
         [
             {
-                "link": l.index,
-                "zh_ids": " ".join(map(str, l.zh_ids)),
-                "en_ids": " ".join(map(str, l.en_ids)),
-                "confidence": round(l.score, 4),
-                "zh": l.zh,
-                "en": l.en,
-                "severity": worst_severity(by_link[l.index]) or "",
-                "flags": "\n".join(f"{f.check}: {f.message}" for f in by_link[l.index]),
+                "link": link.index,
+                "zh_ids": " ".join(map(str, link.zh_ids)),
+                "en_ids": " ".join(map(str, link.en_ids)),
+                "confidence": round(link.score, 4),
+                "zh": link.zh,
+                "en": link.en,
+                "severity": worst_severity(by_link[link.index]) or "",
+                "flags": "\n".join(f"{f.check}: {f.message}" for f in by_link[link.index]),
             }
-            for l in links
+            for link in links
         ],
         columns=["link", "zh_ids", "en_ids", "confidence", "zh", "en", "severity", "flags"],
     )
@@ -66,13 +66,16 @@ def flags_frame(flags: Sequence[Flag]):
                 "message": f.message,
                 "zh_term": f.zh[slice(*f.zh_span)] if f.zh_span else "",
                 "en_term": f.en[slice(*f.en_span)] if f.en_span else "",
+                "zh_position": str(f.zh_file_span) if f.zh_file_span else "",
+                "en_position": str(f.en_file_span) if f.en_file_span else "",
                 "zh": f.zh,
                 "en": f.en,
                 "evidence": json.dumps(f.evidence, ensure_ascii=False) if f.evidence else "",
             }
             for f in flags
         ],
-        columns=["id", "link", "check", "severity", "message", "zh_term", "en_term", "zh", "en", "evidence"],
+        columns=["id", "link", "check", "severity", "message", "zh_term", "en_term", "zh_position", "en_position",
+                 "zh", "en", "evidence"],
     )
 
 
@@ -154,7 +157,7 @@ def write_workbook(path: str | Path, sheets: dict[str, Sheet]) -> None:
 
 def pair_fills(links: Sequence[Link], flags: Sequence[Flag]) -> dict[tuple[int, str], str]:
     """Colour the zh/en cells a flag points into, and the severity cell of a flagged link."""
-    row_of = {l.index: row for row, l in enumerate(links)}
+    row_of = {link.index: row for row, link in enumerate(links)}
     by_cell: dict[tuple[int, str], list[Flag]] = defaultdict(list)
     for f in flags:
         row = row_of[f.link]
