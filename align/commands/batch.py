@@ -48,7 +48,7 @@ def register(app: typer.Typer) -> None:
 
         A pair that cannot be read fails alone: its error is printed and listed in the corpus
         report, the others complete; the exit code is then 2."""
-        from align.batch import corpus_findings, read_manifest, run_batch, term_renderings_across_documents
+        from align.batch import corpus_findings, read_manifest, run_batch, term_consistency
         from align.glossary.files import load_glossaries
         from align.report.corpus import write_corpus
 
@@ -71,7 +71,7 @@ def register(app: typer.Typer) -> None:
             out,
             findings=corpus_findings(results, select=settings["select"], ignore=settings["ignore"],
                                      options=settings["options"]),
-            terms=term_renderings_across_documents(loaded, results) if loaded else [],
+            terms=term_consistency(loaded, results) if loaded else [],
         )
         failed = [r for r in results if not r.ok]
         for result in failed:

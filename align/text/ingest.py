@@ -37,7 +37,8 @@ LANG_NAMES = {"zh": "Chinese", "en": "English"}
 
 
 def read_text(path: str | Path) -> tuple[str, str]:
-    """Return ``(decoded text, encoding name)`` of a ``.txt``/``.md``/``.docx`` file."""
+    """Return ``(decoded text, encoding name)`` of a ``.txt``/``.md``/``.docx``/``.pdf`` file
+    (the text of a PDF as ``align.text.pdf`` extracts it, pages separated by form feeds)."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -49,6 +50,10 @@ def read_text(path: str | Path) -> tuple[str, str]:
         raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
     if path.suffix.lower() == ".docx":
         text, encoding = _read_docx(path, data), "docx"
+    elif path.suffix.lower() == ".pdf":
+        from align.text.pdf import read_pdf
+
+        text, encoding = read_pdf(path, data), "pdf"
     else:
         text, encoding = decode_bytes(data, path)
     if not text.strip():
@@ -220,7 +225,10 @@ def _decode_or_refuse(data: bytes, encoding: str, path: str | Path) -> str:
 
 
 def _read_docx(path: Path, data: bytes) -> str:
-    """Body paragraphs of a Word file, one per line (tables and headers are not read)."""
+    """A Word file's text in document order, one paragraph per line: body paragraphs, each
+    table cell's paragraphs (row by row; a merged cell once; nested tables inside), and the
+    paragraphs of text boxes after the paragraph that anchors them. Headers, footers and
+    comments are not read."""
     import io
 
     import docx
@@ -229,7 +237,61 @@ def _read_docx(path: Path, data: bytes) -> str:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise InputError(path, f"not a readable .docx file ({exc})") from None
-    return "\n".join(p.text for p in document.paragraphs)
+    lines: list[str] = []
+    _docx_blocks(document.element.body, lines)
+    return "\n".join(lines)
+
+
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def _docx_blocks(container, lines: list[str]) -> None:
+    from docx.oxml.ns import qn
+
+    for child in container.iterchildren():
+        if child.tag == qn("w:p"):
+            lines.append(_docx_paragraph_text(child))
+            for box in child.iter(qn("w:txbxContent")):
+                if not any(a.tag == _MC_FALLBACK for a in box.iterancestors()):  # VML copy of a drawing
+                    _docx_blocks(box, lines)
+        elif child.tag == qn("w:tbl"):
+            for row in child.iterchildren(qn("w:tr")):
+                for cell in row.iterchildren(qn("w:tc")):
+                    merged = cell.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
+                    if merged is not None and merged.get(qn("w:val")) in (None, "continue"):
+                        continue  # the continuation of a vertically merged cell: its text is above
+                    _docx_blocks(cell, lines)
+        elif child.tag == qn("w:sdt"):  # content controls wrap paragraphs and tables
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                _docx_blocks(content, lines)
+
+
+def _in_text_box(node, p) -> bool:
+    """True when ``node`` sits in a text box inside paragraph ``p`` (not in ``p`` itself)."""
+    from docx.oxml.ns import qn
+
+    for ancestor in node.iterancestors():
+        if ancestor is p:
+            return False
+        if ancestor.tag == qn("w:txbxContent"):
+            return True
+    return False
+
+
+def _docx_paragraph_text(p) -> str:
+    """The paragraph's own text (runs, hyperlinks, tabs, breaks), not its text boxes'."""
+    from docx.oxml.ns import qn
+
+    parts = []
+    for node in p.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")):
+        if _in_text_box(node, p):
+            continue
+        if node.tag == qn("w:t"):
+            parts.append(node.text or "")
+        else:
+            parts.append("\t" if node.tag == qn("w:tab") else " ")
+    return "".join(parts)
 
 
 def script_counts(text: str) -> tuple[int, int]:
