@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+import ahocorasick
+
 from align.checks.registry import CheckContext, register
 from align.model import Flag, Link
 from align.text.tokens import CAPITALISED, english_names, latin_tokens
@@ -246,6 +248,7 @@ def names(link: Link, ctx: CheckContext) -> Iterator[Flag]:
 class _DocumentFacts:
     zh_latin: frozenset[str]  # Latin tokens the Chinese of the document writes (lower-cased)
     induced: tuple[tuple[str, str], ...]  # (Chinese form, English name) learnt from the document
+    names: _NameIndex  # ``induced``, indexed for look-ups per link
     unmapped_names: frozenset[str]  # English names of the document with no learnt Chinese form
     companions: dict[str, frozenset[str]]  # Chinese strings that accompany an unmapped name
 
@@ -263,6 +266,7 @@ def _learn_document_facts(ctx: CheckContext) -> _DocumentFacts:
     facts = _DocumentFacts(
         zh_latin=frozenset(token.casefold() for link in ctx.links for _, _, token in latin_tokens(link.zh)),
         induced=induced,
+        names=_NameIndex(induced),
         unmapped_names=unmapped,
         companions=name_companions(paired, set(unmapped), grams=grams),
     )
@@ -342,8 +346,55 @@ def _induced_table(ctx: CheckContext, paired: list[Link], grams: dict[str, set[i
     return [(zh, en) for en, zh in induce_renderings(paired, min_links, min_dice, grams).items()]
 
 
-def _english_present(name: str, text: str) -> re.Match | None:
-    return re.search(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])", text, re.IGNORECASE)
+# The letters of ``(?<![A-Za-z])name(?![A-Za-z])`` under re.IGNORECASE: ASCII plus the four
+# characters Python's case folding pairs with an ASCII letter (İ ı ſ and the Kelvin sign).
+_LETTER_RUN = re.compile(r"[A-Za-z]+", re.IGNORECASE)
+_ASCII_TWINS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+def _letters_key(word: str) -> str:
+    return word.translate(_ASCII_TWINS).lower()
+
+
+class _NameIndex:
+    """The learnt (Chinese form, English name) table, indexed once per document so that a
+    link costs time in its own length, not in the number of names the document taught:
+    English names by their lower-cased letters (a name is a whole run of letters), the
+    Chinese forms in one Aho–Corasick automaton."""
+
+    def __init__(self, induced: tuple[tuple[str, str], ...]):
+        self.induced = induced
+        self._by_en: dict[str, list[int]] = {}
+        self._by_zh: dict[str, list[int]] = {}
+        for i, (zh, en) in enumerate(induced):
+            self._by_en.setdefault(_letters_key(en), []).append(i)
+            self._by_zh.setdefault(zh, []).append(i)
+        self._automaton = ahocorasick.Automaton()
+        for zh in self._by_zh:
+            self._automaton.add_word(zh, zh)
+        if self._by_zh:
+            self._automaton.make_automaton()
+
+    def english_present(self, text: str) -> dict[str, tuple[int, int]]:
+        """Learnt English names in ``text`` → the span of the first occurrence, as a
+        case-insensitive whole-word search for each name would find it."""
+        found: dict[str, tuple[int, int]] = {}
+        for m in _LETTER_RUN.finditer(text):
+            for i in self._by_en.get(_letters_key(m.group()), ()):
+                found.setdefault(self.induced[i][1], m.span())
+        return found
+
+    def chinese_present(self, text: str) -> set[str]:
+        """Learnt Chinese forms that occur in ``text`` (overlapping ones too)."""
+        if not self._by_zh:
+            return set()
+        return {zh for _, zh in self._automaton.iter(text)}
+
+    def rows(self, english: dict[str, tuple[int, int]], chinese: set[str]) -> list[int]:
+        """Indices, in table order, of the rows whose name or form is present."""
+        hits = {i for en in english for i in self._by_en[_letters_key(en)]}
+        hits.update(i for zh in chinese for i in self._by_zh[zh])
+        return sorted(hits)
 
 
 def _is_proper_name(english: str) -> bool:
@@ -365,19 +416,21 @@ def _glossary_names(ctx: CheckContext, link: Link) -> tuple[list, list]:
             [(h.entry.zh, h.entry.en, h.span) for h in zh_hits if h.entry.id not in en_ids])
 
 
-def _names_the_chinese_gives(ctx: CheckContext, link: Link, induced) -> set[str]:
+def _names_the_chinese_gives(ctx: CheckContext, link: Link, learnt_names: set[str]) -> set[str]:
     """Capitalised words of the English forms of the glossary terms and learnt names the
-    Chinese contains (总经理 gives General and Manager, 南非 gives South and Africa)."""
-    words = {en for zh, en in induced if zh in link.zh}
+    Chinese contains (总经理 gives General and Manager, 南非 gives South and Africa);
+    ``learnt_names``: the English of the learnt forms the Chinese contains."""
+    words = set(learnt_names)
     if ctx.glossary is not None:
         words |= {w for hit in ctx.glossary.find_zh(link.zh, nested=True)
                   for form, _ in hit.entry.forms() for w in CAPITALISED.findall(form)}
     return words
 
 
-def _inside_longer_name(zh: str, text: str, induced) -> bool:
-    """撒拉 (Sarah) inside 玛土撒拉 (Methuselah): the longer name is what the text says."""
-    return any(zh in longer and longer != zh and longer in text for longer, _ in induced)
+def _inside_longer_name(zh: str, forms_here: set[str]) -> bool:
+    """撒拉 (Sarah) inside 玛土撒拉 (Methuselah): the longer name is what the text says;
+    ``forms_here``: the learnt Chinese forms the text contains."""
+    return any(zh in longer and longer != zh for longer in forms_here)
 
 
 _SENTENCE_OPENS_BEFORE = re.compile(
@@ -410,19 +463,20 @@ def swapped(ctx: CheckContext) -> Iterator[Flag]:
             continue
         unexplained, unrendered = _glossary_names(ctx, link)
         facts = _document_facts(ctx)
-        induced = facts.induced
-        present = {en: _english_present(en, link.en) for _, en in induced}
-        rendered = {zh for zh, en in induced if present[en]}  # 王志刚 is rendered by Wang or Zhigang
-        for zh, en in induced:
-            m = present[en]
-            if m and zh not in link.zh:
-                unexplained.append((zh, en, m.span()))
-            elif zh not in rendered and zh in link.zh and not _inside_longer_name(zh, link.zh, induced):
+        index = facts.names
+        present = index.english_present(link.en)
+        forms_here = index.chinese_present(link.zh)
+        rows = [index.induced[i] for i in index.rows(present, forms_here)]
+        rendered = {zh for zh, en in rows if en in present}  # 王志刚 is rendered by Wang or Zhigang
+        for zh, en in rows:
+            if en in present and zh not in forms_here:
+                unexplained.append((zh, en, present[en]))
+            elif zh not in rendered and zh in forms_here and not _inside_longer_name(zh, forms_here):
                 at = link.zh.find(zh)
                 unrendered.append((zh, en, (at, at + len(zh))))
         # a name the document uses too rarely to learn its Chinese can still be the intruder
         pinyin = [span for *span, _ in en_pinyin_names(link.en)]
-        named_in_zh = _names_the_chinese_gives(ctx, link, induced)
+        named_in_zh = _names_the_chinese_gives(ctx, link, {en for zh, en in rows if zh in forms_here})
         unexplained += [("", m.group(), m.span()) for m in CAPITALISED.finditer(link.en)
                         if m.group() in facts.unmapped_names and not _headline(link.en)
                         and not any(g in link.zh for g in facts.companions.get(m.group(), ()))  # China ← 中国
