@@ -2,11 +2,11 @@
 the repeated document must point at segments that hold its text, at consistent offsets."""
 from __future__ import annotations
 
+from conftest import SHARED
+
 from align.bench.checks import format_table, repeat_pair
 from align.model import Link
 from align.text.segment import load_presegmented
-
-from conftest import SHARED
 
 BIBLE = SHARED / "bench" / "bible-zh-en"
 

@@ -3,11 +3,10 @@ as ten systems translated it), its reasons, threshold and place after the other 
 from __future__ import annotations
 
 import pytest
+from conftest import SHARED
 
 from align.bench import mqm
 from align.checks import CheckContext, adequacy, run_checks
-
-from conftest import SHARED
 
 MQM = SHARED / "bench" / "mqm-wmt23-zhen" / "items.jsonl"
 

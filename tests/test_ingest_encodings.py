@@ -4,11 +4,10 @@ files are refused by name (in their own encodings and in UTF-8)."""
 from __future__ import annotations
 
 import pytest
+from conftest import EN_SEED, SHARED, ZH_SEED
 
 from align.cli import main
 from align.text.ingest import common_han_share, decode_bytes
-
-from conftest import EN_SEED, SHARED, ZH_SEED
 
 ZH_PARAGRAPHS = [p.strip() for p in ZH_SEED.read_text(encoding="utf-8").splitlines() if p.strip()]
 # Traditional Chinese typed for the tests (sentences of the seed 003), as in test_ingest.

@@ -7,10 +7,9 @@ import socket
 
 import httpx
 import pytest
+from review_helpers import ReviewClient, review_server, seed_links, write_run
 
 from align.review.security import host_allowed, host_name, local_path, url_host
-
-from review_helpers import ReviewClient, seed_links, review_server, write_run
 
 
 @pytest.fixture(scope="module")

@@ -13,12 +13,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import REPO, SHARED
 
 from align.pipeline import run_check
 from align.report import OUTPUT_FILES, write_run
 from align.report.staging import remove_stale_runs
-
-from conftest import REPO, SHARED
 
 BIBLE = SHARED / "bench" / "bible-zh-en"
 MARKERS = ("Alphaville", "Betatown")

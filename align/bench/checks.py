@@ -13,12 +13,13 @@ import dataclasses
 import time
 from pathlib import Path
 
-from align.model import Document, Link, Segment
+from align.model import Document, Link
 
 DEFAULT_SIZES = (1_000, 2_000, 5_000, 10_000, 20_000, 50_000)
 
 
-def repeat_pair(zh_doc: Document, en_doc: Document, links: list[Link], size: int) -> tuple[Document, Document, list[Link]]:
+def repeat_pair(zh_doc: Document, en_doc: Document, links: list[Link],
+                size: int) -> tuple[Document, Document, list[Link]]:
     """The first ``size`` links of the pair repeated end to end, with both documents
     repeated as often as that takes."""
     copies = -(-size // len(links))

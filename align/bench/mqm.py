@@ -19,7 +19,7 @@ import json
 import math
 import re
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -343,7 +343,8 @@ def format_table(result: dict[str, Any]) -> str:
 
     checker, base = result["checker"], result["baselines"]
     lines = [
-        f"{result['data']} ({result.get('part', 'all')}): {result['items']} pairs, {result['documents']} documents (system × doc); "
+        f"{result['data']} ({result.get('part', 'all')}): {result['items']} pairs, "
+        f"{result['documents']} documents (system × doc); "
         f"positive (Major accuracy, any rater) {result['positive']}, ≥ 2 raters {result['positive_2_raters']}; "
         f"model {result['model']}",
         "",

@@ -85,7 +85,6 @@ def register(app: typer.Typer) -> None:
         from align.formats import BILINGUAL_SUFFIXES, is_bilingual
         from align.progress import Progress
         from align.report import OUTPUT_FILES, write_run
-
         from align.report.staging import usable_run_folder
 
         settings = check_settings(config, split_codes(select), split_codes(ignore), option)
@@ -131,7 +130,7 @@ def register(app: typer.Typer) -> None:
     @bench_app.command("checks")
     def bench_checks(
         shared: Path = typer.Option(
-            Path(__file__).resolve().parents[2].parent / "shared", "--shared", help="The shared data folder."
+            SHARED, "--shared", help="The shared data folder."
         ),
         sizes: str = typer.Option(
             "1000,2000,5000,10000,20000,50000", "--sizes", help="Document sizes in links, comma-separated."

@@ -73,10 +73,8 @@ def mqm_command(
     """Every check on professionally annotated pairs (each item a ready-made 1-1 link, grouped
     by system and document): P/R/F1 against Major accuracy errors, recall per sub-category,
     per-code precision and span overlap, length-ratio and cosine baselines, pairs per second."""
-    from align.bench.mqm import format_table, run_benchmark
+    from align.bench.mqm import PARTS, format_table, run_benchmark
     from align.fileio import write_json
-
-    from align.bench.mqm import PARTS
 
     if part not in PARTS:
         raise typer.BadParameter(f"--part must be one of {', '.join(PARTS)}")
