@@ -19,7 +19,7 @@ from align.review.workspace import Workspace
 EXPORT_FORMATS = ("csv", "json", "xliff")
 CSV_FIELDS = (
     "doc", "link", "flag_id", "check", "severity", "status", "reviewer", "decided_at", "reason",
-    "carried_over", "comments", "message", "zh", "en",
+    "carried_over", "comments", "message", "zh", "en", "zh_position", "en_position",
 )
 COMMENT_SEPARATOR = " | "
 TMX = "pairs.tmx"
@@ -47,6 +47,8 @@ def decision_rows(workspace: Workspace) -> list[dict[str, Any]]:
             "message": item.flag.message,
             "zh": item.flag.zh,
             "en": item.flag.en,
+            "zh_position": str(item.flag.zh_file_span) if item.flag.zh_file_span else "",
+            "en_position": str(item.flag.en_file_span) if item.flag.en_file_span else "",
         }
         for item in workspace.queue()
     ]
