@@ -86,8 +86,11 @@ def register(app: typer.Typer) -> None:
         from align.progress import Progress
         from align.report import OUTPUT_FILES, write_run
 
+        from align.report.staging import usable_run_folder
+
         settings = check_settings(config, split_codes(select), split_codes(ignore), option)
         out_dir = out or Path("out") / zh.stem
+        usable_run_folder(out_dir)  # a wrong --out fails now, not after the whole run
         common = {"glossaries": glossary or (), "model": model, "quiet": quiet, **settings}
         if en is None:
             if not is_bilingual(zh):
@@ -124,3 +127,24 @@ def register(app: typer.Typer) -> None:
         from align.bench.pipeline import default_cases, run_benchmark
 
         print(run_benchmark(default_cases(Path(__file__).resolve().parents[2], shared)))
+
+    @bench_app.command("checks")
+    def bench_checks(
+        shared: Path = typer.Option(
+            Path(__file__).resolve().parents[2].parent / "shared", "--shared", help="The shared data folder."
+        ),
+        sizes: str = typer.Option(
+            "1000,2000,5000,10000,20000,50000", "--sizes", help="Document sizes in links, comma-separated."
+        ),
+    ) -> None:
+        """Seconds per link of each check from 1k to 50k links (the Bible pair repeated)."""
+        from align.bench.checks import run_benchmark as run_checks_benchmark
+        from align.errors import AlignError
+
+        try:
+            counts = tuple(int(s) for s in sizes.split(",") if s.strip())
+        except ValueError:
+            raise AlignError(f"--sizes takes whole numbers separated by commas, not {sizes!r}") from None
+        if not counts or min(counts) < 1:
+            raise AlignError("--sizes needs at least one size of 1 link or more")
+        print(run_checks_benchmark(shared, counts, progress=lambda line: typer.echo(line, err=True)))

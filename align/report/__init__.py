@@ -1,6 +1,7 @@
 """The six output files of ``align check`` (formats in README, "Output formats"), written as
-one unit (``align.report.staging``): a run that fails while writing leaves no half-written
-report.
+one unit (``align.report.staging``): a new run folder is written beside the old one and the
+two are swapped in one rename, so a run that fails or is killed while writing leaves the
+old run (or nothing), never a mix.
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from align.fileio import write_json, write_jsonl, write_text
 from align.report.html import render_report
-from align.report.staging import staged_files
+from align.report.staging import staged_run
 from align.report.tmx import write_tmx
 from align.report.xlsx import write_report_xlsx
 
@@ -38,7 +39,7 @@ def write_run(run: CheckRun, out_dir: str | Path, bilingual: BilingualFile | Non
     names = OUTPUT_FILES
     if bilingual is not None and bilingual.format.startswith("xliff"):
         names = (*OUTPUT_FILES, annotated_name(bilingual, out))
-    with staged_files(out, names) as staging:
+    with staged_run(out, names) as staging:
         started = time.perf_counter()
         write_jsonl(staging / "pairs.jsonl", (link.to_json() for link in run.links))
         write_jsonl(staging / "flags.jsonl", (f.to_json() for f in run.flags))

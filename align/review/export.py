@@ -11,6 +11,7 @@ from typing import Any
 
 from align.errors import AlignError
 from align.fileio import atomic_path, write_json, write_jsonl
+from align.report.cells import csv_cell
 from align.report.tmx import write_tmx
 from align.review.fixes import Fix, Scorer, apply_fixes, locate
 from align.review.runfolder import FLAGS, PAIRS, pairs_digest
@@ -93,7 +94,8 @@ def export_decisions(workspace: Workspace, fmt: str, out: str | Path) -> int:
         writer = csv.DictWriter(fh, fieldnames=CSV_FIELDS)
         writer.writeheader()
         for row in rows:
-            writer.writerow(row | {"comments": COMMENT_SEPARATOR.join(row["comments"])})
+            row = row | {"comments": COMMENT_SEPARATOR.join(row["comments"])}
+            writer.writerow({k: csv_cell(v) for k, v in row.items()})
     return len(rows)
 
 
