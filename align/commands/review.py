@@ -84,7 +84,8 @@ def serve(
 @review_app.command("export")
 def export(
     run_dir: Path = RUN_DIR,
-    format: str = typer.Option("csv", "--format", help="csv (current state) or json (with history)."),
+    format: str = typer.Option("csv", "--format", help="csv (current state), json (with history) or xliff "
+                                "(a run of one XLIFF: its annotated copy with each decision)."),
     out: Path = typer.Option(..., "--out", help="File to write."),
     db: Path | None = DB,
 ) -> None:

@@ -37,6 +37,7 @@ def annotate_xliff(bilingual: BilingualFile, notes: Iterable[dict], out_path: st
     data = Path(bilingual.path).read_bytes()
     root, _ = parse_xml(bilingual.path, data)
     tree = root.getroottree()
+    _remove_align_notes(root)
     by_unit = {unit.id: unit for unit in bilingual.units}
     written = 0
     for note in notes:
@@ -56,6 +57,50 @@ def annotate_xliff(bilingual: BilingualFile, notes: Iterable[dict], out_path: st
         written += 1
     write_bytes(out_path, etree.tostring(tree, xml_declaration=True, encoding=tree.docinfo.encoding or "UTF-8"))
     return written
+
+
+def _remove_align_notes(root: etree._Element) -> None:
+    """Drop the notes an earlier annotation wrote, so annotating a copy again replaces them."""
+    for note in [n for n in root.iter() if local(n) == "note"]:
+        if note.get("from") == "align" or note.get("category") == "align":
+            holder = note.getparent()
+            holder.remove(note)
+            if local(holder) == "notes" and not len(holder):
+                holder.getparent().remove(holder)
+
+
+def export_review_xliff(run_dir: str | Path, rows: Iterable[dict], out: str | Path) -> int:
+    """The review decisions of a run of one XLIFF as an annotated XLIFF at ``out``: each
+    flag's note says its status, reviewer and reason. Built from the run folder's annotated
+    copy (same units), so the original need not be at hand."""
+    import json
+
+    from align.errors import AlignError
+    from align.formats import read_bilingual
+
+    run = Path(run_dir)
+    try:
+        info = json.loads((run / "summary.json").read_text(encoding="utf-8")).get("bilingual")
+    except (OSError, ValueError):
+        info = None
+    if not info or not str(info.get("format", "")).startswith("xliff"):
+        raise AlignError(f"{run}: not a run of an XLIFF file (align check FILE.xlf); --format xliff exports only those")
+    copy = run / Path(info["file"]).name
+    if not copy.exists():
+        raise AlignError(f"{copy}: the run's annotated XLIFF is missing; run align check again")
+    units = {}
+    for line in (run / "flags.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            flag = json.loads(line)
+            units[flag["id"]] = flag.get("unit")
+    notes = []
+    for row in rows:
+        decision = row["status"] + (f" by {row['reviewer']}" if row.get("reviewer") else "")
+        if row.get("reason"):
+            decision += f" ({row['reason']})"
+        notes.append({"unit": units.get(row["flag_id"]), "check": row["check"], "severity": row["severity"],
+                      "message": row["message"], "id": row["flag_id"], "decision": decision})
+    return annotate_xliff(read_bilingual(copy), notes, out)
 
 
 def _applies_to(bilingual: BilingualFile, side: str | None) -> str | None:

@@ -17,7 +17,7 @@ from align.review.fixes import Fix, Scorer, apply_fixes, locate
 from align.review.runfolder import FLAGS, PAIRS, pairs_digest
 from align.review.workspace import Workspace
 
-EXPORT_FORMATS = ("csv", "json")
+EXPORT_FORMATS = ("csv", "json", "xliff")
 CSV_FIELDS = (
     "doc", "link", "flag_id", "check", "severity", "status", "reviewer", "decided_at", "reason",
     "carried_over", "comments", "message", "zh", "en", "zh_position", "en_position",
@@ -56,10 +56,17 @@ def decision_rows(workspace: Workspace) -> list[dict[str, Any]]:
 
 
 def export_decisions(workspace: Workspace, fmt: str, out: str | Path) -> int:
-    """Write the decisions as CSV (current state) or JSON (state plus full history)."""
+    """Write the decisions as CSV (current state; UTF-8 with a BOM, so Excel reads the
+    Chinese right), JSON (state plus full history) or, for a run of one XLIFF file, the
+    annotated XLIFF with each flag's decision in its note."""
     if fmt not in EXPORT_FORMATS:
         raise AlignError(f"unknown export format {fmt!r} (choose {', '.join(EXPORT_FORMATS)})")
     rows = decision_rows(workspace)
+    if fmt == "xliff":
+        from align.formats.annotate import export_review_xliff
+
+        export_review_xliff(workspace.run_dir, rows, out)
+        return len(rows)
     if fmt == "json":
         names = {doc.key: doc.name for doc in workspace.docs}
 
@@ -83,7 +90,7 @@ def export_decisions(workspace: Workspace, fmt: str, out: str | Path) -> int:
             },
         )
         return len(rows)
-    with atomic_path(out) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
+    with atomic_path(out) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=CSV_FIELDS)
         writer.writeheader()
         for row in rows:
