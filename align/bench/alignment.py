@@ -88,10 +88,16 @@ def _hits(judged: LinkSet, reference: LinkSet) -> tuple[int, int]:
 
 
 def verse_level(links: LinkSet, zh_verse: Sequence[str], en_verse: Sequence[str]) -> LinkSet:
-    """Replace sentence ids by verse ids and join links that share a verse (union-find)."""
+    """Replace sentence ids by verse ids and join links that share a verse."""
     order: dict[str, int] = {}
     for v in list(zh_verse) + list(en_verse):
         order.setdefault(v, len(order))
+    return join_overlapping([({order[zh_verse[i]] for i in src}, {order[en_verse[j]] for j in tgt})
+                             for src, tgt in links])
+
+
+def join_overlapping(links: list[tuple[set[int], set[int]]]) -> LinkSet:
+    """Join links that share a sentence on either side (union-find), sorted by position."""
     parent = list(range(len(links)))
 
     def find(x: int) -> int:
@@ -102,7 +108,7 @@ def verse_level(links: LinkSet, zh_verse: Sequence[str], en_verse: Sequence[str]
 
     owner: dict[tuple[str, int], int] = {}
     for k, (src, tgt) in enumerate(links):
-        for key in [("zh", order[zh_verse[i]]) for i in src] + [("en", order[en_verse[j]]) for j in tgt]:
+        for key in [("zh", i) for i in src] + [("en", j) for j in tgt]:
             if key in owner:
                 parent[find(k)] = find(owner[key])
             else:
@@ -110,9 +116,10 @@ def verse_level(links: LinkSet, zh_verse: Sequence[str], en_verse: Sequence[str]
     groups: dict[int, tuple[set[int], set[int]]] = {}
     for k, (src, tgt) in enumerate(links):
         zs, es = groups.setdefault(find(k), (set(), set()))
-        zs.update(order[zh_verse[i]] for i in src)
-        es.update(order[en_verse[j]] for j in tgt)
-    return [(tuple(sorted(z)), tuple(sorted(e))) for z, e in groups.values()]
+        zs.update(src)
+        es.update(tgt)
+    out = [(tuple(sorted(z)), tuple(sorted(e))) for z, e in groups.values()]
+    return sorted(out, key=lambda lk: (lk[0][0] if lk[0] else -1, lk[1][0] if lk[1] else -1))
 
 
 # ----- sets -----

@@ -29,7 +29,7 @@ import random
 import re
 from pathlib import Path
 
-from align.bench.alignment import LinkSet, Pair, bible_pairs, textberg_pairs
+from align.bench.alignment import Pair, bible_pairs, join_overlapping, textberg_pairs
 
 JOIN_ZH = 0.15  # share of in-chapter verse boundaries where two Chinese verses are joined
 JOIN_EN = 0.15  # ... where the English clauses either side of the boundary are joined
@@ -91,32 +91,6 @@ def resegment_book(bible: Pair, book: str, chapters: int = CHAPTERS, join_zh: fl
 
 def _same_chapter(verse_a: str, verse_b: str) -> bool:
     return verse_a.rsplit(":", 1)[0] == verse_b.rsplit(":", 1)[0]
-
-
-def join_overlapping(links: list[tuple[set[int], set[int]]]) -> LinkSet:
-    """Join links that share a sentence on either side (union-find), sorted by position."""
-    parent = list(range(len(links)))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    owner: dict[tuple[str, int], int] = {}
-    for k, (src, tgt) in enumerate(links):
-        for key in [("zh", i) for i in src] + [("en", j) for j in tgt]:
-            if key in owner:
-                parent[find(k)] = find(owner[key])
-            else:
-                owner[key] = k
-    groups: dict[int, tuple[set[int], set[int]]] = {}
-    for k, (src, tgt) in enumerate(links):
-        zs, es = groups.setdefault(find(k), (set(), set()))
-        zs.update(src)
-        es.update(tgt)
-    out = [(tuple(sorted(z)), tuple(sorted(e))) for z, e in groups.values()]
-    return sorted(out, key=lambda lk: (lk[0][0] if lk[0] else -1, lk[1][0] if lk[1] else -1))
 
 
 def dev_sets(shared: Path) -> dict[str, list[Pair]]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from align.errors import InputError
 from align.formats.units import BilingualFile, Unit
+from align.text.ingest import read_input_bytes
 
 XML_SUFFIXES = (".xlf", ".xliff", ".sdlxliff", ".mqxliff", ".xlf2", ".tmx", ".xml")
 BILINGUAL_SUFFIXES = (*XML_SUFFIXES, ".po", ".pot", ".csv", ".tsv", ".xlsx")
@@ -32,14 +33,7 @@ def read_bilingual(path: str | Path) -> BilingualFile:
     suffix = path.suffix.lower()
     if suffix not in BILINGUAL_SUFFIXES:
         raise InputError(path, f"not a bilingual file ({', '.join(BILINGUAL_SUFFIXES)})")
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(path, "is a directory, not a file") from None
-    except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+    data = read_input_bytes(path)
     if not data.strip():
         raise InputError(path, "file is empty")
     if suffix in XML_SUFFIXES or data.lstrip()[:5] in (b"<?xml", b"\xef\xbb\xbf<?xm"):

@@ -36,18 +36,23 @@ _CHARS_PER_WORD = 1.5
 LANG_NAMES = {"zh": "Chinese", "en": "English"}
 
 
-def read_text(path: str | Path) -> tuple[str, str]:
-    """Return ``(decoded text, encoding name)`` of a ``.txt``/``.md``/``.docx``/``.pdf`` file
-    (the text of a PDF as ``align.text.pdf`` extracts it, pages separated by form feeds)."""
-    path = Path(path)
+
+def read_input_bytes(path: Path) -> bytes:
+    """A file's bytes, or one line naming the file and why it cannot be read."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise InputError(path, "no such file") from None
     except IsADirectoryError:
         raise InputError(path, "is a directory, not a file") from None
     except OSError as exc:
         raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+
+def read_text(path: str | Path) -> tuple[str, str]:
+    """Return ``(decoded text, encoding name)`` of a ``.txt``/``.md``/``.docx``/``.pdf`` file
+    (the text of a PDF as ``align.text.pdf`` extracts it, pages separated by form feeds)."""
+    path = Path(path)
+    data = read_input_bytes(path)
     if path.suffix.lower() == ".docx":
         text, encoding = _read_docx(path, data), "docx"
     elif path.suffix.lower() == ".pdf":
