@@ -7,7 +7,7 @@ is timed; the progress bar shows the stage and its counts.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,11 +70,13 @@ def run_check(
     presegmented: bool = False,
     cache_dir: str | Path | None = None,
     quiet: bool = False,
+    on_stage: Callable[[str], None] | None = None,
 ) -> CheckRun:
     """Run every stage on one document pair; bad input raises ``align.errors.InputError``.
 
     ``select``/``ignore`` take check codes or categories; ``options`` are per-check
-    thresholds (``{code: {key: value}}``); ``align_options`` go to the aligner.
+    thresholds (``{code: {key: value}}``); ``align_options`` go to the aligner;
+    ``on_stage`` hears each stage's name as it starts.
     """
     from align.checks import CheckContext, run_checks
     from align.embed.encoders import load_encoder
@@ -83,7 +85,7 @@ def run_check(
 
     clock = _Stopwatch()
     started = time.perf_counter()
-    with Progress(quiet) as progress:
+    with Progress(quiet, on_stage=on_stage) as progress:
         with clock("read"), progress.stage("read + segment", total=2) as stage:
             zh_doc, en_doc = read_pair(zh_path, en_path, presegmented)
             stage.advance(2)
