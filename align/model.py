@@ -1,23 +1,84 @@
 """Plain dataclasses shared by every pipeline stage.
 
-Every segment points back to exact ``[start, end)`` character offsets in the decoded
-original file (like spaCy's ``Span``), and every flag points to character offsets inside
-its link's joined ``zh``/``en`` text, so a finding can always be shown in context.
+Three coordinate systems, one chain of maps (like spaCy's ``Doc``/``Span``):
+
+* a ``Segment`` keeps ``[start, end)`` in the decoded original file and, when cleaning
+  changed its text (unwrapped lines, repaired mojibake), a ``CharMap`` from each of its
+  characters back to the original;
+* a ``Link`` joins its segments with :func:`join_sentences` and keeps each sentence's
+  ``(segment id, start, end)`` inside the joined ``zh``/``en`` text;
+* a ``Flag`` points to ``[start, end)`` inside its link's ``zh``/``en`` and, once located
+  (:func:`locate_flags`), to ``{file, start, end, line, col}`` in the original file.
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
+import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 SEVERITIES = ("error", "warning", "info")
-LANGS = ("zh", "en")
+CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+
+Span = tuple[int, int]
+SentenceBound = tuple[int, int, int]  # (segment id, start, end) inside a link side's joined text
+
+
+def is_cjk(ch: str) -> bool:
+    return bool(CJK_CHAR.match(ch))
+
+
+@dataclass(frozen=True)
+class CharMap:
+    """Where each character of a cleaned text came from in the original, stored as runs.
+
+    ``anchors`` holds ``(index, start, end)`` for every character whose span is not the one
+    right after its predecessor's (``(end, end + 1)``), so untouched text costs nothing and
+    each unwrapped line or repaired character costs one anchor.
+    """
+
+    anchors: tuple[tuple[int, int, int], ...]
+    length: int
+
+    @classmethod
+    def from_spans(cls, spans: Sequence[Span]) -> CharMap:
+        anchors = []
+        previous_end = None
+        for index, (start, end) in enumerate(spans):
+            if previous_end is None or (start, end) != (previous_end, previous_end + 1):
+                anchors.append((index, start, end))
+            previous_end = end
+        return cls(tuple(anchors), len(spans))
+
+    @property
+    def is_identity(self) -> bool:
+        """One run of single characters: the text is the original slice, unchanged."""
+        return len(self.anchors) == 1 and self.anchors[0][0] == 0 and self.anchors[0][2] == self.anchors[0][1] + 1
+
+    def span(self, index: int) -> Span:
+        """Original ``[start, end)`` of character ``index``."""
+        if not 0 <= index < self.length:
+            raise IndexError(index)
+        k = bisect.bisect_right(self.anchors, (index, float("inf"), 0)) - 1
+        at, start, end = self.anchors[k]
+        if at == index:
+            return start, end
+        offset = index - at
+        return end + offset - 1, end + offset
 
 
 @dataclass(frozen=True)
 class Segment:
-    """One sentence (or heading / list item) of a document."""
+    """One sentence (or heading / list item) of a document.
+
+    ``start``/``end`` index the decoded original file; ``chars`` maps each character of
+    ``text`` into it when cleaning changed the text (``None``: ``text`` is that slice).
+    ``unit`` names the file's unit (an XLIFF trans-unit id, …) for formats that have them.
+    """
 
     doc_id: str
     index: int
@@ -26,9 +87,74 @@ class Segment:
     start: int
     end: int
     kind: str = "sentence"  # "sentence" | "heading" | "item"
+    unit: str | None = None
+    chars: CharMap | None = field(default=None, repr=False, compare=False)
+
+    def file_span(self, start: int, end: int) -> Span:
+        """Original-file ``[start, end)`` of ``text[start:end]``."""
+        if self.chars is None:
+            return self.start + start, self.start + end
+        if end <= start:
+            first = self.chars.span(start)[0] if start < len(self.text) else self.end
+            return first, first
+        return self.chars.span(start)[0], self.chars.span(end - 1)[1]
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        data = {
+            "doc_id": self.doc_id,
+            "index": self.index,
+            "paragraph": self.paragraph,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "kind": self.kind,
+        }
+        if self.unit is not None:
+            data["unit"] = self.unit
+        return data
+
+
+def join_sentences(lang: str, texts: Iterable[str]) -> tuple[str, list[Span]]:
+    """A link side's text and each sentence's ``[start, end)`` in it.
+
+    English sentences join with a space; Chinese ones without, except after a Latin letter
+    or digit. The one joiner of the project: the aligner, the review fixes and the
+    benchmarks all build link text with it.
+    """
+    out = ""
+    bounds = []
+    for number, text in enumerate(texts):
+        text = text.strip()
+        if lang == "zh":
+            out += " " if out and not is_cjk(out[-1]) and out[-1].isalnum() else ""
+        elif number:
+            out += " "
+        bounds.append((len(out), len(out) + len(text)))
+        out += text
+    return out, bounds
+
+
+@dataclass(frozen=True)
+class FileSpan:
+    """Where a flagged text stands in the decoded original file: ``original[start:end]``."""
+
+    file: str
+    start: int
+    end: int
+    line: int  # 1-based
+    col: int  # 1-based, in characters
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "start": self.start, "end": self.end, "line": self.line, "col": self.col}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> FileSpan | None:
+        if not data:
+            return None
+        return cls(str(data["file"]), int(data["start"]), int(data["end"]), int(data["line"]), int(data["col"]))
 
 
 @dataclass
@@ -49,10 +175,25 @@ class Document:
     def texts(self) -> list[str]:
         return [s.text for s in self.segments]
 
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        return [0] + [m.end() for m in re.finditer("\n", self.original)]
+
+    def file_span(self, start: int, end: int) -> FileSpan:
+        """``[start, end)`` of the original text with the 1-based line and column of ``start``."""
+        line = bisect.bisect_right(self._line_starts, start)
+        col = start - self._line_starts[line - 1] + 1
+        return FileSpan(self.path or self.doc_id, start, end, line, col)
+
 
 @dataclass
 class Link:
-    """One alignment bead: consecutive zh sentences linked to consecutive en sentences."""
+    """One alignment bead: consecutive zh sentences linked to consecutive en sentences.
+
+    ``zh_sentences``/``en_sentences`` hold ``(segment id, start, end)`` of each sentence
+    inside ``zh``/``en``: a link is a view onto its segments, so a span in its text maps
+    back to the file (:func:`locate_flags`) and a split never has to re-segment.
+    """
 
     index: int
     zh_ids: tuple[int, ...]
@@ -61,12 +202,57 @@ class Link:
     en: str
     score: float
     fixed: bool = False  # made by a reviewer's alignment fix (its score re-computed, not the aligner's)
+    zh_sentences: tuple[SentenceBound, ...] = ()
+    en_sentences: tuple[SentenceBound, ...] = ()
+
+    def __post_init__(self) -> None:
+        """A one-sentence side is its whole text, so only longer sides need their bounds."""
+        if not self.zh_sentences and len(self.zh_ids) == 1:
+            self.zh_sentences = ((self.zh_ids[0], 0, len(self.zh)),)
+        if not self.en_sentences and len(self.en_ids) == 1:
+            self.en_sentences = ((self.en_ids[0], 0, len(self.en)),)
+
+    @classmethod
+    def of_sentences(
+        cls,
+        index: int,
+        zh: Sequence[tuple[int, str]],
+        en: Sequence[tuple[int, str]],
+        score: float,
+        fixed: bool = False,
+    ) -> Link:
+        """The link joining ``(segment id, text)`` sentences on each side."""
+        zh_text, zh_bounds = join_sentences("zh", [t for _, t in zh])
+        en_text, en_bounds = join_sentences("en", [t for _, t in en])
+        return cls(
+            index,
+            tuple(i for i, _ in zh),
+            tuple(i for i, _ in en),
+            zh_text,
+            en_text,
+            score,
+            fixed,
+            tuple((i, a, b) for (i, _), (a, b) in zip(zh, zh_bounds)),
+            tuple((i, a, b) for (i, _), (a, b) in zip(en, en_bounds)),
+        )
 
     @property
     def one_sided(self) -> bool:
         """A 1-0 / 0-1 link (one side empty or blank): omission.* reports it, so the other
         pair checks skip it."""
         return not self.zh.strip() or not self.en.strip()
+
+    def bounds(self, lang: str) -> tuple[SentenceBound, ...]:
+        return self.zh_sentences if lang == "zh" else self.en_sentences
+
+    def sentences(self, lang: str) -> list[tuple[int, str]]:
+        """``(segment id, text)`` of each sentence on one side, cut at the stored bounds."""
+        text = self.zh if lang == "zh" else self.en
+        ids = self.zh_ids if lang == "zh" else self.en_ids
+        bounds = self.bounds(lang)
+        if len(bounds) != len(ids):
+            raise ValueError(f"link {self.index}: no sentence bounds for its {lang} side (written by an older align)")
+        return [(i, text[a:b]) for i, a, b in bounds]
 
     def to_json(self) -> dict[str, Any]:
         data = {
@@ -79,10 +265,12 @@ class Link:
         }
         if self.fixed:
             data["fixed"] = True
+        data["zh_sentences"] = [list(b) for b in self.zh_sentences]
+        data["en_sentences"] = [list(b) for b in self.en_sentences]
         return data
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Link":
+    def from_json(cls, data: dict[str, Any]) -> Link:
         return cls(
             index=int(data["link"]),
             zh_ids=tuple(data["zh_ids"]),
@@ -91,7 +279,23 @@ class Link:
             en=data["en"],
             score=float(data["score"]),
             fixed=bool(data.get("fixed", False)),
+            zh_sentences=_bounds_from_json(data, "zh"),
+            en_sentences=_bounds_from_json(data, "en"),
         )
+
+
+def _bounds_from_json(data: dict[str, Any], lang: str) -> tuple[SentenceBound, ...]:
+    """A side's sentence bounds, checked against its ids and text; none in a file written
+    before bounds existed (see ``Link.__post_init__`` for a one-sentence side)."""
+    ids, text = tuple(data[f"{lang}_ids"]), data[lang]
+    if not data.get(f"{lang}_sentences"):
+        return ()
+    bounds = tuple((int(i), int(a), int(b)) for i, a, b in data[f"{lang}_sentences"])
+    if tuple(i for i, _, _ in bounds) != ids:
+        raise ValueError(f"{lang}_sentences do not match {lang}_ids")
+    if any(not 0 <= a <= b <= len(text) for _, a, b in bounds):
+        raise ValueError(f"{lang}_sentences fall outside the {lang} text")
+    return bounds
 
 
 def normalise_for_matching(text: str) -> str:
@@ -115,6 +319,8 @@ class Flag:
     zh_span: tuple[int, int] | None = None
     en_span: tuple[int, int] | None = None
     evidence: dict[str, Any] = field(default_factory=dict)
+    zh_file_span: FileSpan | None = None  # set by locate_flags, after the checks
+    en_file_span: FileSpan | None = None
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
@@ -158,6 +364,8 @@ class Flag:
             "en_span": list(self.en_span) if self.en_span else None,
             "message": self.message,
             "evidence": self.evidence,
+            "zh_file_span": self.zh_file_span.to_json() if self.zh_file_span else None,
+            "en_file_span": self.en_file_span.to_json() if self.en_file_span else None,
         }
 
     @classmethod
@@ -172,4 +380,49 @@ class Flag:
             zh_span=tuple(data["zh_span"]) if data.get("zh_span") else None,
             en_span=tuple(data["en_span"]) if data.get("en_span") else None,
             evidence=data.get("evidence") or {},
+            zh_file_span=FileSpan.from_json(data.get("zh_file_span")),
+            en_file_span=FileSpan.from_json(data.get("en_file_span")),
         )
+
+    def file_span(self, lang: str) -> FileSpan | None:
+        return self.zh_file_span if lang == "zh" else self.en_file_span
+
+    @property
+    def position(self) -> FileSpan | None:
+        """Where the flag points in a source file: its zh span, else its en span."""
+        return self.zh_file_span or self.en_file_span
+
+
+def locate_flags(flags: Sequence[Flag], links: Sequence[Link], zh_doc: Document, en_doc: Document) -> list[Flag]:
+    """The flags with ``zh_file_span``/``en_file_span``: each side's span mapped through its
+    link's sentence bounds and its segments' character maps to the original file."""
+    by_index = {link.index: link for link in links}
+    located = []
+    for flag in flags:
+        link = by_index.get(flag.link)
+        spans = {}
+        for lang, doc, span in (("zh", zh_doc, flag.zh_span), ("en", en_doc, flag.en_span)):
+            text = flag.zh if lang == "zh" else flag.en
+            if link is not None and span is not None and text == (link.zh if lang == "zh" else link.en):
+                spans[f"{lang}_file_span"] = _file_span(doc, link.bounds(lang), *span)
+        located.append(replace(flag, **spans) if spans else flag)
+    return located
+
+
+def _file_span(doc: Document, bounds: Sequence[SentenceBound], start: int, end: int) -> FileSpan | None:
+    """Original-file span of ``[start, end)`` of a link side; None when it covers no sentence
+    character (only the space that joins two sentences)."""
+    if end <= start:
+        inside = [b for b in bounds if b[1] <= start <= b[2]][:1]
+    else:
+        inside = [b for b in bounds if b[1] < end and start < b[2]]
+    if not inside:
+        return None
+    (first, a1, _), (last, a2, b2) = inside[0], inside[-1]
+    lo, hi = max(start, a1) - a1, min(end, b2) - a2
+    if end <= start:
+        point = doc.segments[first].file_span(lo, lo)[0]
+        return doc.file_span(point, point)
+    head = doc.segments[first].file_span(lo, lo + 1)[0]
+    tail = doc.segments[last].file_span(hi - 1, hi)[1]
+    return doc.file_span(head, tail)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from align.model import Document, Flag, Link
+from align.model import Document, Flag, Link, locate_flags
 from align.progress import Progress
 from align.report.summary import build_summary
 
@@ -82,6 +82,7 @@ def run_check(
     from align.embed.encoders import load_encoder
     from align.glossary.files import load_glossaries
     from align.aligner.sentences import align_documents
+    from align.wordalign import link_alignments
 
     clock = _Stopwatch()
     started = time.perf_counter()
@@ -107,9 +108,11 @@ def run_check(
         desc = f"align {len(zh_doc.segments)} zh × {len(en_doc.segments)} en"
         with clock("align"), progress.stage(desc, total=len(sentences)):
             links = align_documents(zh_doc, en_doc, encoder, glossary=glossary, **(align_options or {}))
+        ctx = CheckContext(links, zh_doc, en_doc, glossary, encoder=encoder, options=options or {})
+        with clock("word-align"), progress.stage(f"word-align {len(links)} links", total=len(links)):
+            link_alignments(ctx)  # memoised on the context: the checks read it from there
         with clock("checks"), progress.stage(f"check {len(links)} links", total=len(links)):
-            ctx = CheckContext(links, zh_doc, en_doc, glossary, encoder=encoder, options=options or {})
-            flags = run_checks(ctx, select=select, ignore=ignore)
+            flags = locate_flags(run_checks(ctx, select=select, ignore=ignore), links, zh_doc, en_doc)
     timings = {**clock.timings, "total": time.perf_counter() - started}
     summary = build_summary(
         zh_doc,

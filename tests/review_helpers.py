@@ -39,7 +39,7 @@ def seed_links(count: int = 10) -> list[Link]:
     """``count`` 1:1 links over consecutive seed sentences, then one 2:1 link."""
     zh, en = seed_sentences()
     links = [Link(i, (i,), (i,), zh[i], en[i], 0.6) for i in range(count)]
-    links.append(Link(count, (count, count + 1), (count,), zh[count] + zh[count + 1], en[count], 0.5))
+    links.append(Link.of_sentences(count, [(count, zh[count]), (count + 1, zh[count + 1])], [(count, en[count])], 0.5))
     return links
 
 

@@ -6,6 +6,7 @@ in Chinese and a *past* establishment in English, and names the centre different
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -111,7 +112,7 @@ def test_write_run_writes_six_files_that_agree(tmp_path):
     assert set(paths) == set(OUTPUT_FILES)
     pairs = [json.loads(l) for l in paths["pairs.jsonl"].read_text("utf-8").splitlines()]
     assert [Link.from_json(p) for p in pairs] == [
-        Link(l.index, l.zh_ids, l.en_ids, l.zh, l.en, round(l.score, 4)) for l in run.links
+        dataclasses.replace(l, score=round(l.score, 4)) for l in run.links
     ]
     flags = [Flag.from_json(json.loads(l)) for l in paths["flags.jsonl"].read_text("utf-8").splitlines()]
     assert [f.id for f in flags] == [f.id for f in run.flags]

@@ -92,7 +92,7 @@ def test_impossible_fixes_are_refused():
         merge_fix(links, len(links) - 1)
     with pytest.raises(FixError):
         split_fix(links[-1], len(links) - 1, 0, 0)
-    three = Link(0, (0, 1, 2), (0,), "一。二。三。", "One.", 0.5)
+    three = Link.of_sentences(0, list(enumerate(["一。", "二。", "三。"])), [(0, "One.")], 0.5)
     with pytest.raises(FixError, match="outer"):
         untranslated_fix(three, 0, "zh", 1)
 
@@ -197,7 +197,7 @@ def test_default_split_is_valid_and_cuts_nearest_the_middle_on_a_real_run(tmp_pa
     run = tmp_path / "seed"
     assert main(["check", str(ZH_SEED), str(EN_SEED), "--out", str(run), "--quiet"]) == 0
     links = Workspace(run).docs[0].links
-    three = Link(0, (0, 1, 2), (0, 1), "一二三。四。五六。", "One two. Three four five six.", 0.5)
+    three = Link.of_sentences(0, list(enumerate(["一二三。", "四。", "五六。"])), list(enumerate(["One two.", "Three four five six."])), 0.5)
     multi = [link for link in links if max(len(link.zh_ids), len(link.en_ids)) > 1] + [three]
     assert len(multi) > 1
     for link in multi:

@@ -32,7 +32,7 @@ import numpy as np
 
 from align.aligner import signals
 from align.errors import AlignError, InputError
-from align.model import Document, Link
+from align.model import Document, Link, join_sentences
 
 NEG = -1e9
 # No real sentence is this long; a longer one is a file without sentence breaks, which
@@ -139,16 +139,11 @@ def _align(zh, en, encoder, cfg, *, glossary=None, paragraphs=None) -> list[Link
 
 
 def _join_zh(parts) -> str:
-    """Chinese sentences join without a space; a Latin-script end gets one."""
-    out = ""
-    for p in parts:
-        p = p.strip()
-        out += (" " if out and not signals.is_cjk(out[-1]) and out[-1].isalnum() else "") + p
-    return out
+    return join_sentences("zh", parts)[0]
 
 
 def _join_en(parts) -> str:
-    return " ".join(p.strip() for p in parts)
+    return join_sentences("en", parts)[0]
 
 
 _CLAUSE = {"zh": re.compile(r"[^，；：,;:]+[，；：,;:]*"), "en": re.compile(r"[^,;:]+[,;:]*")}
@@ -226,14 +221,7 @@ def _beads(path: list[tuple[int, int]]) -> list[tuple[tuple[int, ...], tuple[int
 
 def _links(beads, zh, en, confidence) -> list[Link]:
     return [
-        Link(
-            index=k,
-            zh_ids=zi,
-            en_ids=ei,
-            zh=_join_zh(zh[i] for i in zi),
-            en=_join_en(en[j] for j in ei),
-            score=float(confidence[(zi, ei)]),
-        )
+        Link.of_sentences(k, [(i, zh[i]) for i in zi], [(j, en[j]) for j in ei], float(confidence[(zi, ei)]))
         for k, (zi, ei) in enumerate(beads)
     ]
 

@@ -19,17 +19,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from align.model import CJK_CHAR as _CJK
 from align.model import normalise_for_matching
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _LATIN = re.compile(r"[a-z][a-z\-]{1,}")
 MAX_TOKEN_BONUS = 3  # shared tokens beyond this add nothing: one long list is not 10 anchors
-
-
-def is_cjk(ch: str) -> bool:
-    return bool(_CJK.match(ch))
 
 
 def length_units(text: str) -> int:

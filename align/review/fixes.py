@@ -6,14 +6,13 @@ names no longer exist), which makes applying fixes idempotent.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from align.model import Link, normalise_for_matching
-
-JOINERS = {"zh": "", "en": " "}  # how a link's sentences are joined into its zh / en text
 
 
 class FixError(ValueError):
@@ -42,19 +41,15 @@ def link_key(link: Link) -> str:
 
 
 def link_sentences(link: Link, lang: str) -> list[str]:
-    """The sentences joined in one side of a link, re-split with the segmenter."""
-    ids = link.zh_ids if lang == "zh" else link.en_ids
-    text = link.zh if lang == "zh" else link.en
-    if len(ids) <= 1:
-        return [text] if ids else []
-    from align.text.segment import segment_text
+    """The sentences of one side of a link, cut at its stored bounds (never re-segmented)."""
+    return [text for _, text in _sentences(link, lang)]
 
-    pieces = [s.text for s in segment_text(text, lang)]
-    if len(pieces) != len(ids):
-        raise FixError(
-            f"link {link.index}: cannot recover its {len(ids)} {lang} sentences from the text"
-        )
-    return pieces
+
+def _sentences(link: Link, lang: str) -> list[tuple[int, str]]:
+    try:
+        return link.sentences(lang)
+    except ValueError as exc:
+        raise FixError(f"{exc}: re-run align check to split or take out its sentences") from None
 
 
 def default_split(zh: list[str], en: list[str]) -> tuple[int, int] | None:
@@ -102,7 +97,7 @@ def split_fix(link: Link, position: int, zh_keep: int, en_keep: int) -> Fix:
 def untranslated_fix(link: Link, position: int, lang: str, sentence: int) -> Fix:
     """Take the first or last ``lang`` sentence out of the link as a one-sided link."""
     ids = link.zh_ids if lang == "zh" else link.en_ids
-    if lang not in JOINERS or not 0 <= sentence < len(ids):
+    if lang not in ("zh", "en") or not 0 <= sentence < len(ids):
         raise FixError(f"link {link.index}: no {lang} sentence {sentence}")
     if 0 < sentence < len(ids) - 1:
         raise FixError(f"link {link.index}: split the link first; only an outer sentence can be taken out")
@@ -179,52 +174,31 @@ def _nearest(spots: list[int], hint: int) -> int:
 
 
 def _join(a: Link, b: Link) -> Link:
-    return Link(
-        index=a.index,
-        zh_ids=a.zh_ids + b.zh_ids,
-        en_ids=a.en_ids + b.en_ids,
-        zh=_joined("zh", [a.zh, b.zh]),
-        en=_joined("en", [a.en, b.en]),
-        score=0.0,
-        fixed=True,
-    )
+    return _part(_sentences(a, "zh") + _sentences(b, "zh"), _sentences(a, "en") + _sentences(b, "en"))
 
 
 def _split(link: Link, zh_keep: int, en_keep: int) -> list[Link]:
-    zh, en = link_sentences(link, "zh"), link_sentences(link, "en")
-    return [
-        _part(link.zh_ids[:zh_keep], link.en_ids[:en_keep], zh[:zh_keep], en[:en_keep]),
-        _part(link.zh_ids[zh_keep:], link.en_ids[en_keep:], zh[zh_keep:], en[en_keep:]),
-    ]
+    zh, en = _sentences(link, "zh"), _sentences(link, "en")
+    return [_part(zh[:zh_keep], en[:en_keep]), _part(zh[zh_keep:], en[en_keep:])]
 
 
 def _take_out(link: Link, lang: str, sentence: int) -> list[Link]:
-    texts = link_sentences(link, lang)
-    other = "en" if lang == "zh" else "zh"
-    ids = link.zh_ids if lang == "zh" else link.en_ids
-    other_ids = link.en_ids if lang == "zh" else link.zh_ids
-    other_text = link.en if lang == "zh" else link.zh
-    alone = {lang: ([ids[sentence]], [texts[sentence]]), other: ([], [])}
-    rest_ids = [x for k, x in enumerate(ids) if k != sentence]
-    rest_texts = [t for k, t in enumerate(texts) if k != sentence]
-    rest = {lang: (rest_ids, rest_texts), other: (list(other_ids), [other_text] if other_text else [])}
+    """The sentence alone as a one-sided link, before or after the rest of the link."""
+    own, other = _sentences(link, lang), _sentences(link, "en" if lang == "zh" else "zh")
+    alone = {lang: [own[sentence]], "other": []}
+    rest = {lang: own[:sentence] + own[sentence + 1:], "other": other}
     parts = [alone, rest] if sentence == 0 else [rest, alone]
-    links = [_part(p["zh"][0], p["en"][0], p["zh"][1], p["en"][1]) for p in parts]
-    return [link for link in links if link.zh_ids or link.en_ids]
+    made = [_part(p[lang], p["other"]) if lang == "zh" else _part(p["other"], p[lang]) for p in parts]
+    return [link for link in made if link.zh_ids or link.en_ids]
 
 
-def _part(zh_ids, en_ids, zh: list[str], en: list[str]) -> Link:
-    return Link(0, tuple(zh_ids), tuple(en_ids), _joined("zh", zh), _joined("en", en), 0.0, fixed=True)
-
-
-def _joined(lang: str, texts: list[str]) -> str:
-    return JOINERS[lang].join(t for t in texts if t)
+def _part(zh: list[tuple[int, str]], en: list[tuple[int, str]]) -> Link:
+    return Link.of_sentences(0, zh, en, 0.0, fixed=True)
 
 
 def _renumber(link: Link, index: int, score: Scorer | None) -> Link:
     """The link at its new position, scored by ``score`` when given (a link a fix just made)."""
-    value = score(link.zh, link.en) if score else link.score
-    return Link(index, link.zh_ids, link.en_ids, link.zh, link.en, value, link.fixed)
+    return dataclasses.replace(link, index=index, score=score(link.zh, link.en) if score else link.score)
 
 
 def locate(links: list[Link], old: Link) -> int | None:

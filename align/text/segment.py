@@ -23,7 +23,7 @@ from pathlib import Path
 from align.text.clean import CLOSERS, OPENERS, Paragraph, clean_paragraphs, is_ideograph
 from align.errors import InputError
 from align.text.ingest import check_language, read_text
-from align.model import Document, Segment
+from align.model import CharMap, Document, Segment
 
 ZH_TERMINATORS = "。！？；!?…"
 ABBREVIATIONS = frozenset(
@@ -119,21 +119,25 @@ def _segment_kind(paragraph: Paragraph, count: int) -> str:
 
 
 def segment_text(text: str, lang: str, doc_id: str = "") -> list[Segment]:
-    """Clean and segment ``text``; offsets index ``text`` itself."""
+    """Clean and segment ``text``; offsets (and each segment's character map) index ``text`` itself."""
     segments: list[Segment] = []
     for p_index, paragraph in enumerate(clean_paragraphs(text)):
         bounds = sentence_bounds(paragraph.text, lang)
         kind = _segment_kind(paragraph, len(bounds))
         for a, b in bounds:
+            start, end = paragraph.spans[a][0], paragraph.spans[b - 1][1]
+            chars = CharMap.from_spans(paragraph.spans[a:b])
+            unchanged = chars.is_identity and chars.anchors[0][1] == start and end - start == b - a
             segments.append(
                 Segment(
                     doc_id=doc_id,
                     index=len(segments),
                     paragraph=p_index,
                     text=paragraph.text[a:b],
-                    start=paragraph.spans[a][0],
-                    end=paragraph.spans[b - 1][1],
+                    start=start,
+                    end=end,
                     kind=kind,
+                    chars=None if unchanged else chars,
                 )
             )
     return segments

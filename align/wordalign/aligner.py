@@ -1,0 +1,212 @@
+"""Word alignment inside one link: which English words render each Chinese word, and which
+content words on either side render nothing.
+
+Signals, strongest first:
+
+* the same number or Latin token on both sides (2019 ↔ 2019, GDP ↔ GDP);
+* a pinyin reading: a Chinese name whose pinyin is an English word (习近平 ↔ Xi Jinping);
+* CC-CEDICT: an English word whose lemma (or stem) is a content word of one of the Chinese
+  word's senses (发展 "to develop; development" ↔ developing). A jieba word the dictionary
+  does not hold is looked up by its longest dictionary parts (新冠疫苗 → 新冠 + 疫苗).
+
+A Chinese word is *content* when jieba tags it as a noun, verb, adjective, idiom, time or
+number word and the dictionary gives it at least one sense with a content word; light
+verbs and single-character verbs (是, 有, 进行, 说) are not, because translations absorb them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from align.wordalign import english
+from align.wordalign.dictionary import Dictionary
+
+_CONTENT_TAGS = ("n", "v", "a", "i", "l", "j", "t", "m", "s", "b", "eng", "z")
+_NOT_CONTENT_TAGS = ("vshi", "vyou", "mq")
+# verbs and adverbs a translation folds into its syntax (进行研究 → "study")
+LIGHT_WORDS = frozenset("""进行 开展 加以 予以 作出 做出 实现 表示 指出 认为 强调 称 介绍 提出 有关 相关 方面 问题 工作
+情况 一些 一个 这个 那个 其中 目前 当前 现在 已经 正在 仍然 还是 通过 以及 对于 关于 由于 因为 所以 但是
+可以 能够 应该 需要 必须 成为 作为 具有 拥有 存在 发生 出现 得到 受到 进一步 不断 更加 非常 十分 一直
+表明 显示 据悉 据 此外 同时 另外 这样 那样 如此 任何 所有 各种 各类 包括""".split())
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+_LATIN = re.compile(r"[A-Za-z]+")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_UNITS = frozenset("年 月 日 号 时 点 分 岁 个 名 人 次 天 周".split())
+
+
+@dataclass(frozen=True)
+class ZhWord:
+    start: int
+    end: int
+    text: str
+    tag: str
+    keys: frozenset[str]
+    content: bool
+    known: bool  # the dictionary (or a reading) gives it some English
+    name: bool  # a proper name: jieba tags it nr/ns/nt/nz or the dictionary lists it as one
+
+
+@dataclass
+class WordAlignment:
+    """The words of a link and the pairs (zh index, en index) the signals support."""
+
+    zh: list[ZhWord]
+    en: list[english.EnWord]
+    pairs: list[tuple[int, int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._zh_linked = {i for i, _ in self.pairs}
+        self._en_linked = {j for _, j in self.pairs}
+
+    def zh_aligned(self, i: int) -> bool:
+        return i in self._zh_linked
+
+    def en_aligned(self, j: int) -> bool:
+        return j in self._en_linked
+
+    def renderings(self, i: int) -> list[english.EnWord]:
+        """The English words aligned to Chinese word ``i``."""
+        return [self.en[j] for a, j in self.pairs if a == i]
+
+    def unaligned_zh(self) -> list[int]:
+        """Known content words of the Chinese that no English word renders."""
+        return [i for i, w in enumerate(self.zh) if w.content and w.known and i not in self._zh_linked]
+
+    def unaligned_en(self) -> list[int]:
+        """Content words of the English that render no Chinese word."""
+        return [j for j, w in enumerate(self.en) if w.content and j not in self._en_linked]
+
+    def zh_coverage(self) -> float:
+        """Share of the Chinese known content words that the English renders (1.0 when none)."""
+        known = [i for i, w in enumerate(self.zh) if w.content and w.known]
+        return sum(i in self._zh_linked for i in known) / len(known) if known else 1.0
+
+    def en_coverage(self) -> float:
+        content = [j for j, w in enumerate(self.en) if w.content]
+        return sum(j in self._en_linked for j in content) / len(content) if content else 1.0
+
+
+@lru_cache(maxsize=65536)
+def _pinyin_keys(text: str, person: bool) -> frozenset[str]:
+    """Readings of a Chinese name as an English text may spell it: whole, surname + given
+    name (习近平 → xijinping, xi, jinping)."""
+    from pypinyin import lazy_pinyin
+
+    syllables = [s.lower() for s in lazy_pinyin(text)]
+    if not syllables or not all(s.isalpha() for s in syllables):
+        return frozenset()
+    found = {"".join(syllables)}
+    if person and len(syllables) >= 2:
+        found |= {syllables[0], "".join(syllables[1:])}
+    return frozenset(found)
+
+
+def _dictionary_keys(dictionary: Dictionary, text: str) -> tuple[frozenset[str], bool]:
+    """Keys of every sense of ``text``, or of its longest dictionary parts when the whole
+    is not a headword; and whether every character found a sense."""
+    senses = dictionary.lookup(text)
+    if senses:
+        return frozenset().union(*(english.sense_keys(s) for s in senses)), True
+    found: set[str] = set()
+    at, complete = 0, True
+    while at < len(text):
+        for size in range(min(dictionary.longest, len(text) - at), 0, -1):
+            part = text[at : at + size]
+            if dictionary.lookup(part):
+                found |= frozenset().union(*(english.sense_keys(s) for s in dictionary.lookup(part)))
+                at += size
+                break
+        else:
+            complete = False
+            at += 1
+    return frozenset(found), complete
+
+
+_NUMERALS = {c: n for n, c in enumerate("零一二三四五六七八九十")} | {"两": 2, "百": 100, "千": 1000}
+
+
+def _numeral_value(word: str) -> float | None:
+    """The value of a plain Chinese numeral word (三, 十二, 第三), else None."""
+    word = word.removeprefix("第")
+    if not word or any(c not in _NUMERALS for c in word):
+        return None
+    if len(word) == 1:
+        return _NUMERALS[word]
+    try:
+        import cn2an
+
+        return float(cn2an.cn2an(word, "normal"))
+    except (ValueError, KeyError):
+        return None
+
+
+def _compounds(text: str, dictionary: Dictionary, min_len: int = 3) -> list[tuple[int, int, str]]:
+    """Dictionary headwords of three characters or more found by forward maximum matching:
+    jieba may cut one (一带一路 → 一带 + 一路) that the dictionary holds whole."""
+    found, at = [], 0
+    while at < len(text):
+        for size in range(min(dictionary.longest, len(text) - at), min_len - 1, -1):
+            if _HAN.match(text, at) and text[at : at + size] in dictionary:
+                found.append((at, at + size, text[at : at + size]))
+                at += size
+                break
+        else:
+            at += 1
+    return found
+
+
+def zh_words(text: str, dictionary: Dictionary) -> list[ZhWord]:
+    """The Chinese of a link as jieba words with their match keys."""
+    from align.text.zhtext import fold_width, pos_tokens
+
+    folded = fold_width(text)
+    compounds = _compounds(folded, dictionary)
+    out: list[ZhWord] = []
+    for token in pos_tokens(folded):
+        word, tag = token.word, token.flag
+        wider = [c for c in compounds if c[0] <= token.start and token.end <= c[1] and c[1] - c[0] > len(word)]
+        if not word.strip():
+            continue
+        if _DIGITS.fullmatch(word) or _LATIN.fullmatch(word):
+            keys = set(english.keys(word))
+            after = folded[token.end : token.end + 1]
+            if after == "月" and word.isdigit():
+                keys.add(f"month:{int(word)}")
+            if after in english.MAGNITUDES:
+                keys |= set(english.MAGNITUDES[after])
+            out.append(ZhWord(token.start, token.end, word, tag, frozenset(keys), True, True,
+                              bool(_LATIN.fullmatch(word))))
+            continue
+        if word in _UNITS and out and out[-1].end == token.start and _DIGITS.fullmatch(out[-1].text):
+            continue  # 2023年, 2月, 11日: the number carries the meaning
+        if not _HAN.search(word):
+            continue
+        keys, known = _dictionary_keys(dictionary, word)
+        for _, _, compound in wider:
+            keys = keys | _dictionary_keys(dictionary, compound)[0]
+        value = _numeral_value(word)
+        if value is not None:  # 三 ↔ three, third, 3
+            keys = keys | {f"{value:g}"}
+        name = tag in ("nr", "ns", "nt", "nz", "nrt", "nrfg") or word in dictionary.names
+        if len(word) >= 2:  # 杉杉 ↔ Shanshan, 习近平 ↔ Xi Jinping: a reading spelt out is a rendering
+            keys = keys | _pinyin_keys(word, tag in ("nr", "nrfg"))
+        for character, magnitudes in english.MAGNITUDES.items():
+            if character in word:
+                keys = keys | frozenset(magnitudes)
+        content = (tag.startswith(_CONTENT_TAGS) and tag not in _NOT_CONTENT_TAGS and word not in LIGHT_WORDS
+                   and not (len(word) == 1 and tag.startswith("v")) and bool(keys))
+        out.append(ZhWord(token.start, token.end, word, tag, keys, content, known and bool(keys), name))
+    return out
+
+
+def align_words(zh: str, en: str, dictionary: Dictionary) -> WordAlignment:
+    """Word alignment of one pair of texts (offsets index ``zh`` and ``en`` as given)."""
+    zh_side = zh_words(zh, dictionary)
+    en_side = english.words(en)
+    index: dict[str, list[int]] = {}
+    for j, word in enumerate(en_side):
+        for key in word.keys:
+            index.setdefault(key, []).append(j)
+    pairs = sorted({(i, j) for i, word in enumerate(zh_side) for key in word.keys for j in index.get(key, ())})
+    return WordAlignment(zh_side, en_side, pairs)

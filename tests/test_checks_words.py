@@ -1,0 +1,81 @@
+"""The word-alignment stage (CC-CEDICT look-ups, English lemmas, links inside a pair) and the
+checks on it, on the seed report's sentences: each check's hit and its near miss."""
+from __future__ import annotations
+
+from align.checks import CheckContext, run_checks
+from align.model import Link
+from align.wordalign import align_words, english, shared_dictionary
+
+# the seed report's four suggestions: its English renders 挖掘增长动力 not at all
+SUGGESTIONS_ZH = ("一是坚持扩大开放，共创科技愿景；二是坚持伙伴精神，加强对话交流；三是坚持前瞻布局，挖掘增长动力；"
+                  "四是坚持普惠共享，促进民生改善。")
+SUGGESTIONS_EN = ("First is to stick to opening-up and create a vision of science and technology; second is to "
+                  "uphold partnership and strengthen exchanges; third is to put in place forward-looking layout; "
+                  "fourth is to insist on sharing for universal benefits and improve people’s well-being.")
+ENGINE_ZH = "“一带一路”沿线主要国家民众认为中国是全球经济发展重要引擎，高度认可中国科技实力和科技创新能力。"
+ENGINE_EN = ("People along the Belt and Road believe that China is an important engine of global economic "
+             "development and highly recognize China’s S&T strengths and STI capacity.")
+
+
+def word_flags(zh: str, en: str) -> list:
+    return run_checks(CheckContext([Link(0, (0,), (0,), zh, en, 0.99)]),
+                      select=["omission.words", "omission.added_words"])
+
+
+def test_dictionary_reads_every_entry_of_a_headword_and_marks_names():
+    dictionary = shared_dictionary()
+    assert {"to develop", "development"} <= set(dictionary.lookup("发展"))
+    assert dictionary.lookup("發展") == dictionary.lookup("发展")  # traditional headwords too
+    assert "Air China" in dictionary.names["国航"] and "发展" not in dictionary.names
+    assert any("Belt and Road" in sense for sense in dictionary.lookup("一带一路"))
+    assert not any("CL:" in sense or "(" in sense for sense in dictionary.lookup("引擎"))
+
+
+def test_english_lemmas_and_keys():
+    assert "develop" in english.lemmas("developing") and "child" in english.lemmas("children")
+    assert "go" in english.lemmas("went")
+    assert english.keys("U.S.") & english.keys("USA")
+    assert english.keys("growth") & english.sense_keys("to grow")  # derivation by stem
+    assert english.keys("third") & english.keys("3") and "month:2" in english.keys("February")
+    assert not english.is_content("the") and english.is_content("US") and english.is_content("engine")
+
+
+def test_word_alignment_of_a_seed_sentence():
+    alignment = align_words(ENGINE_ZH, ENGINE_EN, shared_dictionary())
+    rendered = {alignment.zh[i].text: {w.text for w in alignment.renderings(i)} for i in range(len(alignment.zh))}
+    assert rendered["中国"] == {"China", "China’s"}
+    assert rendered["引擎"] == {"engine"} and rendered["认为"] == {"believe"}
+    assert {"Belt", "Road"} <= rendered["一带"]  # 一带一路 is one dictionary word jieba cuts in two
+    for i, word in enumerate(alignment.zh):
+        assert ENGINE_ZH[word.start:word.end] == word.text
+    for j, word in enumerate(alignment.en):
+        assert ENGINE_EN[word.start:word.end] == word.text
+    assert 0.5 < alignment.zh_coverage() < 1 and alignment.en_coverage() > 0.7
+
+
+def test_omitted_words_hit_and_near_miss():
+    flags = [f for f in word_flags(SUGGESTIONS_ZH, SUGGESTIONS_EN) if f.check == "omission.words"]
+    assert [SUGGESTIONS_ZH[slice(*f.zh_span)] for f in flags] == ["挖掘增长动力"]
+    assert flags[0].severity == "info" and "to dig" in flags[0].evidence["senses"]["挖掘"]
+    # rendered ("new drivers of growth"): 增长 ↔ growth splits the run, nothing left to report
+    complete = SUGGESTIONS_EN.replace("forward-looking layout;", "forward-looking layout and tap new drivers of growth;")
+    assert word_flags(SUGGESTIONS_ZH, complete) == []
+
+
+def test_added_words_hit_and_near_miss():
+    added = ENGINE_EN.replace("development and", "development, despite heavy rainfall in the coastal towns, and")
+    [flag] = [f for f in word_flags(ENGINE_ZH, added) if f.check == "omission.added_words"]
+    assert added[slice(*flag.en_span)] == "despite heavy rainfall in the coastal towns"
+    assert [f for f in word_flags(ENGINE_ZH, ENGINE_EN) if f.check == "omission.added_words"] == []
+
+
+def test_word_alignment_is_a_timed_pipeline_stage(tmp_path):
+    from align.pipeline import run_check
+
+    zh = tmp_path / "zh.txt"
+    en = tmp_path / "en.txt"
+    zh.write_text(SUGGESTIONS_ZH + "\n" + ENGINE_ZH + "\n", encoding="utf-8")
+    en.write_text(SUGGESTIONS_EN + "\n" + ENGINE_EN + "\n", encoding="utf-8")
+    run = run_check(zh, en, presegmented=True, quiet=True, select=["omission.words"])
+    assert "word-align" in run.timings
+    assert "挖掘增长动力" in [run.links[f.link].zh[slice(*f.zh_span)] for f in run.flags]
