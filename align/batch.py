@@ -123,7 +123,8 @@ def read_manifest(source: str | Path) -> list[BatchItem]:
         reader = csv.DictReader(fh)
         missing = [c for c in MANIFEST_COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
-            raise InputError(source, f"manifest needs columns {','.join(MANIFEST_COLUMNS)} (missing {','.join(missing)})", line=1)
+            needs = f"manifest needs columns {','.join(MANIFEST_COLUMNS)} (missing {','.join(missing)})"
+            raise InputError(source, needs, line=1)
         for row in reader:
             line = reader.line_num
             name = _check_name(row["name"] or "", source, line)
@@ -315,7 +316,7 @@ def _worker_main(slot: int, tasks, events, model: str | None, cache_dir: str | N
         index, item, out_dir, settings, key = task
         events.put(("start", slot, index, None))
         result = check_one(item, out_dir, settings, key,
-                           on_stage=lambda stage: events.put(("stage", slot, index, stage)))
+                           on_stage=lambda stage, index=index: events.put(("stage", slot, index, stage)))
         events.put(("done", slot, index, result))
 
 

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
+
+import tomllib
 
 from align.checks.registry import CATEGORIES
 from align.errors import InputError

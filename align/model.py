@@ -136,25 +136,40 @@ def join_sentences(lang: str, texts: Iterable[str]) -> tuple[str, list[Span]]:
 
 @dataclass(frozen=True)
 class FileSpan:
-    """Where a flagged text stands in the decoded original file: ``original[start:end]``."""
+    """Where a flagged text stands in the decoded original file: ``original[start:end]``;
+    ``unit`` is the file's unit (XLIFF trans-unit, …) of its first segment, where it has one."""
 
     file: str
     start: int
     end: int
     line: int  # 1-based
     col: int  # 1-based, in characters
+    unit: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}"
+        return f"{self.file}:{self.line}:{self.col}" + (f" (unit {self.unit})" if self.unit else "")
+
+    @property
+    def short(self) -> str:
+        """``name:line:col`` with the file's name only, for pages where space is short."""
+        name = self.file.replace("\\", "/").rsplit("/", 1)[-1]
+        return f"{name}:{self.line}:{self.col}" + (f" (unit {self.unit})" if self.unit else "")
 
     def to_json(self) -> dict[str, Any]:
-        return {"file": self.file, "start": self.start, "end": self.end, "line": self.line, "col": self.col}
+        data = {"file": self.file, "start": self.start, "end": self.end, "line": self.line, "col": self.col}
+        if self.unit is not None:
+            data["unit"] = self.unit
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> FileSpan | None:
         if not data:
             return None
-        return cls(str(data["file"]), int(data["start"]), int(data["end"]), int(data["line"]), int(data["col"]))
+        unit = data.get("unit")
+        return cls(
+            str(data["file"]), int(data["start"]), int(data["end"]), int(data["line"]), int(data["col"]),
+            None if unit is None else str(unit),
+        )
 
 
 @dataclass
@@ -179,11 +194,11 @@ class Document:
     def _line_starts(self) -> list[int]:
         return [0] + [m.end() for m in re.finditer("\n", self.original)]
 
-    def file_span(self, start: int, end: int) -> FileSpan:
+    def file_span(self, start: int, end: int, unit: str | None = None) -> FileSpan:
         """``[start, end)`` of the original text with the 1-based line and column of ``start``."""
         line = bisect.bisect_right(self._line_starts, start)
         col = start - self._line_starts[line - 1] + 1
-        return FileSpan(self.path or self.doc_id, start, end, line, col)
+        return FileSpan(self.path or self.doc_id, start, end, line, col, unit)
 
 
 @dataclass
@@ -369,7 +384,7 @@ class Flag:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Flag":
+    def from_json(cls, data: dict[str, Any]) -> Flag:
         return cls(
             link=int(data["link"]),
             check=data["check"],
@@ -420,9 +435,10 @@ def _file_span(doc: Document, bounds: Sequence[SentenceBound], start: int, end: 
         return None
     (first, a1, _), (last, a2, b2) = inside[0], inside[-1]
     lo, hi = max(start, a1) - a1, min(end, b2) - a2
+    unit = doc.segments[first].unit
     if end <= start:
         point = doc.segments[first].file_span(lo, lo)[0]
-        return doc.file_span(point, point)
+        return doc.file_span(point, point, unit)
     head = doc.segments[first].file_span(lo, lo + 1)[0]
     tail = doc.segments[last].file_span(hi - 1, hi)[1]
-    return doc.file_span(head, tail)
+    return doc.file_span(head, tail, unit)

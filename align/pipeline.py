@@ -1,8 +1,10 @@
 """The main job: read both files, segment, embed, align, run every check.
 
-``run_check`` is the whole of ``align check`` minus the writing (``align.report.write_run``),
-so the CLI, ``align batch``, the benchmark and the notebook all run the same code. Each stage
-is timed; the progress bar shows the stage and its counts.
+Data in, data out, in three layers (like sacrebleu's metrics): ``check_links`` runs the
+checks on links, ``check_documents`` embeds, aligns and checks two segmented documents, and
+``run_check`` reads the files, glossaries and model first — the whole of ``align check``
+minus the writing (``align.report.write_run``). The CLI, ``align batch``, the benchmarks and
+the notebook all run these. Each stage is timed; the progress bar shows the stage and its counts.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from typing import Any
 
 from align.model import Document, Flag, Link, locate_flags
 from align.progress import Progress
-from align.report.summary import build_summary
+from align.summary import build_summary
 
 EMBED_CHUNK = 256  # sentences encoded per progress-bar step
 
@@ -57,46 +59,65 @@ def read_pair(zh_path: str | Path, en_path: str | Path, presegmented: bool = Fal
     return zh_doc, en_doc
 
 
-def run_check(
-    zh_path: str | Path,
-    en_path: str | Path,
+def check_links(
+    links: Sequence[Link],
     *,
-    glossaries: Sequence[str | Path] = (),
-    model: str | None = None,
+    zh_doc: Document | None = None,
+    en_doc: Document | None = None,
+    encoder=None,
+    glossary=None,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+    options: dict[str, dict[str, Any]] | None = None,
+) -> list[Flag]:
+    """Every selected check on ready-made links; with the documents, the flags also get
+    their file spans (``locate_flags``). What the benchmarks run on their own links."""
+    from align.checks import CheckContext
+
+    ctx = CheckContext(list(links), zh_doc, en_doc, glossary, encoder=encoder, options=options or {})
+    return _checked(ctx, select, ignore)
+
+
+def _checked(ctx, select: Sequence[str] | None, ignore: Sequence[str] | None) -> list[Flag]:
+    from align.checks import run_checks
+
+    flags = run_checks(ctx, select=select, ignore=ignore)
+    if ctx.zh_doc is not None and ctx.en_doc is not None:
+        flags = locate_flags(flags, ctx.links, ctx.zh_doc, ctx.en_doc)
+    return flags
+
+
+def check_documents(
+    zh_doc: Document,
+    en_doc: Document,
+    *,
+    encoder,
+    glossary=None,
+    glossary_files: Sequence[str | Path] = (),
     select: Sequence[str] | None = None,
     ignore: Sequence[str] | None = None,
     options: dict[str, dict[str, Any]] | None = None,
     align_options: dict[str, Any] | None = None,
-    presegmented: bool = False,
-    cache_dir: str | Path | None = None,
-    quiet: bool = False,
+    quiet: bool = True,
+    timings: dict[str, float] | None = None,
     on_stage: Callable[[str], None] | None = None,
 ) -> CheckRun:
-    """Run every stage on one document pair; bad input raises ``align.errors.InputError``.
+    """Embed, align and check two segmented documents: data in, data out, no files read.
 
-    ``select``/``ignore`` take check codes or categories; ``options`` are per-check
-    thresholds (``{code: {key: value}}``); ``align_options`` go to the aligner;
-    ``on_stage`` hears each stage's name as it starts.
+    ``glossary`` is a loaded ``Glossary`` (``glossary_files`` only names its files in the
+    summary); ``select``/``ignore`` take check codes or categories; ``options`` are per-check
+    settings (``{code: {key: value}}``); ``align_options`` go to the aligner. ``timings`` of
+    stages run before (reading, loading) go into the run's timings and total; ``on_stage``
+    hears each stage's name as it starts (a batch worker passes it on to the progress bar).
     """
-    from align.checks import CheckContext, run_checks
-    from align.embed.encoders import load_encoder
-    from align.glossary.files import load_glossaries
     from align.aligner.sentences import align_documents
+    from align.checks import CheckContext
     from align.wordalign import link_alignments
 
     clock = _Stopwatch()
+    clock.timings.update(timings or {})
     started = time.perf_counter()
     with Progress(quiet, on_stage=on_stage) as progress:
-        with clock("read"), progress.stage("read + segment", total=2) as stage:
-            zh_doc, en_doc = read_pair(zh_path, en_path, presegmented)
-            stage.advance(2)
-        glossary = None
-        if glossaries:
-            with clock("glossary"), progress.stage("glossary", total=len(glossaries)) as stage:
-                glossary = load_glossaries([str(p) for p in glossaries])
-                stage.advance(len(glossaries))
-        with clock("model"), progress.stage("load model", total=1):
-            encoder = load_encoder(model, cache_dir=cache_dir)
         calls_before = encoder.model_calls
         sentences = zh_doc.texts + en_doc.texts
         with clock("embed"), progress.stage("embed sentences", total=len(sentences)) as stage:
@@ -112,19 +133,67 @@ def run_check(
         with clock("word-align"), progress.stage(f"word-align {len(links)} links", total=len(links)):
             link_alignments(ctx)  # memoised on the context: the checks read it from there
         with clock("checks"), progress.stage(f"check {len(links)} links", total=len(links)):
-            flags = locate_flags(run_checks(ctx, select=select, ignore=ignore), links, zh_doc, en_doc)
-    timings = {**clock.timings, "total": time.perf_counter() - started}
+            flags = _checked(ctx, select, ignore)
+    run_timings = {**clock.timings, "total": sum((timings or {}).values()) + time.perf_counter() - started}
     summary = build_summary(
         zh_doc,
         en_doc,
         links,
         flags,
         model=encoder.model_id,
-        timings=timings,
-        glossaries=[str(p) for p in glossaries],
+        timings=run_timings,
+        glossaries=[str(p) for p in glossary_files],
         glossary_entries=len(glossary.entries) if glossary else 0,
         select=select or (),
         ignore=ignore or (),
     )
     summary["embedding"] = {"sentences": len(sentences), "encoded": encoded, "from_cache": len(sentences) - encoded}
-    return CheckRun(zh_doc, en_doc, links, flags, summary, timings)
+    return CheckRun(zh_doc, en_doc, links, flags, summary, run_timings)
+
+
+def run_check(
+    zh_path: str | Path,
+    en_path: str | Path,
+    *,
+    glossaries: Sequence[str | Path] = (),
+    model: str | None = None,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+    options: dict[str, dict[str, Any]] | None = None,
+    align_options: dict[str, Any] | None = None,
+    presegmented: bool = False,
+    cache_dir: str | Path | None = None,
+    quiet: bool = False,
+    on_stage: Callable[[str], None] | None = None,
+) -> CheckRun:
+    """``align check`` minus the writing: read both files and the glossaries, load the
+    model, then :func:`check_documents`. Bad input raises ``align.errors.InputError``."""
+    from align.embed.encoders import load_encoder
+    from align.glossary.files import load_glossaries
+
+    clock = _Stopwatch()
+    with Progress(quiet, on_stage=on_stage) as progress:
+        with clock("read"), progress.stage("read + segment", total=2) as stage:
+            zh_doc, en_doc = read_pair(zh_path, en_path, presegmented)
+            stage.advance(2)
+        glossary = None
+        if glossaries:
+            with clock("glossary"), progress.stage("glossary", total=len(glossaries)) as stage:
+                glossary = load_glossaries([str(p) for p in glossaries])
+                stage.advance(len(glossaries))
+        with clock("model"), progress.stage("load model", total=1):
+            encoder = load_encoder(model, cache_dir=cache_dir)
+    return check_documents(
+        zh_doc,
+        en_doc,
+        encoder=encoder,
+        glossary=glossary,
+        glossary_files=glossaries,
+        select=select,
+        ignore=ignore,
+        options=options,
+        align_options=align_options,
+        quiet=quiet,
+        timings=clock.timings,
+        on_stage=on_stage,
+    )

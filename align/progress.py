@@ -21,17 +21,19 @@ class Progress:
         self.on_stage = on_stage
         self._bar = None
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         if not self.quiet:
+            from rich.console import Console
             from rich.progress import (
                 BarColumn,
                 MofNCompleteColumn,
-                Progress as RichProgress,
                 TextColumn,
                 TimeElapsedColumn,
                 TimeRemainingColumn,
             )
-            from rich.console import Console
+            from rich.progress import (
+                Progress as RichProgress,
+            )
 
             self._bar = RichProgress(
                 TextColumn("[bold]{task.description}"),
@@ -56,7 +58,7 @@ class Progress:
         yield from self._bar.track(items, description=description, total=total)
 
     @contextlib.contextmanager
-    def stage(self, description: str, total: int | None = None) -> Iterator["Stage"]:
+    def stage(self, description: str, total: int | None = None) -> Iterator[Stage]:
         """A stage whose steps are advanced by the caller (``stage.advance(n)``)."""
         if self.on_stage is not None:
             self.on_stage(description)

@@ -15,8 +15,8 @@ from pathlib import Path
 import httpx
 
 from align.fileio import write_jsonl
-from align.text.ingest import read_text
 from align.model import Flag, Link
+from align.text.ingest import read_text
 
 REPO = Path(__file__).resolve().parent.parent
 ZH_SEED = REPO / "seeds" / "003_61e2e90163225e43.txt"

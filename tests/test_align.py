@@ -4,11 +4,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import EN_SEED, SHARED, ZH_SEED
 
 from align.aligner.sentences import align_documents, align_sentences, bead_types, calibrated_confidence
 from align.bench.alignment import bible_pairs, check_anchors
-
-from conftest import EN_SEED, SHARED, ZH_SEED
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,10 @@ import subprocess
 import sys
 
 import pytest
+from conftest import EN_SEED, REPO, SHARED, ZH_SEED
 
 from align.bench.alignment import parse_links
 from align.cli import main
-
-from conftest import EN_SEED, REPO, SHARED, ZH_SEED
 
 BIBLE = SHARED / "bench" / "bible-zh-en"
 

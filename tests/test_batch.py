@@ -11,14 +11,13 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import EN_SEED, SEED_GLOSSARY, SHARED, ZH_SEED
 
 from align.batch import KEY_FILE, BatchItem, read_manifest
 from align.cli import main
 from align.errors import InputError
 from align.report import OUTPUT_FILES
 from align.report.corpus import CORPUS_FILES
-
-from conftest import EN_SEED, SEED_GLOSSARY, SHARED, ZH_SEED
 
 BIBLE = SHARED / "bench" / "bible-zh-en"
 

@@ -6,12 +6,11 @@ import subprocess
 import sys
 
 import pytest
+from conftest import SHARED
 
 from align.bench.mqm import documents, load_items, score
 from align.errors import InputError
 from align.model import Flag
-
-from conftest import SHARED
 
 MQM = SHARED / "bench" / "mqm-wmt23-zhen" / "items.jsonl"
 

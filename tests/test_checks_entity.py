@@ -69,8 +69,9 @@ def test_names_learnt_from_the_document_catch_a_swap():
 
 
 def test_unlearnt_name_the_chinese_gives_or_opening_speech_is_not_a_swap():
-    from align.glossary.files import load_glossaries
     from conftest import SEED_GLOSSARY
+
+    from align.glossary.files import load_glossaries
 
     glossary = load_glossaries([SEED_GLOSSARY])
     # 泰国 has no "Thailand" here, but South comes from 南非 and Nay opens direct speech
@@ -86,9 +87,10 @@ def test_unlearnt_name_with_its_usual_chinese_present_is_not_a_swap():
     """China is never learnt (中国 also stands in 中国科学院 ↔ "Chinese Academy of
     Sciences", so Dice stays low), but 中国 accompanies it in most links: where 中国 is in
     the Chinese, China in the English is no intruder; where it is not, it may be."""
+    from conftest import SEED_GLOSSARY
+
     from align.checks.entity import name_companions
     from align.glossary.files import load_glossaries
-    from conftest import SEED_GLOSSARY
 
     glossary = load_glossaries([SEED_GLOSSARY])
     shapes = [

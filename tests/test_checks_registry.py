@@ -7,13 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import SEED_GLOSSARY
 
 from align.checks import CheckContext, all_codes, check_of, run_checks
 from align.cli import main
 from align.config import load_config
 from align.glossary.files import load_glossaries
 from align.model import SEVERITIES, Link
-from conftest import SEED_GLOSSARY
 
 CHECKS_DIR = Path(__file__).resolve().parents[1] / "align" / "checks"
 

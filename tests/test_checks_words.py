@@ -46,9 +46,9 @@ def test_word_alignment_of_a_seed_sentence():
     assert rendered["中国"] == {"China", "China’s"}
     assert rendered["引擎"] == {"engine"} and rendered["认为"] == {"believe"}
     assert {"Belt", "Road"} <= rendered["一带"]  # 一带一路 is one dictionary word jieba cuts in two
-    for i, word in enumerate(alignment.zh):
+    for word in alignment.zh:
         assert ENGINE_ZH[word.start:word.end] == word.text
-    for j, word in enumerate(alignment.en):
+    for word in alignment.en:
         assert ENGINE_EN[word.start:word.end] == word.text
     assert 0.5 < alignment.zh_coverage() < 1 and alignment.en_coverage() > 0.7
 

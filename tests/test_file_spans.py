@@ -2,12 +2,13 @@
 decoded original file, and the review app splits a link at its stored sentence bounds."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
 import pytest
 from conftest import EN_SEED, SEED_GLOSSARY, ZH_SEED
-from review_helpers import write_run
+from review_helpers import ReviewClient, review_server, write_run
 
 from align.model import Document, Flag, Link, locate_flags
 from align.pipeline import run_check
@@ -122,3 +123,41 @@ def test_the_review_app_splits_a_three_sentence_link_at_each_boundary_from_its_b
             assert link_sentences(part, "zh") == [t for _, t in sides[0]]
             assert link_sentences(part, "en") == [t for _, t in sides[1]]
             assert part.en == " ".join(t for _, t in sides[1])
+
+
+def test_the_report_and_the_review_app_show_where_each_flag_stands_in_the_file(seed_check):
+    run, out = seed_check
+    html = (out / "report.html").read_text("utf-8")
+    located = [f for f in run.flags if f.position]
+    assert located
+    for flag in located:
+        for lang in ("zh", "en"):
+            span = flag.file_span(lang)
+            if span:
+                assert f'title="{span}">{lang} {span.short}</small>' in html
+    workspace = Workspace(out)
+    with review_server(out) as (base, _):
+        client = ReviewClient(base, "Ann")
+        queue = client.http.get("/").text
+        for item in workspace.queue():
+            if item.flag.position:
+                assert item.flag.position.short in queue
+        item = next(i for i in workspace.queue() if i.flag.zh_file_span and i.flag.en_file_span)
+        page = client.http.get(f"/flag/0/{item.position}").text
+        for lang in ("zh", "en"):
+            span = item.flag.file_span(lang)
+            assert f'id="{lang}-pos" title="{span}">{span.short}</span>' in page
+
+
+def test_a_segment_unit_is_carried_to_the_flags_file_span():
+    original = "科技部主办。\n"
+    zh_doc = Document("zh", "zh", original, [dataclasses.replace(s, unit="tu-7") for s in segment_text(original, "zh", "zh")],
+                      "a.xlf")
+    en_doc = Document("en", "en", "MOST hosted.\n", segment_text("MOST hosted.\n", "en", "en"), "b.txt")
+    link = Link.of_sentences(0, [(0, zh_doc.segments[0].text)], [(0, en_doc.segments[0].text)], 0.9)
+    flag = Flag(0, "glossary.missing_term", "warning", link.zh, link.en, "m", (0, 3), (0, 4))
+    [located] = locate_flags([flag], [link], zh_doc, en_doc)
+    assert located.zh_file_span.unit == "tu-7" and located.en_file_span.unit is None
+    assert located.zh_file_span.to_json()["unit"] == "tu-7" and "unit" not in located.en_file_span.to_json()
+    assert Flag.from_json(json.loads(json.dumps(located.to_json()))) == located
+    assert str(located.zh_file_span) == "a.xlf:1:1 (unit tu-7)"

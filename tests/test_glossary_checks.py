@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import EN_SEED, SEED_GLOSSARY, ZH_SEED
 
 from align.checks import CheckContext, run_checks
 from align.glossary.files import load_glossaries
 from align.glossary.termbase import Glossary, GlossaryEntry
-from align.model import Link
 from align.glossary.terms import fold
-from conftest import EN_SEED, SEED_GLOSSARY, ZH_SEED
+from align.model import Link
 
 
 @pytest.fixture(scope="module")

@@ -5,13 +5,13 @@ import csv
 import json
 
 import pytest
+from conftest import EN_SEED, SEED_GLOSSARY, ZH_SEED
 
 from align.cli import main
 from align.glossary.files import read_csv
+from align.glossary.termmine import suggest_terms
 from align.model import Link
 from align.report.tmx import write_tmx
-from align.glossary.termmine import suggest_terms
-from conftest import EN_SEED, SEED_GLOSSARY, ZH_SEED
 
 
 @pytest.fixture(scope="module")

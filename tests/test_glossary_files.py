@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import SEED_GLOSSARY, SEEDS
 
 from align.errors import InputError
 from align.glossary.files import (
@@ -18,7 +19,6 @@ from align.glossary.files import (
     write_tbx,
 )
 from align.glossary.termbase import GlossaryEntry, find_problems
-from conftest import SEED_GLOSSARY, SEEDS
 
 HEADER = "zh,en,variants,forbidden,case_sensitive,note\n"
 

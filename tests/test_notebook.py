@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import REPO
 
 NOTEBOOK = REPO / "notebooks" / "walkthrough.ipynb"

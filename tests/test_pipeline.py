@@ -5,12 +5,11 @@ import json
 from collections import Counter
 
 import pytest
+from conftest import EN_SEED, SEED_GLOSSARY, SHARED, ZH_SEED
 
 from align.cli import main
 from align.model import Flag, Link
 from align.report import OUTPUT_FILES
-
-from conftest import EN_SEED, SEED_GLOSSARY, SHARED, ZH_SEED
 
 
 def by_class(node, tag: str, cls: str) -> list:
@@ -38,10 +37,10 @@ def test_check_writes_six_files_that_parse_and_agree(seed_out):
     summary = json.loads((out / "summary.json").read_text("utf-8"))
 
     # links cover every sentence of both sides once, in order
-    assert [i for l in links for i in l.zh_ids] == list(range(summary["zh"]["segments"]))
-    assert [i for l in links for i in l.en_ids] == list(range(summary["en"]["segments"]))
-    assert [l.index for l in links] == list(range(len(links))) == list(range(summary["links"]))
-    assert all(0.0 <= l.score <= 1.0 for l in links)
+    assert [i for link in links for i in link.zh_ids] == list(range(summary["zh"]["segments"]))
+    assert [i for link in links for i in link.en_ids] == list(range(summary["en"]["segments"]))
+    assert [link.index for link in links] == list(range(len(links))) == list(range(summary["links"]))
+    assert all(0.0 <= link.score <= 1.0 for link in links)
 
     # flags: counted the same in summary.json, per check and per severity
     assert summary["flags"] == len(flags) > 0
@@ -59,8 +58,8 @@ def test_check_writes_six_files_that_parse_and_agree(seed_out):
     # report.html: a row per link, a flag entry per flag, counts per check, a mark per span
     doc = lxml_html.fromstring((out / "report.html").read_bytes())
     rows = by_class(doc, "tr", "pair")
-    assert [int(r.get("id").split("-")[1]) for r in rows] == [l.index for l in links]
-    assert [float(r.get("data-score")) for r in rows] == pytest.approx([l.score for l in links], abs=1e-4)
+    assert [int(r.get("id").split("-")[1]) for r in rows] == [link.index for link in links]
+    assert [float(r.get("data-score")) for r in rows] == pytest.approx([link.score for link in links], abs=1e-4)
     assert len(by_class(doc, "li", "flag")) == len(flags)
     chips = {c.get("data-check"): int(c.find("b").text) for c in by_class(doc, "span", "check-count")}
     assert chips == dict(by_check)
@@ -70,16 +69,16 @@ def test_check_writes_six_files_that_parse_and_agree(seed_out):
 
     # report.xlsx: the same links and flags
     sheets = pd.read_excel(out / "report.xlsx", sheet_name=None)
-    assert list(sheets["pairs"]["link"]) == [l.index for l in links]
-    assert list(sheets["pairs"]["confidence"]) == pytest.approx([l.score for l in links], abs=1e-4)
+    assert list(sheets["pairs"]["link"]) == [link.index for link in links]
+    assert list(sheets["pairs"]["confidence"]) == pytest.approx([link.score for link in links], abs=1e-4)
     assert sorted(sheets["flags"]["id"]) == sorted(f.id for f in flags)
     assert Counter(sheets["flags"]["check"]) == by_check
 
     # pairs.tmx: one unit per two-sided link, same text and confidence
     with open(out / "pairs.tmx", "rb") as fh:
         units = tmxfile(fh).units
-    two_sided = [l for l in links if l.zh and l.en]
-    assert [(u.getid(), u.source, u.target) for u in units] == [(str(l.index), l.zh, l.en) for l in two_sided]
+    two_sided = [link for link in links if link.zh and link.en]
+    assert [(u.getid(), u.source, u.target) for u in units] == [(str(link.index), link.zh, link.en) for link in two_sided]
 
 
 def test_fail_on_error_exits_1_exactly_when_an_error_flag_exists(seed_out):
@@ -117,5 +116,5 @@ def test_presegmented_input_keeps_one_sentence_per_line(tmp_path):
         paths[lang].write_text("\n".join((bible / f"{lang}.txt").read_text("utf-8").splitlines()[:n]) + "\n", "utf-8")
     run = run_check(paths["zh"], paths["en"], presegmented=True, select=["alignment"], quiet=True)
     assert (len(run.zh_doc.segments), len(run.en_doc.segments)) == (40, 32)
-    assert [i for l in run.links for i in l.zh_ids] == list(range(40))
+    assert [i for link in run.links for i in link.zh_ids] == list(range(40))
     assert set(run.timings) >= {"read", "model", "embed", "align", "checks", "total"}

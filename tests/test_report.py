@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from pathlib import Path
 
 import pytest
 
 from align.model import Document, Flag, Link, Segment
+from align.pipeline import CheckRun
 from align.report import OUTPUT_FILES, write_run
 from align.report.highlight import mark_spans, span_pieces
-from align.report.summary import build_summary
 from align.report.tmx import CONFIDENCE_PROP, write_tmx
 from align.report.xlsx import SEVERITY_FILLS
-from align.pipeline import CheckRun
+from align.summary import build_summary
 
 ZH = [
     "华为公司在曼谷设立科技和创新实验室，顺应泰国政府创新经济发展方向，为中小型和初创企业提供服务。",
@@ -110,11 +109,11 @@ def test_write_run_writes_six_files_that_agree(tmp_path):
     paths = write_run(run, tmp_path / "out")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(OUTPUT_FILES)
     assert set(paths) == set(OUTPUT_FILES)
-    pairs = [json.loads(l) for l in paths["pairs.jsonl"].read_text("utf-8").splitlines()]
+    pairs = [json.loads(line) for line in paths["pairs.jsonl"].read_text("utf-8").splitlines()]
     assert [Link.from_json(p) for p in pairs] == [
-        dataclasses.replace(l, score=round(l.score, 4)) for l in run.links
+        dataclasses.replace(link, score=round(link.score, 4)) for link in run.links
     ]
-    flags = [Flag.from_json(json.loads(l)) for l in paths["flags.jsonl"].read_text("utf-8").splitlines()]
+    flags = [Flag.from_json(json.loads(line)) for line in paths["flags.jsonl"].read_text("utf-8").splitlines()]
     assert [f.id for f in flags] == [f.id for f in run.flags]
     summary = json.loads(paths["summary.json"].read_text("utf-8"))
     assert summary["flags"] == len(flags) == 5
@@ -150,14 +149,14 @@ def test_tmx_reads_back_through_translate_toolkit(tmp_path):
     assert write_tmx(run.links, path) == 4  # the heading has no English: not a translation unit
     with open(path, "rb") as fh:
         store = tmxfile(fh)
-    two_sided = [l for l in run.links if l.zh and l.en]
-    assert [(u.source, u.target) for u in store.units] == [(l.zh, l.en) for l in two_sided]
+    two_sided = [link for link in run.links if link.zh and link.en]
+    assert [(u.source, u.target) for u in store.units] == [(link.zh, link.en) for link in two_sided]
     assert store.sourcelanguage == "zh-CN"
-    assert [u.getid() for u in store.units] == [str(l.index) for l in two_sided]
+    assert [u.getid() for u in store.units] == [str(link.index) for link in two_sided]
     confidences = [
         float(u.xmlelement.find(f"{u.namespaced('prop')}[@type='{CONFIDENCE_PROP}']").text) for u in store.units
     ]
-    assert confidences == pytest.approx([l.score for l in two_sided], abs=1e-4)
+    assert confidences == pytest.approx([link.score for link in two_sided], abs=1e-4)
     langs = {tuv.get("{http://www.w3.org/XML/1998/namespace}lang") for u in store.units for tuv in u.getlanguageNodes()}
     assert langs == {"zh-CN", "en"}
     assert b'<tmx version="1.4">' in path.read_bytes()

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import pytest
-
-from align.report import write_run
-
 from conftest import EN_SEED, SEED_GLOSSARY, ZH_SEED
 from test_report import EN, SCORES, ZH, make_run
+
+from align.report import write_run
 
 pytestmark = pytest.mark.browser
 
@@ -39,13 +38,13 @@ def test_filters_select_rows_by_check_severity_and_confidence(page, tmp_path):
     assert visible_links(page) == sorted(set(range(len(run.links))) - set(flagged()))
     page.select_option("#f-check", "")
     page.fill("#f-max", "0.6")
-    assert visible_links(page) == [l.index for l in run.links if l.score <= 0.6]
+    assert visible_links(page) == [link.index for link in run.links if link.score <= 0.6]
     assert page.inner_text("#shown") == f"showing {len(visible_links(page))} of {len(run.links)} links"
     page.fill("#f-max", "1")
     page.click(".chip.check-count[data-check='glossary.missing_term']")
     assert visible_links(page) == flagged("glossary.missing_term")
     page.click(".chip[data-check=''][data-severity='']")
-    assert visible_links(page) == [l.index for l in run.links]
+    assert visible_links(page) == [link.index for link in run.links]
 
     page.click("#link-1 td.en mark")
     popup = page.locator("#popup")
@@ -79,7 +78,7 @@ def test_seed_report_highlights_cas_bangkok_row_and_saves_screenshot(page, seed_
     page.goto(html.as_uri())
     assert page.locator("tr.pair").count() == len(run.links)
     assert page.locator("mark").count() >= sum(bool(f.zh_span) + bool(f.en_span) for f in run.flags) > 0
-    cas = next(l for l in run.links if "东盟" in l.zh and "Innovation Cooperation Center in" in l.en)
+    cas = next(link for link in run.links if "东盟" in link.zh and "Innovation Cooperation Center in" in link.en)
     row = page.locator(f"#link-{cas.index}")
     assert row.locator("mark").count() > 0, "the CAS Bangkok row carries no highlighted span"
     # filter to the checks that flag the CAS row, and to links at most as confident as it
@@ -90,7 +89,7 @@ def test_seed_report_highlights_cas_bangkok_row_and_saves_screenshot(page, seed_
     row.locator("mark").first.click()
     assert page.locator("#popup").is_visible()
     row.scroll_into_view_if_needed()
-    page.evaluate("document.querySelector('#link-%d').scrollIntoView({block: 'center'})" % cas.index)
+    page.evaluate(f"document.querySelector('#link-{cas.index}').scrollIntoView({{block: 'center'}})")
     page.wait_for_timeout(100)
     screenshot = screenshot_dir / "report-screenshot.png"
     page.screenshot(path=str(screenshot))

@@ -11,8 +11,7 @@ from review_helpers import EN_SEED, REPO, ZH_SEED, flags_for, seed_links, write_
 
 from align.cli import main
 from align.errors import InputError
-from align.fileio import read_jsonl
-from align.model import Flag, Link
+from align.model import Link
 from align.review.db import SCHEMA_VERSION, ReviewDB
 from align.review.fixes import (
     FixError,
@@ -22,6 +21,7 @@ from align.review.fixes import (
     split_fix,
     untranslated_fix,
 )
+from align.review.runfolder import load_doc
 from align.review.workspace import Workspace
 
 SEED_GLOSSARY = REPO / "glossaries" / "seed.csv"
@@ -146,11 +146,11 @@ def test_apply_folds_fixes_into_pairs_tmx_and_flag_links_once(tmp_path):
     flags_before = ws.docs[0].flags
     ws.db.add_link_fix(ws.docs[0].key, "merge", merge_fix(links, 1).params, "Ann")
     assert main(["review", "apply", str(run)]) == 0
-    pairs = [Link.from_json(r) for r in read_jsonl(run / "pairs.jsonl")]
+    written = load_doc(run, run)
+    pairs, flags_after = written.links, written.flags
     assert len(pairs) == len(links) - 1 and pairs[1].zh_ids == (1, 2)
     tmx = (run / "pairs.tmx").read_text(encoding="utf-8")
     assert tmx.count("<tu ") == len(pairs) and links[2].en.split()[0] in tmx
-    flags_after = [Flag.from_json(r) for r in read_jsonl(run / "flags.jsonl")]
     assert [f.id for f in flags_after] == [f.id for f in flags_before]  # decisions still apply
     assert {f.link for f in flags_after if f.zh == links[2].zh} == {1}
     assert {f.link for f in flags_after if f.zh == links[5].zh} == {4}
@@ -227,7 +227,7 @@ def test_apply_rescores_fixed_links_with_the_encoder_and_reports_the_same_on_a_r
     ws.db.add_fix_event(lapsed, "undo", "Ann")
     assert main(["review", "apply", str(run)]) == 0
     assert "2 alignment fix(es) applied" in capsys.readouterr().err
-    pairs = [Link.from_json(r) for r in read_jsonl(run / "pairs.jsonl")]
+    pairs = load_doc(run, run).links
     fixed = [link for link in pairs if link.fixed]
     assert [(x.zh_ids, x.en_ids) for x in fixed] == [((1, 2), (1, 2)), ((10,), (10,)), ((11,), ())]
     merged = fixed[0]

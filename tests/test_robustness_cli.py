@@ -3,10 +3,9 @@ line), no traceback, and nothing created or changed under ``--out``."""
 from __future__ import annotations
 
 import pytest
+from conftest import EN_SEED, ZH_SEED
 
 from align.cli import main
-
-from conftest import EN_SEED, ZH_SEED
 
 
 def _refused(argv, capsys) -> str:

@@ -4,10 +4,10 @@ import itertools
 
 import jieba
 import jieba.posseg
+from conftest import SHARED, ZH_SEED
 
 from align.text.segment import load_document
 from align.text.zhtext import _tokenizer, pos_tokens
-from conftest import SHARED, ZH_SEED
 
 
 def _real_chinese_lines():

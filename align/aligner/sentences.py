@@ -59,7 +59,7 @@ class AlignConfig:
     rescue_gap: float = 0.1  # ...and the other neighbour's boundary clauses must score this much less
 
     @classmethod
-    def from_options(cls, **options: Any) -> "AlignConfig":
+    def from_options(cls, **options: Any) -> AlignConfig:
         known = {f.name for f in fields(cls)}
         unknown = set(options) - known
         if unknown:
@@ -255,7 +255,7 @@ class Lattice:
     no run is ever materialised (and exact cosines of re-encoded runs override it).
     """
 
-    def __init__(self, emb_zh, emb_en, cfg: AlignConfig, features: "signals.PairFeatures | None" = None):
+    def __init__(self, emb_zh, emb_en, cfg: AlignConfig, features: signals.PairFeatures | None = None):
         self.zh, self.en = emb_zh, emb_en
         self.n, self.m = len(emb_zh), len(emb_en)
         self.cfg = cfg

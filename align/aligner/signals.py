@@ -56,16 +56,6 @@ class PairFeatures:
     para_zh: np.ndarray | None = None
     para_en: np.ndarray | None = None
 
-    def __post_init__(self) -> None:
-        self._cum_zh = np.concatenate([[0.0], np.cumsum(self.len_zh, dtype=np.float64)])
-        self._cum_en = np.concatenate([[0.0], np.cumsum(self.len_en, dtype=np.float64)])
-
-    def length_cost(self, s: int, e: int, c0: np.ndarray, c1: np.ndarray) -> np.ndarray:
-        """Squared log ratio of run lengths, relative to the document's ratio."""
-        lx = self._cum_zh[e] - self._cum_zh[s]
-        ly = self._cum_en[np.clip(c1, 0, None)] - self._cum_en[np.clip(c0, 0, None)]
-        return (np.log((lx + 1.0) / (self.ratio * ly + 1.0)) ** 2).astype(np.float32)
-
     def has_tokens(self, s: int, e: int) -> bool:
         return any(i in self.shared for i in range(s, e))
 

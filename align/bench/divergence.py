@@ -145,11 +145,10 @@ def document_names(links: list[Link]) -> list[str]:
 def seed_links(encoder) -> list[Link]:
     """The seed pair as the real pipeline segments and aligns it."""
     from align.aligner.sentences import align_documents
-    from align.text.segment import load_document
+    from align.pipeline import read_pair
 
     repo = Path(__file__).resolve().parents[2]
-    zh = load_document(repo / "seeds" / "003_61e2e90163225e43.txt", "zh")
-    en = load_document(repo / "seeds" / "000_1deec09b464cf72e.txt", "en")
+    zh, en = read_pair(repo / "seeds" / "003_61e2e90163225e43.txt", repo / "seeds" / "000_1deec09b464cf72e.txt")
     return align_documents(zh, en, encoder)
 
 
@@ -166,7 +165,7 @@ def bible_links(folder: Path, count: int, rng: random.Random) -> list[Link]:
             beads.append((zh_ids, en_ids))
     chosen = sorted(rng.sample(range(len(beads)), min(count, len(beads))))
     return [
-        Link(i, beads[b][0], beads[b][1], "".join(zh[j] for j in beads[b][0]), " ".join(en[j] for j in beads[b][1]), 0.0)
+        Link.of_sentences(i, [(j, zh[j]) for j in beads[b][0]], [(j, en[j]) for j in beads[b][1]], 0.0)
         for i, b in enumerate(chosen)
     ]
 
@@ -186,9 +185,9 @@ def _rescored(links: list[Link], encoder) -> list[Link]:
 # ---------------------------------------------------------------- running
 
 def _run(links: list[Link], encoder, glossary) -> list:
-    from align.checks import CheckContext, run_checks
+    from align.pipeline import check_links
 
-    return run_checks(CheckContext(links, glossary=glossary, encoder=encoder), select=list(CATEGORIES))
+    return check_links(links, encoder=encoder, glossary=glossary, select=list(CATEGORIES))
 
 
 def _by_link(flags) -> dict[int, Counter]:
@@ -229,7 +228,7 @@ def evaluate_corpus(name: str, links: list[Link], encoder, glossary, rng: random
             new_en = PERTURBATIONS[kind](links[i], rng, names)
             if new_en is not None and new_en != links[i].en:
                 injections.append(Injection(kind, i, links[i].en, new_en))
-                perturbed[i] = replace(links[i], en=new_en)
+                perturbed[i] = replace(links[i], en=new_en, en_sentences=())
         perturbed = _rescored(perturbed, encoder)
         flagged = _by_link(_run(perturbed, encoder, glossary))
         category = EXPECTED[kind]

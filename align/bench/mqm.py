@@ -19,7 +19,7 @@ import json
 import math
 import re
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -166,7 +166,7 @@ def run_checks_on_items(items: Sequence[MqmItem], encoder, *, select: Sequence[s
                         ignore: Sequence[str] | None = None, options: dict | None = None,
                         progress=None) -> tuple[dict[tuple, list[Flag]], dict[tuple, float], float]:
     """Flags per item key, cosines per item key, seconds spent in the checks."""
-    from align.checks import CheckContext, run_checks
+    from align.pipeline import check_links
 
     cosines = sentence_cosines(items, encoder)
     flags: dict[tuple, list[Flag]] = {item.key: [] for item in items}
@@ -176,8 +176,7 @@ def run_checks_on_items(items: Sequence[MqmItem], encoder, *, select: Sequence[s
     for group in iterator:
         links = item_links(group, cosines)
         started = time.perf_counter()
-        found = run_checks(CheckContext(links, encoder=encoder, options=options or {}), select=select,
-                           ignore=ignore)
+        found = check_links(links, encoder=encoder, select=select, ignore=ignore, options=options)
         seconds += time.perf_counter() - started
         for flag in found:
             flags[group[flag.link].key].append(flag)
@@ -326,7 +325,9 @@ def format_table(result: dict[str, Any]) -> str:
     for code, c in result["codes"].items():
         ov = "—" if c["span_overlap"] is None else f"{c['span_overlap']:.2f}"
         ovm = "—" if c["span_overlap_major"] is None else f"{c['span_overlap_major']:.2f}"
-        lines.append(f"| {code} | {c['flags']} | {c['items']} | {c['precision']:.3f} | {c['with_span']} | {ov} | {ovm} |")
+        lines.append(
+            f"| {code} | {c['flags']} | {c['items']} | {c['precision']:.3f} | {c['with_span']} | {ov} | {ovm} |"
+        )
     lines += ["", f"checks: {result['check_seconds']:.1f} s, {result['pairs_per_second']:.1f} pairs/s; "
                   f"total {result['total_seconds']:.1f} s ({result['encoded']} texts encoded, rest from cache)"]
     return "\n".join(lines)

@@ -84,7 +84,7 @@ def _first_index(members: list[Item], rendering, value) -> int:
 def _zh_variant_flags(items: Sequence[Item], ctx: CheckContext) -> Iterator[tuple[str, Flag]]:
     min_chars = ctx.option("consistency.zh_variants", "min_chars")
     paired = [item for item in items if not item[1].one_sided]
-    for (doc, link), members in _departures(paired, lambda l: zh_key(l.zh), lambda l: en_content(l.en), min_chars):
+    for (doc, link), members in _departures(paired, lambda x: zh_key(x.zh), lambda x: en_content(x.en), min_chars):
         others = [(d, other) for d, other in members if other is not link]
         where = ", ".join(_where(d, other, doc) for d, other in others)
         yield doc, ctx.flag(
@@ -98,8 +98,8 @@ def _zh_variant_flags(items: Sequence[Item], ctx: CheckContext) -> Iterator[tupl
 def _en_variant_flags(items: Sequence[Item], ctx: CheckContext) -> Iterator[tuple[str, Flag]]:
     min_words = ctx.option("consistency.en_variants", "min_words")
     paired = [item for item in items if not item[1].one_sided]
-    key = lambda l: " ".join(en_words(l.en)) if len(en_words(l.en)) >= min_words else ""  # noqa: E731
-    for (doc, link), members in _departures(paired, key, lambda l: zh_key(l.zh), 1):
+    key = lambda x: " ".join(en_words(x.en)) if len(en_words(x.en)) >= min_words else ""  # noqa: E731
+    for (doc, link), members in _departures(paired, key, lambda x: zh_key(x.zh), 1):
         others = [(d, other) for d, other in members if other is not link]
         if all(_bigram_overlap(zh_key(link.zh), zh_key(other.zh)) >= 0.5 for _, other in others):
             continue  # 耶和华对摩西说 / 耶和华吩咐摩西说 ↔ "And the LORD spake unto Moses": a wording, not a meaning
@@ -194,7 +194,8 @@ def term_variants(ctx: CheckContext) -> Iterator[Flag]:
         if len(links) < min_links or len(links) > max_share * len(paired):
             continue
         counts = Counter(g for i in links for g in grams_of[i])
-        candidates = [g for g, c in counts.items() if c >= 2 and c / len(gram_links[g]) >= precision]
+        # sorted: ties between wordings must not follow set order (it changes with PYTHONHASHSEED)
+        candidates = sorted(g for g, c in counts.items() if c >= 2 and c / len(gram_links[g]) >= precision)
         if len(candidates) < 2:
             continue
         # names are entity.swapped's business: a term's wordings are the document's common words

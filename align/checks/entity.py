@@ -317,9 +317,14 @@ def _inside_longer_name(zh: str, text: str, induced) -> bool:
     return any(zh in longer and longer != zh and longer in text for longer, _ in induced)
 
 
+_SENTENCE_OPENS_BEFORE = re.compile(
+    r"(?:^|[.!?:;“\"‘(]|\b(?:said|saying|say|says|answered|cried|spake)\b[^.!?;:,]*,)\s*$"
+)
+
+
 def _opens_sentence(text: str, at: int) -> bool:
     """At a sentence start, including direct speech ("and said, Peradventure …")."""
-    return re.search(r"(?:^|[.!?:;“\"‘(]|\b(?:said|saying|say|says|answered|cried|spake)\b[^.!?;:,]*,)\s*$", text[:at]) is not None
+    return _SENTENCE_OPENS_BEFORE.search(text[:at]) is not None
 
 
 def _headline(text: str) -> bool:

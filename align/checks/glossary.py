@@ -217,7 +217,7 @@ def _full_forms(ctx: CheckContext) -> dict[str, list[tuple[Link, TermHit]]]:
 
     def build() -> dict[str, list[tuple[Link, TermHit]]]:
         index: dict[str, list[tuple[Link, TermHit]]] = {}
-        for earlier in sorted((l for l in ctx.links if l.en), key=lambda l: l.index):
+        for earlier in sorted((link for link in ctx.links if link.en), key=lambda link: link.index):
             seen = set()
             for hit in ctx.glossary.find_en(earlier.en, nested=True):
                 if hit.kind != "forbidden" and hit.entry.id not in seen:

@@ -51,28 +51,31 @@ def mismatch(link: Link, ctx: CheckContext) -> Iterator[Flag]:
 @register("number.missing", severity={"number.missing": "warning"})
 def missing(link: Link, ctx: CheckContext) -> Iterator[Flag]:
     """A number in the Chinese that the English does not state."""
-    if link.one_sided:
-        return
-    result = _compared(ctx, link)
-    for z in _unexplained(result.missing, _said(result) | en_compound_values(link.en)):
-        yield ctx.flag(
-            link, "number.missing",
-            f"The number {z.text.strip()} in the Chinese is not in the English.",
-            severity=_severity(z), zh_span=(z.start, z.end), evidence={"zh": z.to_json()},
-        )
+    yield from _stated_on_one_side(link, ctx, "number.missing", "zh")
 
 
 @register("number.extra", severity={"number.extra": "warning"})
 def extra(link: Link, ctx: CheckContext) -> Iterator[Flag]:
     """A number in the English that the Chinese does not state."""
+    yield from _stated_on_one_side(link, ctx, "number.extra", "en")
+
+
+def _stated_on_one_side(link: Link, ctx: CheckContext, code: str, lang: str) -> Iterator[Flag]:
+    """Numbers only ``lang`` states, less those the other side says in its own way (an
+    English compound such as "fourfold", a Chinese numeral the quantity reader skips)."""
     if link.one_sided:
         return
     result = _compared(ctx, link)
-    for e in _unexplained(result.extra, _said(result) | zh_numeral_values(link.zh)):
+    if lang == "zh":
+        found = _unexplained(result.missing, _said(result) | en_compound_values(link.en))
+        here, there = "Chinese", "English"
+    else:
+        found = _unexplained(result.extra, _said(result) | zh_numeral_values(link.zh))
+        here, there = "English", "Chinese"
+    for q in found:
         yield ctx.flag(
-            link, "number.extra",
-            f"The number {e.text.strip()} in the English is not in the Chinese.",
-            severity=_severity(e), en_span=(e.start, e.end), evidence={"en": e.to_json()},
+            link, code, f"The number {q.text.strip()} in the {here} is not in the {there}.",
+            severity=_severity(q), evidence={lang: q.to_json()}, **{f"{lang}_span": (q.start, q.end)},
         )
 
 

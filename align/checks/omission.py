@@ -111,7 +111,7 @@ def _clause_flags(ctx: CheckContext, lang: str) -> Iterator[Flag]:
                 yield _clause_flag(ctx, link, code, lang, clause)
 
 
-def _clause_scores(ctx: CheckContext) -> list[tuple[Link, str, list["_ClauseScore"]]]:
+def _clause_scores(ctx: CheckContext) -> list[tuple[Link, str, list[_ClauseScore]]]:
     """Every clause of both sides of the pairs that could raise a flag, scored against the
     other side; encoded in as few encoder calls as possible, once for both checks."""
     if ctx.encoder is None:
@@ -168,7 +168,7 @@ def _anchors(ctx: CheckContext, text: str, lang: str) -> Counter:
     return found
 
 
-def _anchored(ctx: CheckContext, link: Link, lang: str, clause: "_ClauseScore") -> bool:
+def _anchored(ctx: CheckContext, link: Link, lang: str, clause: _ClauseScore) -> bool:
     """The clause names something (PMC, 33, a glossary term) that the other side names as
     often as this whole side does: lexical proof of a counterpart the encoder may have missed."""
     other = "en" if lang == "zh" else "zh"
@@ -176,7 +176,7 @@ def _anchored(ctx: CheckContext, link: Link, lang: str, clause: "_ClauseScore") 
     return any(there[key] >= here[key] for key in _anchors(ctx, clause.text, lang))
 
 
-def _no_counterpart(ctx: CheckContext, code: str, clause: "_ClauseScore") -> bool:
+def _no_counterpart(ctx: CheckContext, code: str, clause: _ClauseScore) -> bool:
     for prefix in _RULE_PREFIXES[code]:
         if prefix == "outlier_" and clause.siblings + 1 < ctx.option(code, "outlier_min_clauses"):
             continue

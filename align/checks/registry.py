@@ -107,7 +107,7 @@ class CheckContext:
     links: Sequence[Link]
     zh_doc: Document | None = None
     en_doc: Document | None = None
-    glossary: "Glossary | None" = None
+    glossary: Glossary | None = None
     encoder: Any = None  # an align.embed.encoders encoder, for checks that compare clause meanings
     options: dict[str, dict[str, Any]] = field(default_factory=dict)  # {code: {key: value}}
     _memos: dict[Hashable, Any] = field(default_factory=dict, init=False, repr=False, compare=False)

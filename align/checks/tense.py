@@ -91,7 +91,8 @@ def _zh_marker_kind(tokens: list[Token], i: int) -> str | None:
         descriptive = any(t.word == "的" for t in following)
         if conditional or descriptive:
             return None
-        return "done" if token.flag in ("ul", "ug", "u") and previous is not None and previous.flag.startswith("v") else None
+        after_verb = previous is not None and previous.flag.startswith("v")
+        return "done" if token.flag in ("ul", "ug", "u") and after_verb else None
     verb_follows = any(t.flag.startswith(("v", "z", "a")) for t in following) \
         or bool(following and following[0].flag == "p")  # 必给你: 给 as a verb, tagged p
     if token.word in _ZH_DONE_BEFORE:

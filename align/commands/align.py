@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from align.commands import bench_app
+from align.commands import SHARED, bench_app
 
 
 class AlignFormat(str, Enum):
@@ -55,7 +55,10 @@ def register(app: typer.Typer) -> None:
         ),
         max_bead: int = typer.Option(4, "--max-bead", min=1, max=8, help="Largest n in 1-n / n-1 links."),
         batch_size: int = typer.Option(256, "--batch-size", min=1, help="Sentences per encoder call."),
-        threads: int | None = typer.Option(None, "--threads", min=1, help="Encoder BLAS threads (default $ALIGN_THREADS, else the usable cores, at most 2)."),
+        threads: int | None = typer.Option(
+            None, "--threads", min=1,
+            help="Encoder BLAS threads (default $ALIGN_THREADS, else the usable cores, at most 2).",
+        ),
         cache_dir: Path | None = typer.Option(
             None, "--cache-dir", help="Embedding cache folder (default $ALIGN_CACHE_DIR or ~/.cache/align)."
         ),
@@ -79,7 +82,9 @@ def register(app: typer.Typer) -> None:
             with progress.stage("reading"):
                 zh_doc, en_doc = read_pair(zh, en, presegmented)
             with progress.stage("loading model"):
-                encoder = load_encoder(model, cache_dir=cache_dir, cache=not no_cache, batch_size=batch_size, threads=threads)
+                encoder = load_encoder(
+                    model, cache_dir=cache_dir, cache=not no_cache, batch_size=batch_size, threads=threads
+                )
             with progress.stage(f"aligning {len(zh_doc.segments)} x {len(en_doc.segments)} sentences"):
                 links = align_documents(zh_doc, en_doc, encoder, max_bead=max_bead)
         if fmt is AlignFormat.tmx:
@@ -102,7 +107,7 @@ def register(app: typer.Typer) -> None:
             [], "--synthetic", help="Also time a synthetic pair of N sentences per side (repeatable)."
         ),
         shared: Path = typer.Option(
-            Path(__file__).resolve().parents[2].parent / "shared", "--shared", help="The shared data folder."
+            SHARED, "--shared", help="The shared data folder."
         ),
         max_bead: int = typer.Option(4, "--max-bead", min=1, max=8, help="Largest n in 1-n / n-1 links."),
         model: str | None = typer.Option(None, "--model", help="Encoder (default USE v3)."),

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -27,18 +26,24 @@ from align.commands.check import (
 def register(app: typer.Typer) -> None:
     @app.command("batch")
     def batch(
-        source: Path = typer.Argument(..., help="A CSV manifest (columns name,zh,en) or a folder of NAME.zh.* / NAME.en.* files."),
-        out: Path = typer.Option(..., "--out", "-o", help="Output folder: OUT/<name>/ per pair, plus corpus.html / corpus.xlsx / corpus.json."),
+        source: Path = typer.Argument(
+            ..., help="A CSV manifest (columns name,zh,en) or a folder of NAME.zh.* / NAME.en.* files."
+        ),
+        out: Path = typer.Option(
+            ..., "--out", "-o",
+            help="Output folder: OUT/<name>/ per pair, plus corpus.html / corpus.xlsx / corpus.json.",
+        ),
         workers: int = typer.Option(2, "--workers", "-w", min=1, help="Worker processes (each loads the model once)."),
-        glossary: Optional[list[Path]] = GLOSSARY,
-        model: Optional[str] = MODEL,
-        select: Optional[list[str]] = SELECT,
-        ignore: Optional[list[str]] = IGNORE,
-        config: Optional[Path] = CONFIG,
-        option: Optional[list[str]] = OPTION,
-        fail_on: Optional[FailOn] = FAIL_ON,
+        glossary: list[Path] | None = GLOSSARY,
+        model: str | None = MODEL,
+        select: list[str] | None = SELECT,
+        ignore: list[str] | None = IGNORE,
+        config: Path | None = CONFIG,
+        option: list[str] | None = OPTION,
+        fail_on: FailOn | None = FAIL_ON,
         presegmented: bool = PRESEGMENTED,
-        fresh: bool = typer.Option(False, "--fresh", help="Check every document again, even those a previous run finished with the same inputs and settings."),
+        fresh: bool = typer.Option(False, "--fresh", help="Check every document again, even those a previous run "
+                                   "finished with the same inputs and settings."),
         quiet: bool = QUIET,
     ) -> None:
         """Check every document pair of SOURCE in parallel and write a corpus report.

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Optional
 
 import typer
 
-from align.commands import bench_app
+from align.commands import SHARED, bench_app
 from align.model import SEVERITIES
 
 
@@ -16,7 +15,7 @@ class FailOn(str, Enum):
     warning = "warning"
 
 
-def split_codes(values: Optional[list[str]]) -> list[str]:
+def split_codes(values: list[str] | None) -> list[str]:
     """``--select a,b --select c`` → ``["a", "b", "c"]``."""
     return [code.strip() for value in values or [] for code in value.split(",") if code.strip()]
 
@@ -29,8 +28,8 @@ def fails(by_severity: dict[str, int], fail_on: FailOn | None) -> bool:
     return any(by_severity.get(s, 0) for s in SEVERITIES[: worst_allowed + 1])
 
 
-def check_settings(config: Optional[Path], select: list[str], ignore: list[str],
-                   options: Optional[list[str]] = None) -> dict:
+def check_settings(config: Path | None, select: list[str], ignore: list[str],
+                   options: list[str] | None = None) -> dict:
     """Check selection and options: the config file, overridden by the command line
     (``--select``/``--ignore`` replace the file's lists, ``--option`` sets single keys).
 
@@ -56,7 +55,9 @@ OPTION = typer.Option(None, "--option", help="CODE.KEY=VALUE: one check setting,
                       "(omission.low_confidence.ratio=0.5, number.mismatch.severity=warning); repeatable. "
                       "`align checks list` shows every key.")
 FAIL_ON = typer.Option(None, "--fail-on", help="Exit 1 when a flag of this severity (or worse) exists.")
-PRESEGMENTED = typer.Option(False, "--presegmented", help="Inputs have one sentence per line: no cleaning, no re-splitting.")
+PRESEGMENTED = typer.Option(
+    False, "--presegmented", help="Inputs have one sentence per line: no cleaning, no re-splitting."
+)
 QUIET = typer.Option(False, "--quiet", "-q", help="No progress bar and no closing summary line.")
 
 
@@ -65,14 +66,14 @@ def register(app: typer.Typer) -> None:
     def check(
         zh: Path = typer.Argument(..., help="The Chinese file (.txt, .docx, …)."),
         en: Path = typer.Argument(..., help="The English file."),
-        glossary: Optional[list[Path]] = GLOSSARY,
-        out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output folder (default: out/<ZH file name>)."),
-        model: Optional[str] = MODEL,
-        select: Optional[list[str]] = SELECT,
-        ignore: Optional[list[str]] = IGNORE,
-        config: Optional[Path] = CONFIG,
-        option: Optional[list[str]] = OPTION,
-        fail_on: Optional[FailOn] = FAIL_ON,
+        glossary: list[Path] | None = GLOSSARY,
+        out: Path | None = typer.Option(None, "--out", "-o", help="Output folder (default: out/<ZH file name>)."),
+        model: str | None = MODEL,
+        select: list[str] | None = SELECT,
+        ignore: list[str] | None = IGNORE,
+        config: Path | None = CONFIG,
+        option: list[str] | None = OPTION,
+        fail_on: FailOn | None = FAIL_ON,
         presegmented: bool = PRESEGMENTED,
         quiet: bool = QUIET,
     ) -> None:
@@ -108,7 +109,7 @@ def register(app: typer.Typer) -> None:
     @bench_app.command("pipeline")
     def bench_pipeline(
         shared: Path = typer.Option(
-            Path(__file__).resolve().parents[2].parent / "shared", "--shared", help="The shared data folder."
+            SHARED, "--shared", help="The shared data folder."
         ),
     ) -> None:
         """End-to-end seconds and peak memory of `align check` (seed pair, Bible dev pair), by stage."""

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from align.commands import bench_app
+from align.commands import SHARED, bench_app
 
 
 def register(app: typer.Typer) -> None:
@@ -58,7 +58,7 @@ def divergence_command(
 @bench_app.command("mqm")
 def mqm_command(
     data: Path = typer.Option(
-        Path(__file__).resolve().parents[2].parent / "shared" / "bench" / "mqm-wmt23-zhen" / "items.jsonl",
+        SHARED / "bench" / "mqm-wmt23-zhen" / "items.jsonl",
         "--data", help="An MQM annotation file (JSONL; format in shared/bench/mqm-wmt23-zhen/README.md)."),
     model: str | None = typer.Option(None, "--model", help="Encoder (default USE v3)."),
     select: list[str] = typer.Option([], "--select", help="Only these check codes or categories (repeatable)."),

@@ -15,7 +15,9 @@ from align.commands import bench_app
 glossary_app = typer.Typer(no_args_is_help=True, help="Maintain glossaries: lint, import/export TBX, usage, suggest.")
 
 QUIET_HELP = "No progress while the corpus is read and aligned; results only."
-CORPUS_HELP = "Aligned pairs: a run folder, pairs.jsonl, a .tmx, or ZH::EN (a document pair aligned on the fly). Repeatable."
+CORPUS_HELP = (
+    "Aligned pairs: a run folder, pairs.jsonl, a .tmx, or ZH::EN (a document pair aligned on the fly). Repeatable."
+)
 
 
 @glossary_app.command("lint")
@@ -90,7 +92,8 @@ def usage(
         if not row["occurrences"]:
             continue
         found = ", ".join(f"“{r['text']}” ×{r['count']} ({r['kind']})" for r in row["renderings"])
-        missing = f"; not found ×{row['unmatched']} (e.g. link {row['unmatched_example_link']})" if row["unmatched"] else ""
+        example = row["unmatched_example_link"]
+        missing = f"; not found ×{row['unmatched']} (e.g. link {example})" if row["unmatched"] else ""
         typer.echo(f"{row['id']}\t{row['zh']}\t{row['occurrences']}\t{found or '—'}{missing}")
     if out:
         write_json(out, rows)

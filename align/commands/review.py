@@ -8,7 +8,6 @@ group routes any first argument that is not one of its sub-commands to ``serve``
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import click
 import typer
@@ -50,21 +49,21 @@ def serve(
     run_dir: Path = RUN_DIR,
     port: int = typer.Option(8000, help="Port to listen on; 0 picks a free one (shown at start)."),
     host: str = typer.Option("127.0.0.1", help="Address to bind; off loopback a token is required."),
-    db: Optional[Path] = DB,
-    token: Optional[str] = typer.Option(
+    db: Path | None = DB,
+    token: str | None = typer.Option(
         None, help="Access token browsers must present (generated and printed when --host is not loopback)."
     ),
-    glossary: Optional[Path] = typer.Option(
+    glossary: Path | None = typer.Option(
         None, help="Glossary CSV that approved entries are appended to."
     ),
-    suggestions: Optional[Path] = typer.Option(
+    suggestions: Path | None = typer.Option(
         None, help="CSV of `align glossary suggest` candidates for the glossary screen."
     ),
     advance: bool = typer.Option(
         True, "--advance/--stay",
         help="After confirm/dismiss show the next open flag, or stay (each browser can switch).",
     ),
-    model: Optional[str] = MODEL,
+    model: str | None = MODEL,
 ) -> None:
     """Start the review app (the default command: `align review RUN_DIR`)."""
     import uvicorn
@@ -88,7 +87,7 @@ def export(
     run_dir: Path = RUN_DIR,
     format: str = typer.Option("csv", "--format", help="csv (current state) or json (with history)."),
     out: Path = typer.Option(..., "--out", help="File to write."),
-    db: Optional[Path] = DB,
+    db: Path | None = DB,
 ) -> None:
     """Write every flag's decision (status, reviewer, time, reason, comments) as CSV or JSON."""
     from align.review.export import export_decisions
@@ -99,7 +98,7 @@ def export(
 
 
 @review_app.command("apply")
-def apply(run_dir: Path = RUN_DIR, db: Optional[Path] = DB, model: Optional[str] = MODEL) -> None:
+def apply(run_dir: Path = RUN_DIR, db: Path | None = DB, model: str | None = MODEL) -> None:
     """Fold reviewers' alignment fixes into pairs.jsonl, pairs.tmx and flags.jsonl link numbers;
     links made by a fix are marked fixed and re-scored with the encoder."""
     from align.review.export import apply_alignment_fixes

@@ -25,7 +25,8 @@ def register(app: typer.Typer) -> None:
         file: Path = typer.Argument(..., help="A .txt, .md or .docx file."),
         lang: Lang = typer.Option(..., "--lang", "-l", help="Language of the file."),
         fmt: SegmentFormat = typer.Option(
-            SegmentFormat.jsonl, "--format", "-f", help="jsonl: one segment record per line; txt: one sentence per line."
+            SegmentFormat.jsonl, "--format", "-f",
+            help="jsonl: one segment record per line; txt: one sentence per line.",
         ),
         out: Path | None = typer.Option(None, "--out", "-o", help="Write here instead of stdout."),
         presegmented: bool = typer.Option(

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from align.glossary.terms import TermMatcher, fold_term
 
 STATUSES = ("approved", "proposed")
-KINDS = ("approved", "variant", "forbidden")
 
 
 @dataclass(frozen=True)

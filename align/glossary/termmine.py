@@ -19,8 +19,8 @@ from pathlib import Path
 
 from align.errors import InputError
 from align.glossary.termbase import Glossary, GlossaryEntry, auto_id
-from align.model import Link
 from align.glossary.terms import fold, is_acronym, new_tokenizer
+from align.model import Link
 
 DOC_PAIR_SEPARATOR = "::"
 
@@ -179,7 +179,8 @@ class Suggestion:
     def to_entry(self, links_by_index: dict[int, Link]) -> GlossaryEntry:
         example = links_by_index.get(self.examples[0]) if self.examples else None
         note = (
-            f"score={self.score:.1f} G2={self.g2:.1f} dice={self.dice:.2f} pairs={self.together}/{self.zh_count}/{self.en_count}"
+            f"score={self.score:.1f} G2={self.g2:.1f} dice={self.dice:.2f} "
+            f"pairs={self.together}/{self.zh_count}/{self.en_count}"
             f"; links {', '.join(map(str, self.examples))}"
         )
         if example:
@@ -431,7 +432,8 @@ def _prune_subsumed(scored: list[Suggestion]) -> list[Suggestion]:
     for s in scored:
         en = s.en.lower()
         longer_en = any(
-            o.en.lower() != en and f" {en} " in f" {o.en.lower()} " and o.together == s.together and o.en_count == s.en_count
+            o.en.lower() != en and f" {en} " in f" {o.en.lower()} "
+            and o.together == s.together and o.en_count == s.en_count
             for o in by_zh[s.zh]
         )
         longer_zh = any(

@@ -27,7 +27,7 @@ OUTPUT_FILES = (
 )
 
 
-def write_run(run: "CheckRun", out_dir: str | Path) -> dict[str, Path]:
+def write_run(run: CheckRun, out_dir: str | Path) -> dict[str, Path]:
     """Write the six files of ``run`` into ``out_dir``; returns ``{file name: path}``.
 
     ``summary.json`` gets the time spent writing the report as its ``report`` timing.
@@ -35,7 +35,7 @@ def write_run(run: "CheckRun", out_dir: str | Path) -> dict[str, Path]:
     out = Path(out_dir)
     with staged_files(out, OUTPUT_FILES) as staging:
         started = time.perf_counter()
-        write_jsonl(staging / "pairs.jsonl", (l.to_json() for l in run.links))
+        write_jsonl(staging / "pairs.jsonl", (link.to_json() for link in run.links))
         write_jsonl(staging / "flags.jsonl", (f.to_json() for f in run.flags))
         write_text(staging / "report.html", render_report(run.links, run.flags, run.summary))
         write_report_xlsx(staging / "report.xlsx", run.links, run.flags, run.summary)

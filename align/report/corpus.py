@@ -17,8 +17,8 @@ from jinja2 import Environment
 from align.fileio import write_json, write_text
 from align.model import SEVERITIES, Flag
 from align.report.staging import staged_files
-from align.report.summary import LOW_CONFIDENCE
 from align.report.xlsx import Sheet, write_workbook
+from align.summary import LOW_CONFIDENCE
 
 if TYPE_CHECKING:  # pragma: no cover
     from align.batch import DocumentResult
@@ -27,7 +27,7 @@ CORPUS_FILES = ("corpus.json", "corpus.html", "corpus.xlsx")
 REVIEW_SEVERITIES = ("error", "warning")
 
 
-def document_rows(results: Sequence["DocumentResult"]) -> list[dict[str, Any]]:
+def document_rows(results: Sequence[DocumentResult]) -> list[dict[str, Any]]:
     """One row per document, failed ones first, then ranked by links needing review."""
     rows = []
     for r in results:
@@ -62,7 +62,7 @@ def document_rows(results: Sequence["DocumentResult"]) -> list[dict[str, Any]]:
     return failed + ranked
 
 
-def check_matrix(results: Sequence["DocumentResult"]) -> tuple[list[str], list[dict[str, Any]]]:
+def check_matrix(results: Sequence[DocumentResult]) -> tuple[list[str], list[dict[str, Any]]]:
     """Flags per document and check code: (codes, ``[{"name": ..., code: n, ...}]``)."""
     codes = sorted({f.check for r in results if r.ok for f in r.flags})
     matrix = []
@@ -92,7 +92,7 @@ def finding_rows(findings: Sequence[tuple[str, Flag]]) -> list[dict[str, Any]]:
 
 
 def write_corpus(
-    results: Sequence["DocumentResult"],
+    results: Sequence[DocumentResult],
     out_dir: str | Path,
     *,
     findings: Sequence[tuple[str, Flag]] = (),

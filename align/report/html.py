@@ -36,8 +36,8 @@ def confidence_chart(links: Sequence[Link], flags: Sequence[Flag]) -> dict[str, 
     def y(score: float) -> float:
         return round(bottom - score * (bottom - top), 1)
 
-    points = " ".join(f"{x(l.index)},{y(l.score)}" for l in links if l.zh and l.en)
-    one_sided = [x(l.index) for l in links if not (l.zh and l.en)]
+    points = " ".join(f"{x(link.index)},{y(link.score)}" for link in links if link.zh and link.en)
+    one_sided = [x(link.index) for link in links if not (link.zh and link.en)]
     worst: dict[int, list[Flag]] = defaultdict(list)
     for f in flags:
         worst[f.link].append(f)
@@ -126,6 +126,7 @@ ul.flags { list-style: none; margin: 0; padding: 0; }
 ul.flags li { border-left: 3px solid var(--sev); padding: 1px 6px; margin-bottom: 4px; font-size: 12px; }
 ul.flags li.active { background: #fff3c4; }
 ul.flags code { font-size: 11px; color: #444; }
+ul.flags .pos { color: #666; font-variant-numeric: tabular-nums; }
 #popup { position: absolute; display: none; max-width: 420px; background: #222; color: #fff; padding: 6px 10px; border-radius: 6px; font-size: 12px; z-index: 5; white-space: pre-wrap; }
 .hidden { display: none; }
 </style>
@@ -192,7 +193,7 @@ ul.flags code { font-size: 11px; color: #444; }
       <td class="conf"><span style="background: {{ row.colour }}">{{ '%.2f' % row.link.score }}</span></td>
       <td class="text zh" lang="zh-CN">{{ row.zh_html }}</td>
       <td class="text en" lang="en">{{ row.en_html }}</td>
-      <td>{% if row.flags %}<ul class="flags">{% for f in row.flags %}<li class="flag sev-{{ f.severity }}" data-flag="{{ f.id }}"><code>{{ f.check }}</code> {{ f.severity }}<br>{{ f.message }}</li>{% endfor %}</ul>{% endif %}</td>
+      <td>{% if row.flags %}<ul class="flags">{% for f in row.flags %}<li class="flag sev-{{ f.severity }}" data-flag="{{ f.id }}"><code>{{ f.check }}</code> {{ f.severity }}{% for lang in ("zh", "en") if f.file_span(lang) %} <small class="pos" title="{{ f.file_span(lang) }}">{{ lang }} {{ f.file_span(lang).short }}</small>{% endfor %}<br>{{ f.message }}</li>{% endfor %}</ul>{% endif %}</td>
     </tr>
   {% endfor %}
   </tbody>

@@ -37,16 +37,16 @@ def pairs_frame(links: Sequence[Link], flags: Sequence[Flag]):
     return pd.DataFrame(
         [
             {
-                "link": l.index,
-                "zh_ids": " ".join(map(str, l.zh_ids)),
-                "en_ids": " ".join(map(str, l.en_ids)),
-                "confidence": round(l.score, 4),
-                "zh": l.zh,
-                "en": l.en,
-                "severity": worst_severity(by_link[l.index]) or "",
-                "flags": "\n".join(f"{f.check}: {f.message}" for f in by_link[l.index]),
+                "link": link.index,
+                "zh_ids": " ".join(map(str, link.zh_ids)),
+                "en_ids": " ".join(map(str, link.en_ids)),
+                "confidence": round(link.score, 4),
+                "zh": link.zh,
+                "en": link.en,
+                "severity": worst_severity(by_link[link.index]) or "",
+                "flags": "\n".join(f"{f.check}: {f.message}" for f in by_link[link.index]),
             }
-            for l in links
+            for link in links
         ],
         columns=["link", "zh_ids", "en_ids", "confidence", "zh", "en", "severity", "flags"],
     )
@@ -152,7 +152,7 @@ def write_workbook(path: str | Path, sheets: dict[str, Sheet]) -> None:
 
 def pair_fills(links: Sequence[Link], flags: Sequence[Flag]) -> dict[tuple[int, str], str]:
     """Colour the zh/en cells a flag points into, and the severity cell of a flagged link."""
-    row_of = {l.index: row for row, l in enumerate(links)}
+    row_of = {link.index: row for row, link in enumerate(links)}
     by_cell: dict[tuple[int, str], list[Flag]] = defaultdict(list)
     for f in flags:
         row = row_of[f.link]

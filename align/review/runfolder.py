@@ -74,11 +74,6 @@ def folder_fingerprint(folder: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def load_run(run_dir: str | Path) -> list[DocRun]:
-    root = Path(run_dir).resolve()
-    return [load_doc(root, folder) for folder in find_doc_folders(root)]
-
-
 def _read_records(path: Path, parse: Callable[[dict], T]) -> list[T]:
     """Parse a JSON-lines file record by record, naming the line of the first bad one."""
     records = []

@@ -72,7 +72,10 @@ async def checked_post(request: Request) -> None:
     session = request.cookies.get(SESSION_COOKIE)
     expected = csrf_token(request.app.state.csrf_secret, session) if session else None
     if not expected or not same_secret(form.get("csrf"), expected):
-        raise HTTPException(403, "this form is out of date for this browser (its CSRF token does not match): reload the page and try again")
+        raise HTTPException(
+            403,
+            "this form is out of date for this browser (its CSRF token does not match): reload the page and try again",
+        )
     origin = request.headers.get("origin")
     if origin and origin != "null" and origin.split("://", 1)[-1] != request.headers.get("host"):
         raise HTTPException(403, "cross-origin request refused")

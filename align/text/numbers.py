@@ -158,7 +158,10 @@ def zh_numeral_values(text: str) -> set[float]:
     quantity reader does not know). Evidence that a number is *there*, never a quantity."""
     values = set()
     for m in _ZH_NUMBER.finditer(fold_width(text)):
-        value = _arabic_value(m.group("arabic"), m.group("scale") or "") if m.group("arabic") else _cn_value(m.group("cn"))
+        if m.group("arabic"):
+            value = _arabic_value(m.group("arabic"), m.group("scale") or "")
+        else:
+            value = _cn_value(m.group("cn"))
         if value is not None:
             values.add(value)
     return values
@@ -484,7 +487,8 @@ def _joins(previous: str, gap: str, word: str) -> bool:
         return previous not in _ORDINAL
     if previous in _SCALE:
         return True
-    return small_prev is not None and small_prev >= 20 and small_prev % 10 == 0 and small_next is not None and small_next < 10
+    tens = small_prev is not None and small_prev >= 20 and small_prev % 10 == 0
+    return tens and small_next is not None and small_next < 10
 
 
 def _with_modifiers(folded: str, text: str, start: int, end: int, value: float, approx: str, soft: bool) -> Quantity:
@@ -548,6 +552,7 @@ def _is_date_month(folded: str, start: int, end: int, word: str) -> bool:
     so "May" and "March" as words never do."""
     if not word[0].isupper():
         return False
-    if re.match(r"^\s+\d{1,4}\b", folded[end:]) or re.search(r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?$", folded[:start]):
+    year_follows = re.match(r"^\s+\d{1,4}\b", folded[end:])
+    if year_follows or re.search(r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?$", folded[:start]):
         return True
     return word.lower() not in ("may", "march") and bool(_MONTH_CONTEXT.search(folded[:start]))

@@ -20,10 +20,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from align.text.clean import CLOSERS, OPENERS, Paragraph, clean_paragraphs, is_ideograph
 from align.errors import InputError
-from align.text.ingest import check_language, read_text
 from align.model import CharMap, Document, Segment
+from align.text.clean import CLOSERS, OPENERS, Paragraph, clean_paragraphs, is_ideograph
+from align.text.ingest import check_language, read_text
 
 ZH_TERMINATORS = "。！？；!?…"
 ABBREVIATIONS = frozenset(

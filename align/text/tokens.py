@@ -11,7 +11,9 @@ from collections.abc import Sequence
 from align.model import Link
 from align.text.zhtext import fold_width
 
-_LATIN = re.compile(r"(?<![A-Za-z0-9])(?=[A-Za-z0-9&+\-]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9&+\-]*[A-Za-z0-9+](?![A-Za-z0-9])")
+_LATIN = re.compile(
+    r"(?<![A-Za-z0-9])(?=[A-Za-z0-9&+\-]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9&+\-]*[A-Za-z0-9+](?![A-Za-z0-9])"
+)
 CAPITALISED = re.compile(r"\b[A-Z][a-z]{2,}\b")
 
 

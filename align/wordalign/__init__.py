@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from align.wordalign.aligner import WordAlignment, ZhWord, align_words  # noqa: F401
-from align.wordalign.dictionary import Dictionary, shared as shared_dictionary  # noqa: F401
+from align.wordalign.dictionary import Dictionary  # noqa: F401
+from align.wordalign.dictionary import shared as shared_dictionary
 
 if TYPE_CHECKING:  # pragma: no cover
     from align.checks.registry import CheckContext
 
 
-def link_alignments(ctx: "CheckContext") -> dict[int, WordAlignment]:
+def link_alignments(ctx: CheckContext) -> dict[int, WordAlignment]:
     """Link index → its word alignment, for every two-sided link of the run (memoised)."""
 
     def compute() -> dict[int, WordAlignment]:

@@ -25,8 +25,9 @@ said says say saying told tell according
 thou thee thy thine ye hath doth shalt wilt art unto hast didst
 st nd rd th co ltd inc com mr mrs ms dr
 """.split())
-_SUFFIXES = ("ships", "ship", "hoods", "hood", "ations", "ation", "ments", "ment", "ness", "ities", "ity", "ically", "ical", "ional", "th",
-             "ions", "ion", "ives", "ive", "ing", "ings", "eth", "est", "edly", "ed", "ers", "er", "ies",
+_SUFFIXES = ("ships", "ship", "hoods", "hood", "ations", "ation", "ments", "ment", "ness", "ities", "ity",
+             "ically", "ical", "ional", "th", "ions", "ion", "ives", "ive", "ing", "ings", "eth", "est",
+             "edly", "ed", "ers", "er", "ies",
              "ially", "ial", "ally", "al", "ics", "ic", "ese", "ian", "ean", "an", "ly", "es", "s", "y", "e", "a")
 _NUMBER_WORDS = {w: n for n, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve".split())}

@@ -61,5 +61,6 @@ def undo_fix(
         record = workspace.undo_fix(item.doc, fix, name)
     except FixError as exc:
         raise FormError(str(exc)[:1].upper() + str(exc)[1:] + ".", form="history") from exc
-    return with_flash(back_to(doc_no, item.position, back), f"Undid the {describe_fix(record['action'], record['params'])}.")
+    undone = describe_fix(record["action"], record["params"])
+    return with_flash(back_to(doc_no, item.position, back), f"Undid the {undone}.")
 

@@ -42,8 +42,8 @@ def flag_counts(flags: Iterable[Flag]) -> dict[str, Any]:
 
 def link_stats(links: Sequence[Link]) -> dict[str, Any]:
     """Link count, bead types (``1-1``, ``2-1``, ``1-0`` …) and confidence spread."""
-    scores = sorted(l.score for l in links if l.zh and l.en)
-    types = Counter(f"{len(l.zh_ids)}-{len(l.en_ids)}" for l in links)
+    scores = sorted(link.score for link in links if link.zh and link.en)
+    types = Counter(f"{len(link.zh_ids)}-{len(link.en_ids)}" for link in links)
     return {
         "links": len(links),
         "link_types": dict(types.most_common()),
