@@ -212,18 +212,21 @@ def document_key(item: BatchItem, settings: dict[str, Any]) -> str | None:
 
 def load_finished(item: BatchItem, out_dir: Path, key: str | None) -> DocumentResult | None:
     """The result a previous run left in ``OUT/<name>/`` under the same key, else ``None``."""
-    from align.fileio import read_jsonl
-
     folder = out_dir / item.name
     try:
         if key is None or (folder / KEY_FILE).read_text("utf-8").strip() != key:
             return None
         summary = json.loads((folder / "summary.json").read_text("utf-8"))
-        links = [Link.from_json(row) for row in read_jsonl(folder / "pairs.jsonl")]
-        flags = [Flag.from_json(row) for row in read_jsonl(folder / "flags.jsonl")]
+        links = [Link.from_json(row) for row in _jsonl(folder / "pairs.jsonl")]
+        flags = [Flag.from_json(row) for row in _jsonl(folder / "flags.jsonl")]
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return DocumentResult(item, summary=summary, links=links, flags=flags, reused=True)
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
 
 
 def one_sentence_per_line_warning(zh_doc, en_doc) -> str | None:
