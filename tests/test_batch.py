@@ -229,7 +229,9 @@ def test_sigint_and_sigterm_stop_every_worker_and_the_rerun_finishes_only_the_re
         stopped = time.monotonic() - sent
         assert proc.returncode == 128 + signum, err
         assert f"interrupted by {signum.name}" in err
-        assert stopped < 5, f"took {stopped:.1f} s to stop"
+        # not a timing test (the benchmark machine is shared): the documents still running
+        # take far longer than this, so a batch that waited for them would fail here
+        assert stopped < 15, f"took {stopped:.1f} s to stop"
         time.sleep(0.2)
         assert not [pid for pid in workers if _alive(pid)]
         assert not _leftovers(tmp_path)
