@@ -135,6 +135,15 @@ def test_the_report_and_the_review_app_show_where_each_flag_stands_in_the_file(s
             span = flag.file_span(lang)
             if span:
                 assert f'title="{span}">{lang} {span.short}</small>' in html
+    import pandas as pd
+
+    sheet = pd.read_excel(out / "report.xlsx", sheet_name="flags", keep_default_na=False)
+    rows = sheet.to_dict("records")
+    assert [row["id"] for row in rows] == [f.id for f in run.flags]  # one row per flag, in order
+    for row, flag in zip(rows, run.flags):
+        for lang in ("zh", "en"):
+            span = flag.file_span(lang)
+            assert row[f"{lang}_position"] == (str(span) if span else "")
     workspace = Workspace(out)
     with review_server(out) as (base, _):
         client = ReviewClient(base, "Ann")

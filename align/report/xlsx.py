@@ -65,13 +65,16 @@ def flags_frame(flags: Sequence[Flag]):
                 "message": f.message,
                 "zh_term": f.zh[slice(*f.zh_span)] if f.zh_span else "",
                 "en_term": f.en[slice(*f.en_span)] if f.en_span else "",
+                "zh_position": str(f.zh_file_span) if f.zh_file_span else "",
+                "en_position": str(f.en_file_span) if f.en_file_span else "",
                 "zh": f.zh,
                 "en": f.en,
                 "evidence": json.dumps(f.evidence, ensure_ascii=False) if f.evidence else "",
             }
             for f in flags
         ],
-        columns=["id", "link", "check", "severity", "message", "zh_term", "en_term", "zh", "en", "evidence"],
+        columns=["id", "link", "check", "severity", "message", "zh_term", "en_term", "zh_position", "en_position",
+                 "zh", "en", "evidence"],
     )
 
 
