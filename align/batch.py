@@ -24,7 +24,6 @@ import shutil
 import signal
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -33,7 +32,7 @@ from typing import Any
 
 from align.embed.encoders import usable_cores
 from align.errors import AlignError, InputError
-from align.model import Flag, Link, normalise_for_matching
+from align.model import Flag, Link
 from align.progress import Progress
 
 MANIFEST_COLUMNS = ("name", "zh", "en")
@@ -518,46 +517,11 @@ def _fail_dead_workers(processes, running: dict[int, int], items, results, bar) 
                 results[index] = DocumentResult(item, error="not checked: every worker process exited")
 
 
-def term_renderings_across_documents(glossary, results: Sequence[DocumentResult]) -> list[dict[str, Any]]:
-    """Glossary terms that occur in several documents and are not rendered the same way in all.
+def term_consistency(glossary, results: Sequence[DocumentResult]) -> list[dict[str, Any]]:
+    """Each glossary term's renderings per document (:func:`align.glossary.termmine.term_consistency`)."""
+    from align.glossary.termmine import term_consistency as per_document
 
-    Per document, the set of English renderings found for the term (normalised; "(none)"
-    where no approved, variant or forbidden form was found) is compared across documents.
-    """
-    from align.glossary.termmine import term_usage
-
-    per_entry: dict[str, dict[str, Counter]] = {}
-    entries = {}
-    for result in results:
-        if not result.ok:
-            continue
-        for usage in term_usage(glossary, result.links):
-            if not usage.occurrences:
-                continue
-            seen = Counter()
-            for (text, _kind), n in usage.renderings.items():
-                seen[normalise_for_matching(text)] += n
-            if usage.unmatched:
-                seen["(none)"] += usage.unmatched
-            per_entry.setdefault(usage.entry.id, {})[result.item.name] = seen
-            entries[usage.entry.id] = usage.entry
-    rows = []
-    for entry_id, by_doc in per_entry.items():
-        if len(by_doc) < 2 or len({frozenset(c) for c in by_doc.values()}) < 2:
-            continue
-        entry = entries[entry_id]
-        rows.append(
-            {
-                "zh": entry.zh,
-                "approved": entry.en,
-                "documents": len(by_doc),
-                "renderings": "; ".join(
-                    f"{doc}: " + ", ".join(f"{text} ×{n}" for text, n in counts.most_common())
-                    for doc, counts in sorted(by_doc.items())
-                ),
-            }
-        )
-    return sorted(rows, key=lambda row: (-row["documents"], row["zh"]))
+    return per_document(glossary, [(r.item.name, r.links) for r in results if r.ok])
 
 
 def corpus_findings(

@@ -131,7 +131,7 @@ def test_batch_completes_good_pairs_reports_the_broken_one_and_reuses_cached_vec
 
 
 def test_terms_rendered_differently_across_documents_are_listed():
-    from align.batch import DocumentResult, term_renderings_across_documents
+    from align.batch import DocumentResult, term_consistency
     from align.glossary.files import load_glossaries
     from align.model import Link
 
@@ -139,19 +139,25 @@ def test_terms_rendered_differently_across_documents_are_listed():
     docs = {
         "report-a": "CAS has established the Innovation Cooperation Center in Bangkok.",
         "report-b": "The Chinese Academy of Sciences will launch the ASEAN (Bangkok) Innovation Center.",
-        "report-c": "The Chinese Academy of Sciences will launch the ASEAN (Bangkok) Innovation Center.",
+        "report-c": "The chinese academy of sciences will launch the ASEAN (Bangkok) Innovation Center.",
     }
     results = [
         DocumentResult(BatchItem(name, Path(f"{name}.zh"), Path(f"{name}.en")), links=[Link(0, (0,), (0,), zh, en, 0.9)])
         for name, en in docs.items()
     ]
-    rows = term_renderings_across_documents(load_glossaries([SEED_GLOSSARY]), results)
+    rows = term_consistency(load_glossaries([SEED_GLOSSARY]), results)
     cas = next(row for row in rows if row["zh"] == "中国科学院")
-    assert cas["documents"] == 3 and cas["approved"] == "Chinese Academy of Sciences"
-    assert "report-a: cas ×1" in cas["renderings"] and "report-b: chinese academy of sciences ×1" in cas["renderings"]
-    # b and c render it the same way: without a, the term is consistent
-    agreeing = term_renderings_across_documents(load_glossaries([SEED_GLOSSARY]), results[1:])
-    assert all(row["zh"] != "中国科学院" for row in agreeing)
+    assert cas["documents"] == list(docs) and cas["approved"] == "Chinese Academy of Sciences"
+    assert cas["status"] == "varies across documents"
+    by_text = {r["text"]: r for r in cas["renderings"]}
+    # b and c differ only in case: one rendering, shown as most often written, both spellings listed
+    full = by_text["Chinese Academy of Sciences"]
+    assert full["count"] == 2 and full["forms"] == ["Chinese Academy of Sciences", "chinese academy of sciences"]
+    assert [d["document"] for d in full["by_document"]] == ["report-b", "report-c"]
+    assert [(d["document"], d["count"], d["link"]) for d in by_text["CAS"]["by_document"]] == [("report-a", 1, 0)]
+    # without a, the term is rendered one way throughout
+    agreeing = term_consistency(load_glossaries([SEED_GLOSSARY]), results[1:])
+    assert next(row for row in agreeing if row["zh"] == "中国科学院")["status"] == "consistent"
 
 
 def test_manifest_rows_may_mix_raw_and_presegmented(tmp_path):

@@ -188,3 +188,38 @@ def test_king_james_additive_numbers_with_articles():
     en = "All that were numbered of the camp of Ephraim were an hundred thousand and eight thousand and an hundred."
     assert codes(zh, en) == []
     assert [q.value for q in en_quantities("a hundred and a thousand")] == [100, 1000]
+
+
+@pytest.mark.parametrize(
+    "zh, en, wrong_en",
+    [
+        # a unit written once for both ends of a range or an alternative
+        ("销量达400万至600万台。", "Sales reached 4 to 6 million units.", "Sales reached 4 to 7 million units."),
+        ("比例为60%或65%。", "The share was 60 or 65 percent.", "The share was 60 or 75 percent."),
+        ("增长百分之六十到七十。", "It grew by 60 to 70 percent.", "It grew by 60 to 80 percent."),
+        # 十年 ↔ decade, 三十年 ↔ three decades, 百年 ↔ a century
+        ("过去十年，中国发展迅速。", "Over the past decade, China developed rapidly.", None),
+        ("三十年来，双方合作不断深化。", "For three decades the two sides have deepened cooperation.",
+         "For two decades the two sides have deepened cooperation."),
+        # an approximation before the unit: 500余万 = "more than 5 million"
+        ("共有500余万人参加。", "More than 5 million people took part.", "More than 6 million people took part."),
+        ("投资300多亿元。", "Over 30 billion yuan was invested.", "Over 3 billion yuan was invested."),
+        # dates in every English order and abbreviation; 90年代 = the 1990s
+        ("会议于2月11日举行。", "The meeting was held on February 11th.", "The meeting was held on February 12th."),
+        ("会议于2月11日举行。", "The meeting was held on Feb. 11.", "The meeting was held on Mar. 11."),
+        ("12月的数据显示增长放缓。", "December's figures showed slower growth.", None),
+        ("上世纪90年代，该厂开始出口。", "In the 1990s the plant began to export.", "In the 1980s the plant began to export."),
+    ],
+)
+def test_general_number_renderings_are_not_flagged_and_a_changed_value_still_is(zh, en, wrong_en):
+    assert codes(zh, en) == []
+    if wrong_en is not None:
+        assert "number.mismatch" in codes(zh, wrong_en) or "number.missing" in codes(zh, wrong_en)
+
+
+def test_score_counts_twenty_only_as_the_archaic_number():
+    assert codes("我们的得分很高。", "Our score was high.") == []
+    assert codes("他考了90分。", "He got a score of 90.") == []
+    assert [q.value for q in en_quantities("a score of years")] == [20]
+    assert [q.value for q in en_quantities("threescore and ten")] == [70]
+    assert [q.value for q in en_quantities("four score and seven years ago")] == [87]

@@ -75,3 +75,26 @@ def test_markers_are_compared_where_they_stand():
     [flag] = tense_flags(zh, "And I have blessed thee, and I will make thy seed many, and thy name shall be great.")
     assert flag.evidence == {**flag.evidence, "zh": "plan", "en": "done"}
     assert tense_flags(zh, "And I will bless thee, and I will make thy seed many, and thy name shall be great.") == []
+
+
+def test_modal_words_are_not_plans():
+    # 会 (tends to, can), 要 (must), 应该 (should) are modality: an English perfect beside them
+    # is no tense error; 将 in the same place still is.
+    en = "The two sides have strengthened cooperation in science and technology."
+    for modal in ("会", "要", "应该"):
+        zh = f"双方{modal}加强科技领域的合作。"
+        assert tense_flags(zh, en) == [], modal
+        assert [m.kind for m in zh_markers(zh)] == ["modal"], modal
+    [flag] = tense_flags("双方将加强科技领域的合作。", en)
+    assert flag.evidence["zh"] == "plan"
+
+
+def test_modal_word_still_neutralises_a_completion_nearby():
+    zh = "我们应该加强了解，深化合作。"
+    assert tense_flags(zh, "We will strengthen mutual understanding and deepen cooperation.") == []
+
+
+def test_le_inside_a_word_is_no_completion():
+    zh = "记者了解到，该项目进展顺利。"
+    assert [m for m in zh_markers(zh) if m.kind == "done"] == []
+    assert tense_flags(zh, "The reporter learned that the project will go smoothly.") == []

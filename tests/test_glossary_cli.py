@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 
 import pytest
 from conftest import EN_SEED, SEED_GLOSSARY, ZH_SEED
@@ -126,3 +127,97 @@ def test_corpus_errors_name_the_file(tmp_path, capsys):
     bad.write_text(json.dumps(Link(0, (0,), (0,), "科技部", "MOST", 0.9).to_json()) + "\n{oops\n", encoding="utf-8")
     assert main(["glossary", "usage", str(SEED_GLOSSARY), "--corpus", str(bad)]) == 2
     assert f"{bad}:2: not a pairs.jsonl record" in capsys.readouterr().err
+
+
+def usage_table(capsys) -> tuple[list[str], dict[str, dict[str, str]]]:
+    lines = capsys.readouterr().out.splitlines()
+    header = lines[0].split("\t")
+    return header, {cells[0]: dict(zip(header, cells)) for cells in (line.split("\t") for line in lines[1:])}
+
+
+def test_usage_counts_each_occurrence_once_with_a_header(seed_run, tmp_path, capsys):
+    from align.glossary.files import load_glossaries
+    from align.glossary.termmine import USAGE_COLUMNS, load_corpus
+    from align.glossary.terms import longest_leftmost
+
+    out = tmp_path / "usage.json"
+    assert main(["glossary", "usage", str(SEED_GLOSSARY), "--corpus", str(seed_run), "--out", str(out), "-q"]) == 0
+    header, table = usage_table(capsys)
+    assert tuple(header) == USAGE_COLUMNS
+    rows = {r["id"]: r for r in json.loads(out.read_text(encoding="utf-8"))}
+    glossary = load_glossaries([SEED_GLOSSARY])
+    links = [link for link in load_corpus([str(seed_run)]) if link.zh and link.en]
+    # each occurrence counted once, under the longest term: the occurrences add up to the
+    # longest-match hits of the text, and each is a rendering, a short reference or not found
+    outer = [h for link in links for h in longest_leftmost(glossary.find_zh(link.zh, nested=True))]
+    assert sum(r["occurrences"] for r in rows.values()) == len(outer)
+    for r in rows.values():
+        shorts = sum(s["count"] for s in r["short_references"])
+        assert r["occurrences"] == sum(x["count"] for x in r["renderings"]) + shorts + r["unmatched"], r["id"]
+        if r["occurrences"] or r["nested"]:
+            assert table[r["id"]]["zh"] == r["zh"]
+    # an entry met only inside a longer one is listed, with where it was met
+    inside = [r for r in rows.values() if r["nested"] and not r["occurrences"]]
+    assert inside, "the seed has terms met only inside longer ones"
+    for r in inside:
+        assert table[r["id"]]["occurrences"] == "0" and r["nested"][0]["in"] in table[r["id"]]["inside longer terms"]
+    # 秘书长: approved "Secretary General" and variant "Secretary-General" match the same
+    # span; an occurrence is counted once, as approved
+    sg = rows["secretary-general"]
+    assert sum(x["count"] for x in sg["renderings"]) <= sg["occurrences"]
+    # case spellings of one rendering are one row, the spellings listed
+    transfer = next(r for r in rows.values() if r["zh"] == "技术转移")
+    main_rendering = transfer["renderings"][0]
+    assert len({f.casefold() for f in main_rendering["forms"]}) < len(main_rendering["forms"])
+    assert "written" in table[transfer["id"]]["renderings"]
+
+
+def test_usage_counts_short_references_the_checks_accept(seed_run, tmp_path, capsys):
+    """A missing term the glossary check downgrades to info as a short reference back to
+    the full form ("the Group") is a short reference in usage, not "not found"."""
+    from align.checks.registry import CheckContext, run_checks
+    from align.glossary.files import load_glossaries
+    from align.glossary.termmine import load_corpus, term_usage
+
+    glossary = load_glossaries([SEED_GLOSSARY])
+    links = load_corpus([str(seed_run)])
+    flags = run_checks(CheckContext(links, glossary=glossary), select=["glossary.missing_term"])
+    short = [f for f in flags if f.severity == "info" and "short_reference" in f.evidence]
+    assert short, "the seed pair refers back to full names with short forms"
+    usage = {u.entry.id: u for u in term_usage(glossary, links)}
+    for f in short:
+        entry = f.evidence["entry"]["id"]
+        assert usage[entry].short_references[f.evidence["short_reference"]] >= 1
+    assert sum(sum(u.short_references.values()) for u in usage.values()) == len(short)
+
+
+def test_suggest_with_the_seed_glossary_proposes_nothing_it_has(seed_run, tmp_path, capsys):
+    from align.glossary.termmine import SUGGEST_COLUMNS
+    from align.model import normalise_for_matching
+    from align.text.zhtext import pos_tokens
+
+    out = tmp_path / "c.csv"
+    assert main(["glossary", "suggest", "--corpus", f"{ZH_SEED}::{EN_SEED}", "--glossary", str(SEED_GLOSSARY),
+                 "--out", str(out), "--show", "50"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert tuple(lines[0].split("\t")) == SUGGEST_COLUMNS  # the ranking evidence, per candidate
+    shown = [dict(zip(SUGGEST_COLUMNS, line.split("\t"))) for line in lines[1:]]
+    top = read_csv(out)[:50]
+    assert [(r["zh"], r["en"]) for r in shown] == [(e.zh, e.en) for e in top]
+    for row in shown:
+        factors = [float(row[k]) for k in ("G2", "specificity", "en name", "zh name", "standalone")]
+        assert abs(float(row["score"]) - math.prod(factors)) < 0.15 + 0.01 * float(row["score"])
+    known = read_csv(SEED_GLOSSARY)
+    forms = {normalise_for_matching(f) for e in known for f, _ in e.forms()}
+    for e in top:
+        assert not any(e.zh in k.zh for k in known), e.zh  # no known term, nor a piece of one (一带, 科学院)
+        assert normalise_for_matching(e.en) not in forms and not {normalise_for_matching(v) for v in e.variants} & forms
+        assert pos_tokens(e.zh)[0].flag != "m", e.zh  # no quantity-led run (两国)
+    assert (("合作倡议", "Cooperation Proposal for Silk Road Innovation") not in {(e.zh, e.en) for e in top})
+
+
+def test_suggest_leaves_out_quantity_led_runs(seed_run):
+    from align.glossary.termmine import load_corpus
+
+    found = suggest_terms(load_corpus([str(seed_run)]))
+    assert "两国" not in {s.zh for s in found} and found

@@ -1,6 +1,8 @@
 """Every matching rule with a hit and a near-miss, on constructed glossaries."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from align.glossary.termbase import Glossary, GlossaryEntry
@@ -122,6 +124,38 @@ def test_zh_terms_are_whole_words_not_substrings(term, text):
 def test_zh_terms_inside_compounds_are_found(term, text):
     g = gl(E(term, "x"))
     assert [h.text for h in g.find_zh(text)] == [term]
+
+
+BIBLE_ZH = Path(__file__).resolve().parent.parent.parent / "shared" / "bench" / "bible-zh-en" / "zh.txt"
+
+
+def test_zh_two_character_term_is_not_cut_out_of_a_transliterated_name():
+    """Exodus 31:6, 35:34, 38:23 (Chinese Union Version): 但支派中亚希撒抹的儿子亚何利亚伯
+    ("Aholiab, the son of Ahisamach, of the tribe of Dan"): 中 + 亚希撒抹, not 中亚."""
+    lines = [line for line in BIBLE_ZH.read_text("utf-8").splitlines() if "亚希撒抹" in line]
+    assert len(lines) == 3
+    g = gl(E("中亚", "Central Asia"), E("但", "Dan"))
+    for line in lines:
+        assert "中亚" not in {h.entry.zh for h in g.find_zh(line, nested=True)}, line
+    # the term itself, and beside names jieba knows, is still found
+    for text in ("推动中亚地区合作", "中亚国家代表出席", "美国特朗普政府", "中国科学院白春礼院长"):
+        term = next(t for t in ("中亚", "美国", "中国科学院") if t in text)
+        g = gl(E(term, "x"))
+        assert [h.text for h in g.find_zh(text)] == [term], text
+
+
+def test_zh_names_beside_words_the_tagger_glues_into_names_are_found():
+    """jieba's HMM glues unknown runs into made-up names (摩西|向天扬, 以色列|中凡); a name
+    term next to them is still matched: over the first 800 lines of the Chinese Bible (Genesis),
+    every occurrence of these two-character names is found."""
+    names = ("摩西", "亚伦", "以撒", "雅各", "约瑟", "法老", "埃及", "迦南", "利未")
+    g = gl(*(E(n, n) for n in names))
+    lines = BIBLE_ZH.read_text("utf-8").splitlines()[:800]
+    for line in lines:
+        found = [h.text for h in g.find_zh(line)]
+        for name in names:
+            expected = line.count(name) - ("亚伦巴古" in line and name == "亚伦")  # a place name, Allonbachuth
+            assert found.count(name) >= expected - line.count("利未记"), (name, line)
 
 
 def test_zh_full_width_spaces_and_quotes_are_folded_but_spans_are_original():

@@ -179,6 +179,7 @@ def run_pair(pair: Pair, encoder, **config) -> dict:
     t2 = time.perf_counter()
     return {
         "links": link_pairs(links),
+        "scores": [lk.score for lk in links],
         "embed_s": t1 - t0,
         "align_s": t2 - t1,
         "encoded": encoder.model_calls - calls0,
@@ -290,45 +291,122 @@ def _synthetic_in_subprocess(n: int, shared: Path, model: str | None, cache: boo
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def bertalign_anchor_report(shared: Path, encoder) -> dict:
+    """The seed anchors under Bertalign's algorithm on the same segmentation and vectors."""
+    from align.bench import bertalign
+    from align.text.segment import load_document
+
+    spec = json.loads((shared / "bench" / "seed-anchors.json").read_text(encoding="utf-8"))
+    zh = load_document(shared / "seeds" / spec["zh_file"], "zh")
+    en = load_document(shared / "seeds" / spec["en_file"], "en")
+    t0 = time.perf_counter()
+    pairs = bertalign.align(zh.texts, en.texts, encoder)
+    seconds = time.perf_counter() - t0
+    links = [Link(k, zi, ei, "", "", 0.0) for k, (zi, ei) in enumerate(pairs)]
+    return {"seconds": seconds, **check_anchors(spec, zh.texts, en.texts, links)}
+
+
+def scored_sets(shared: Path, names: Sequence[str]) -> list[tuple[str, list[Pair]]]:
+    """(row name, pairs) for each requested set; ``dev`` expands to the four dev sets."""
+    from align.bench.devsets import dev_sets
+
+    out = []
+    for name in names:
+        if name == "bible":
+            out.append(("Bible (shipped, verse level)", bible_pairs(shared)))
+        elif name == "dev":
+            out.extend(dev_sets(shared).items())
+        elif name == "textberg":
+            out.append(("textberg all (001-007)", textberg_pairs(shared)))
+        else:
+            raise ValueError(f"unknown alignment bench set {name!r}")
+    return out
+
+
+def run_set(pairs: Sequence[Pair], encoder, *, bertalign: bool = True, **config) -> dict:
+    """Ours (and Bertalign's) pooled scores and seconds on one set."""
+    from align.bench import bertalign as bert
+
+    ours, theirs = Counts(), Counts()
+    ours_s = theirs_s = 0.0
+    sentences = 0
+    judged: list[tuple[float, bool]] = []
+    for pair in pairs:
+        result = run_pair(pair, encoder, **config)
+        ours_s += result["embed_s"] + result["align_s"]
+        sentences += len(pair.zh) + len(pair.en)
+        score_pair(pair, result["links"], ours)
+        if pair.zh_verse is None:
+            gold = set(pair.gold or [])
+            judged += [(score, link in gold) for link, score in zip(result["links"], result["scores"])
+                       if link[0] and link[1]]
+        if bertalign:
+            t0 = time.perf_counter()
+            score_pair(pair, bert.align(pair.zh, pair.en, encoder), theirs)
+            theirs_s += time.perf_counter() - t0
+    return {"docs": len(pairs), "sentences": sentences, "ours": ours.scores(), "ours_s": ours_s,
+            "bertalign": theirs.scores() if bertalign else None, "bertalign_s": theirs_s, "judged": judged}
+
+
+def reliability(judged: Sequence[tuple[float, bool]], bins: int = 5) -> list[dict]:
+    """The reliability curve of link confidences: per confidence bin, how many two-sided links
+    fall in it and what share of them are exactly a gold link (strict)."""
+    out = []
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        inside = [ok for score, ok in judged if lo <= score < hi or (b == bins - 1 and score == 1.0)]
+        out.append({"lo": lo, "hi": hi, "links": len(inside),
+                    "correct": sum(inside) / len(inside) if inside else None})
+    return out
+
+
 def run_benchmark(shared: Path, sets: Sequence[str], synthetic: Sequence[int] = (), *, model=None,
-                  cache: bool = True, **config) -> str:
-    """Run the chosen sets and return a Markdown table."""
+                  cache: bool = True, bertalign: bool = True, **config) -> str:
+    """Run the chosen sets and return a Markdown table: ours and Bertalign's algorithm on the
+    same vectors, strict and lax, and the seconds of each (with a warm cache, the seconds are
+    the alignment; on a cold one they include encoding, Bertalign's ~4 runs per sentence)."""
     from align.embed.encoders import load_encoder
 
     t0 = time.perf_counter()
     encoder = load_encoder(model, cache=cache)
     load_s = time.perf_counter() - t0
     rows = [
-        "| set | strict P | strict R | strict F1 | lax F1 | sentences | embed s | align s | sent/s | peak MB |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        ("| set | docs | sentences | strict P | strict R | strict F1 | lax F1 | s "
+         "| Bertalign strict F1 | Bertalign lax F1 | Bertalign s |"),
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    loaders = {"bible": bible_pairs, "textberg": textberg_pairs}
-    for name in sets:
-        if name == "seed":
-            rep = seed_anchor_report(shared, encoder, **config)
-            rows.append(f"| seed anchors | {rep['satisfied']}/{rep['anchors']} satisfied | | | | | "
-                        f"| {rep['seconds']:.1f} | | {peak_rss_mb():.0f} |")
-            for fail in rep["failed"]:
-                rows.append(f"| seed: failed | {json.dumps(fail, ensure_ascii=False)} | | | | | | | | |")
-            continue
-        counts, embed_s, align_s, sentences = Counts(), 0.0, 0.0, 0
-        for pair in loaders[name](shared):
-            result = run_pair(pair, encoder, **config)
-            embed_s += result["embed_s"]
-            align_s += result["align_s"]
-            sentences += len(pair.zh) + len(pair.en)
-            score_pair(pair, result["links"], counts)
-        sc = counts.scores()
-        rate = sentences / max(embed_s + align_s, 1e-9)
+    judged: list[tuple[float, bool]] = []
+    for name, pairs in scored_sets(shared, [s for s in sets if s != "seed"]):
+        r = run_set(pairs, encoder, bertalign=bertalign, **config)
+        if "calibration" in name or "held out" in name:
+            judged += r["judged"]
+        o, b = r["ours"], r["bertalign"]
+        theirs = f"{b['strict_f1']:.4f} | {b['lax_f1']:.4f} | {r['bertalign_s']:.1f}" if b else "| |"
         rows.append(
-            f"| {name} | {sc['strict_p']:.3f} | {sc['strict_r']:.3f} | {sc['strict_f1']:.3f} | {sc['lax_f1']:.3f} "
-            f"| {sentences} | {embed_s:.1f} | {align_s:.1f} | {rate:.0f} | {peak_rss_mb():.0f} |"
+            f"| {name} | {r['docs']} | {r['sentences']} | {o['strict_p']:.4f} | {o['strict_r']:.4f} "
+            f"| **{o['strict_f1']:.4f}** | {o['lax_f1']:.4f} | {r['ours_s']:.1f} | {theirs} |"
         )
+    if "seed" in sets:
+        rep = seed_anchor_report(shared, encoder, **config)
+        theirs = bertalign_anchor_report(shared, encoder) if bertalign else None
+        rows.append(
+            f"| seed anchors | 1 | | | | **{rep['satisfied']}/{rep['anchors']}** | | {rep['seconds']:.1f} "
+            + (f"| {theirs['satisfied']}/{theirs['anchors']} | | {theirs['seconds']:.1f} |" if theirs else "| | | |")
+        )
+        for fail in rep["failed"]:
+            rows.append(f"| seed: failed | {json.dumps(fail, ensure_ascii=False)} | | | | | | | | | |")
     for n in synthetic:
         r = _synthetic_in_subprocess(n, shared, model, cache)
         rows.append(
-            f"| synthetic {n} | | | {r['strict_f1']:.3f} | | {2 * n} | {r['embed_s']:.1f} | {r['align_s']:.1f} "
-            f"| {2 * n / max(r['embed_s'] + r['align_s'], 1e-9):.0f} | {r['peak_mb']:.0f} |"
+            f"| synthetic {n} | 1 | {2 * n} | | | {r['strict_f1']:.4f} | | {r['embed_s'] + r['align_s']:.1f} "
+            f"| | | |"
         )
-    rows.append(f"\nmodel load {load_s:.1f} s; encoder {encoder.model_id}; cache {'on' if cache else 'off'}")
+    if judged:
+        rows += ["", "Reliability of link confidence (two-sided links of the dev sets, strict):", "",
+                 "| confidence | links | exactly gold |", "| --- | ---: | ---: |"]
+        for b in reliability(judged):
+            share = f"{b['correct']:.3f}" if b["correct"] is not None else "–"
+            rows.append(f"| {b['lo']:.1f}–{b['hi']:.1f} | {b['links']} | {share} |")
+    rows.append(f"\nmodel load {load_s:.1f} s; encoder {encoder.model_id}; cache {'on' if cache else 'off'}; "
+                f"peak RSS {peak_rss_mb():.0f} MB")
     return "\n".join(rows)

@@ -20,10 +20,13 @@ from align.checks.registry import CheckContext, register
 from align.model import Flag, Link
 from align.text.zhtext import Token, clause_spans, pos_tokens
 
-_ZH_PLAN = {"将", "将要", "即将", "计划", "拟", "预计", "要", "会", "将会", "必将", "准备", "打算", "有望", "拟于",
-            "必", "必要", "必不", "必定", "就要", "就必",
-            # obligation and wishes are not facts either: they neutralise a 了 elsewhere
-            "不可", "应当", "应该", "必须", "务要", "可以", "愿"}
+_ZH_PLAN = {"将", "将要", "即将", "计划", "拟", "预计", "将会", "必将", "准备", "打算", "有望", "拟于", "就要",
+            "必", "必不", "必定", "就必"}  # 必 is the written "shall": 我必赐福给你 = "I will bless thee"
+# Modal words: 会 (can, tends to, would), 要 (must, wants), 应该 (should); 会 and 要 after a
+# pronoun or a person's name are the future ("I will", "the LORD will"). They
+# are no report of a fact, so they neutralise a 了 nearby, but they are no plan either: an
+# English "has …" beside them is not a tense error.
+_ZH_MODAL = {"要", "会", "必要", "不可", "应当", "应该", "必须", "务要", "可以", "愿"}
 # clauses that state a condition, a consequence or a description, not a report
 _ZH_CONDITION = ("若", "如果", "倘若", "假如", "要是", "如", "凡", "当", "一旦", "以致", "以至", "免得")
 _SECOND_PERSON = ("你", "你们", "您")
@@ -59,7 +62,7 @@ _EN_PERFECT = re.compile(
 
 @dataclass(frozen=True)
 class Marker:
-    kind: str  # "plan" | "done"
+    kind: str  # "plan" | "done" | "modal" (会/要/应该: neither, but not a report either)
     start: int
     end: int
     text: str
@@ -97,7 +100,7 @@ def _zh_marker_kind(tokens: list[Token], i: int) -> str | None:
         or bool(following and following[0].flag == "p")  # 必给你: 给 as a verb, tagged p
     if token.word in _ZH_DONE_BEFORE:
         return "done" if verb_follows else None
-    if token.word not in _ZH_PLAN or not verb_follows:
+    if token.word not in _ZH_PLAN | _ZH_MODAL or not verb_follows:
         return None
     if token.word == "将" and not (following and following[0].flag.startswith(_ACTION_START)):
         return None  # the object marker: 将 X 带到 Y
@@ -107,7 +110,17 @@ def _zh_marker_kind(tokens: list[Token], i: int) -> str | None:
         return None
     if token.word in ("要", "就要") and previous is not None and previous.word in _SECOND_PERSON:
         return None  # 你要写上: an instruction, not a plan
-    return "plan"
+    if token.word in ("要", "会") and _person_subject(tokens[:i]):
+        return "plan"  # 我要使你成为大国, 我也要…, 他会来: a person's will or a prediction ("I will")
+    return "modal" if token.word in _ZH_MODAL else "plan"
+
+
+def _person_subject(before: list[Token]) -> bool:
+    """The word before the modal, past adverbs (我又要, 我们都要), is a pronoun or a person."""
+    for token in reversed(before):
+        if token.flag != "d":
+            return token.flag in ("r", "nr", "nrfg", "nrt")
+    return False
 
 
 def _is_question(clause: str) -> bool:
@@ -171,6 +184,8 @@ def plan_vs_done(link: Link, ctx: CheckContext) -> Iterator[Flag]:
     reach = ctx.option("tense.plan_vs_done", "max_offset")
     opposite = {"plan": "done", "done": "plan"}
     for z in zh:
+        if z.kind == "modal":
+            continue
         near_en = [e for e in en if abs(_position(e, link.en) - _position(z, link.zh)) <= reach]
         near_zh = [m for m in zh if abs(_position(m, link.zh) - _position(z, link.zh)) <= reach]
         if not near_en or any(e.kind != opposite[z.kind] for e in near_en) \

@@ -56,7 +56,7 @@ def register(app: typer.Typer) -> None:
             corpus_findings,
             read_manifest,
             run_batch,
-            term_renderings_across_documents,
+            term_consistency,
         )
         from align.glossary.files import load_glossaries
         from align.report.corpus import write_corpus
@@ -88,7 +88,7 @@ def register(app: typer.Typer) -> None:
             out,
             findings=corpus_findings(results, select=settings["select"], ignore=settings["ignore"],
                                      options=settings["options"]),
-            terms=term_renderings_across_documents(loaded, results) if loaded else [],
+            terms=term_consistency(loaded, results) if loaded else [],
         )
         failed = [r for r in results if not r.ok]
         for result in failed:

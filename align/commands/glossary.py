@@ -80,45 +80,55 @@ def usage(
     out: Path = typer.Option(None, "--out", "-o", help="Also write the table as JSON."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
 ) -> None:
-    """How each entry's Chinese term was actually rendered: counts per rendering."""
+    """How each entry's Chinese term was actually rendered: a table with a header row.
+
+    One row per entry that occurs: its occurrences (each counted once, under the longest
+    glossary term containing it), the renderings found (case and plural spellings of one
+    form counted together, the spellings listed), short references back to an earlier full
+    form (those the glossary checks accept), occurrences with no rendering found, and
+    occurrences inside longer terms."""
     from align.fileio import write_json
     from align.glossary.files import load_glossaries
-    from align.glossary.termmine import load_corpus, term_usage
+    from align.glossary.termmine import USAGE_COLUMNS, load_corpus, term_usage, usage_cells
 
     glossary = load_glossaries(glossaries, match_statuses=("approved", "proposed"))
     links = load_corpus(corpus, quiet=quiet)
-    rows = [u.to_json() for u in term_usage(glossary, links)]
-    for row in rows:
-        if not row["occurrences"]:
-            continue
-        found = ", ".join(f"“{r['text']}” ×{r['count']} ({r['kind']})" for r in row["renderings"])
-        example = row["unmatched_example_link"]
-        missing = f"; not found ×{row['unmatched']} (e.g. link {example})" if row["unmatched"] else ""
-        typer.echo(f"{row['id']}\t{row['zh']}\t{row['occurrences']}\t{found or '—'}{missing}")
+    usages = term_usage(glossary, links)
+    typer.echo("\t".join(USAGE_COLUMNS))
+    for u in usages:
+        if u.occurrences or u.nested:
+            typer.echo("\t".join(usage_cells(u)))
     if out:
-        write_json(out, rows)
+        write_json(out, [u.to_json() for u in usages])
 
 
 @glossary_app.command("suggest")
 def suggest(
     corpus: list[str] = typer.Option(..., "--corpus", help=CORPUS_HELP),
     out: Path = typer.Option(..., "--out", "-o", help="Candidates as a glossary CSV (status=proposed)."),
-    glossary: list[Path] = typer.Option([], "--glossary", "-g", help="Skip terms already in these glossaries."),
+    glossary: list[Path] = typer.Option([], "--glossary", "-g", help="Known terms: never proposed, nor their pieces or any English form they list."),
     min_pairs: int = typer.Option(2, "--min-pairs", help="Minimum number of pairs a candidate co-occurs in."),
+    min_g2: float = typer.Option(10.83, "--min-g2", help="Minimum log-likelihood G² of the co-occurrence (10.83: p < 0.001)."),
     limit: int = typer.Option(200, "--limit", help="At most this many candidates."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
+    show: int = typer.Option(20, "--show", help="Print this many of the best candidates with their ranking evidence."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP + " No table."),
 ) -> None:
-    """Mine candidate term pairs from aligned pairs (jieba terms × English phrases, ranked by G² × termhood)."""
+    """Mine candidate term pairs from aligned pairs (jieba terms × English phrases, ranked by G² × termhood).
+
+    Prints the best candidates as a table (tab-separated, with a header row) showing why each
+    ranks where it does: score = G² × specificity × English name × Chinese name × standalone
+    share, with the pair counts (together / Chinese term / English phrase)."""
     from align.glossary.files import load_glossaries, write_csv
-    from align.glossary.termmine import load_corpus, suggest_terms, suggestions_to_entries
+    from align.glossary.termmine import SUGGEST_COLUMNS, load_corpus, suggest_terms, suggestion_cells, suggestions_to_entries
 
     links = load_corpus(corpus, quiet=quiet)
     known = load_glossaries(glossary) if glossary else None
-    found = suggest_terms(links, glossary=known, min_together=min_pairs, limit=limit)
+    found = suggest_terms(links, glossary=known, min_together=min_pairs, min_g2=min_g2, limit=limit)
     write_csv(suggestions_to_entries(found, links), out)
     if not quiet:
-        for s in found[:10]:
-            typer.echo(f"{s.score:7.1f}  {s.zh} ↔ {s.en}  ({s.together} pairs)", err=True)
+        typer.echo("\t".join(SUGGEST_COLUMNS))
+        for rank, s in enumerate(found[:show], start=1):
+            typer.echo("\t".join([str(rank), *suggestion_cells(s)]))
         typer.echo(f"{len(found)} candidates → {out}", err=True)
 
 

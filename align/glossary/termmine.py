@@ -14,15 +14,18 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from align.errors import InputError
 from align.glossary.termbase import Glossary, GlossaryEntry, auto_id
-from align.glossary.terms import fold, is_acronym, new_tokenizer
-from align.model import Link
+from align.glossary.terms import fold, inflections, is_acronym, new_tokenizer
+from align.model import Link, normalise_for_matching
 
 DOC_PAIR_SEPARATOR = "::"
+NOT_FOUND = "(not found)"
+SHORT_REFERENCE = "(short reference)"  # the key of a usage's first short-reference link
+KIND_ORDER = ("approved", "variant", "forbidden", "short reference", "missing")
 
 
 # ---------------------------------------------------------------------------- corpus
@@ -97,12 +100,22 @@ def _align_pair(zh_path: Path, en_path: Path, quiet: bool) -> list[Link]:
 
 @dataclass
 class Usage:
-    """How one entry's Chinese term was rendered across a corpus."""
+    """How one entry's Chinese term was rendered across a corpus.
+
+    Each occurrence of the term (outside a longer glossary term) is counted once: as the
+    one rendering found for it (an English span matching two forms of the entry counts
+    once, as its best kind), as a short reference back to an earlier full rendering (the
+    ones ``glossary.missing_term`` accepts: "the Group", "Minister Wang"), or as not
+    found. An occurrence inside a longer term (中国科学院 in 中国科学院院长) is counted
+    under the longest match and listed in ``nested`` by that term.
+    """
 
     entry: GlossaryEntry
     occurrences: int = 0
     renderings: Counter = field(default_factory=Counter)  # (surface text, kind) -> count
     unmatched: int = 0
+    short_references: Counter = field(default_factory=Counter)  # short form as written -> count
+    nested: Counter = field(default_factory=Counter)  # the longer term's Chinese -> count
     examples: dict[str, int] = field(default_factory=dict)  # rendering or "" -> first link
 
     def to_json(self) -> dict:
@@ -111,33 +124,168 @@ class Usage:
             "zh": self.entry.zh,
             "en": self.entry.en,
             "occurrences": self.occurrences,
-            "renderings": [
-                {"text": text, "kind": kind, "count": n, "example_link": self.examples.get(text)}
-                for (text, kind), n in self.renderings.most_common()
-            ],
+            "renderings": folded_renderings(self),
+            "short_references": [{"text": text, "count": n} for text, n in self.short_references.most_common()],
             "unmatched": self.unmatched,
             "unmatched_example_link": self.examples.get(""),
+            "nested": [{"in": zh, "count": n} for zh, n in self.nested.most_common()],
         }
 
 
 def term_usage(glossary: Glossary, links: Sequence[Link]) -> list[Usage]:
-    """For every entry: occurrences of its zh term and the English found for each."""
+    """For every entry: occurrences of its zh term and the English found for each (see
+    :class:`Usage`). ``links`` are one document's, in order (short references look back)."""
+    from align.checks.glossary import back_reference
+    from align.checks.registry import CheckContext
+    from align.glossary.terms import longest_leftmost
+
+    ctx = CheckContext(list(links), glossary=glossary)
     usage = {e.id: Usage(e) for e in glossary.entries}
     for link in links:
         if not (link.zh and link.en):
             continue
-        en_hits = glossary.find_en(link.en, nested=True)
-        for zh_hit in glossary.find_zh(link.zh):
-            record = usage[zh_hit.entry.id]
-            record.occurrences += 1
-            found = [h for h in en_hits if h.entry.id == zh_hit.entry.id]
-            for hit in found:
+        zh_all = glossary.find_zh(link.zh, nested=True)
+        outer = longest_leftmost(zh_all)
+        for hit in zh_all:
+            if hit not in outer:
+                container = next(o for o in outer if o.start < hit.end and hit.start < o.end)
+                usage[hit.entry.id].nested[container.text] += 1
+        en_by_entry: dict[str, list] = defaultdict(list)
+        for hit in glossary.find_en(link.en, nested=True):
+            en_by_entry[hit.entry.id].append(hit)
+        occurrences = Counter(hit.entry.id for hit in outer)
+        for entry_id, k in occurrences.items():
+            record = usage[entry_id]
+            record.occurrences += k
+            hits = en_by_entry.get(entry_id, [])
+            found = _one_per_span(longest_leftmost(hits), hits)
+            for hit in found[:k]:
                 record.renderings[(hit.text, hit.kind)] += 1
                 record.examples.setdefault(hit.text, link.index)
-            if not found:
-                record.unmatched += 1
+            missing = k - len(found[:k])
+            if missing and (reference := back_reference(record.entry, link, ctx)):
+                record.short_references[reference[0].group()] += 1
+                record.examples.setdefault(SHORT_REFERENCE, link.index)
+                missing -= 1
+            if missing:
+                record.unmatched += missing
                 record.examples.setdefault("", link.index)
     return list(usage.values())
+
+
+USAGE_COLUMNS = ("id", "zh", "occurrences", "renderings", "short references", "not found", "inside longer terms")
+
+
+def usage_cells(usage: Usage) -> list[str]:
+    """One row of the ``align glossary usage`` table, under :data:`USAGE_COLUMNS`."""
+    row = usage.to_json()
+
+    def rendering(r: dict) -> str:
+        spelled = f" (written {', '.join(f'“{f}”' for f in r['forms'])})" if len(r["forms"]) > 1 else ""
+        return f"“{r['text']}” ×{r['count']} {r['kind']}{spelled}"
+
+    unmatched = f"{row['unmatched']} (e.g. link {row['unmatched_example_link']})" if row["unmatched"] else "0"
+    return [
+        row["id"], row["zh"], str(row["occurrences"]),
+        "; ".join(rendering(r) for r in row["renderings"]) or "—",
+        "; ".join(f"“{r['text']}” ×{r['count']}" for r in row["short_references"]) or "—",
+        unmatched,
+        "; ".join(f"{r['in']} ×{r['count']}" for r in row["nested"]) or "—",
+    ]
+
+
+def _one_per_span(chosen: list, hits: list) -> list:
+    """One hit per chosen English span, of the best kind (approved, then variant, then
+    forbidden): "Secretary General" matching both the approved form and a variant counts once."""
+    return [
+        min((h for h in hits if h.span == span), key=lambda h: KIND_ORDER.index(h.kind))
+        for span in sorted({h.span for h in chosen})
+    ]
+
+
+def glossary_form(entry: GlossaryEntry, text: str, kind: str) -> str:
+    """The entry's form (approved, a variant or a forbidden one) that ``text`` was matched
+    as: the form itself, or its plural or possessive, in any case; ``text`` if none."""
+    key = normalise_for_matching(text)
+    for form, form_kind in entry.forms():
+        if form_kind == kind and key in {normalise_for_matching(s) for s in inflections(form)}:
+            return form
+    return text
+
+
+def folded_renderings(usage: Usage) -> list[dict]:
+    """``usage``'s renderings, one per glossary form, most frequent first.
+
+    Spellings of one form — other case, plural, possessive ("Belt and Road", "belt and
+    road", "Belt and Road's") — count as one rendering. Each row shows the most frequent
+    spelling as found in the text (never lowercased) as ``text``, the entry's ``form``,
+    every spelling seen in ``forms`` (most frequent first) and its first link.
+    """
+    groups: dict[tuple[str, str], Counter] = {}
+    for (text, kind), n in usage.renderings.items():
+        groups.setdefault((glossary_form(usage.entry, text, kind), kind), Counter())[text] += n
+    rows = []
+    for (form, kind), spellings in groups.items():
+        forms = [text for text, _ in spellings.most_common()]
+        rows.append({
+            "text": forms[0], "form": form, "kind": kind, "count": sum(spellings.values()), "forms": forms,
+            "example_link": min((usage.examples[f] for f in forms if f in usage.examples), default=None),
+        })
+    return sorted(rows, key=lambda row: (-row["count"], KIND_ORDER.index(row["kind"])))
+
+
+def term_consistency(glossary: Glossary, runs: Sequence[tuple[str, Sequence[Link]]]) -> list[dict]:
+    """Every glossary term found in the documents of a corpus, with its renderings per document.
+
+    ``runs`` is ``[(document, links)]``. One row per term that occurs anywhere, with its
+    renderings (one per glossary form, spellings kept, see :func:`folded_renderings`; "not
+    found" where no approved, variant or forbidden form is in the English; "short reference"
+    for a short form the checks accept, spellings listed), each with its
+    count and, per document, its count and first link. ``status`` is ``consistent`` (one
+    rendering everywhere), ``varies across documents`` (documents use different sets of
+    renderings) or ``varies`` (the same mix in every document). Varying terms come first.
+    """
+    per_document: dict[str, list[tuple[str, Usage]]] = defaultdict(list)
+    for document, links in runs:
+        for usage in term_usage(glossary, links):
+            if usage.occurrences:
+                per_document[usage.entry.id].append((document, usage))
+    out = []
+    for usages in per_document.values():
+        entry = usages[0][1].entry
+        total = Usage(entry)
+        by_rendering: dict[tuple[str, str], list[dict]] = defaultdict(list)
+        for document, usage in usages:
+            total.occurrences += usage.occurrences
+            total.renderings.update(usage.renderings)
+            total.unmatched += usage.unmatched
+            for r in folded_renderings(usage):
+                by_rendering[(r["form"], r["kind"])].append(
+                    {"document": document, "count": r["count"], "link": r["example_link"]})
+            if usage.short_references:
+                by_rendering[("", "short reference")].append(
+                    {"document": document, "count": sum(usage.short_references.values()),
+                     "link": usage.examples.get(SHORT_REFERENCE)})
+            if usage.unmatched:
+                by_rendering[("", "missing")].append(
+                    {"document": document, "count": usage.unmatched, "link": usage.examples.get("")})
+            total.short_references.update(usage.short_references)
+        renderings = [{**r, "by_document": by_rendering[(r["form"], r["kind"])]} for r in folded_renderings(total)]
+        if total.short_references:
+            shorts = [text for text, _ in total.short_references.most_common()]
+            renderings.append({"text": shorts[0], "form": "", "kind": "short reference",
+                               "count": sum(total.short_references.values()), "forms": shorts,
+                               "by_document": by_rendering[("", "short reference")]})
+        if total.unmatched:
+            renderings.append({"text": NOT_FOUND, "form": "", "kind": "missing", "count": total.unmatched,
+                               "forms": [], "by_document": by_rendering[("", "missing")]})
+        mixes = {frozenset(key for key, docs in by_rendering.items() if any(d["document"] == doc for d in docs))
+                 for doc, _ in usages}
+        status = "consistent" if len(renderings) == 1 else "varies across documents" if len(mixes) > 1 else "varies"
+        out.append({"id": entry.id, "zh": entry.zh, "approved": entry.en, "occurrences": total.occurrences,
+                    "documents": [doc for doc, _ in usages], "renderings": renderings, "status": status})
+    order = {"varies across documents": 0, "varies": 1, "consistent": 2}
+    return sorted(out, key=lambda row: (order[row["status"]], -len(row["documents"]), -row["occurrences"], row["zh"]))
 
 
 def unused_entries(glossary: Glossary, links: Sequence[Link]) -> list[GlossaryEntry]:
@@ -175,14 +323,23 @@ class Suggestion:
     en_count: int  # pairs with the en phrase
     examples: tuple[int, ...]  # link numbers
     variants: tuple[str, ...] = ()  # acronyms counted as this English name (MOST)
+    # the termhood weights behind ``score`` = g2 × specificity × en_name × zh_name × standalone
+    specificity: float = 1.0  # how rare the Chinese is in jieba's reference counts (0-1)
+    en_name: float = 1.0  # NAME_WEIGHT when the English is a name (capitalised phrase, acronym)
+    zh_name: float = 1.0  # NAME_WEIGHT when the Chinese holds a word tagged as a name
+    standalone: float = 1.0  # share of the English phrase's pairs where it stands on its own
+
+    def evidence(self) -> str:
+        """Why it ranks where it does, in one line (also the CSV note's start)."""
+        return (
+            f"score={self.score:.1f} = G2={self.g2:.1f} × specificity={self.specificity:.2f} × en_name="
+            f"{self.en_name:g} × zh_name={self.zh_name:g} × standalone={self.standalone:.2f}; dice={self.dice:.2f} "
+            f"pairs={self.together}/{self.zh_count}/{self.en_count}"
+        )
 
     def to_entry(self, links_by_index: dict[int, Link]) -> GlossaryEntry:
         example = links_by_index.get(self.examples[0]) if self.examples else None
-        note = (
-            f"score={self.score:.1f} G2={self.g2:.1f} dice={self.dice:.2f} "
-            f"pairs={self.together}/{self.zh_count}/{self.en_count}"
-            f"; links {', '.join(map(str, self.examples))}"
-        )
+        note = f"{self.evidence()}; links {', '.join(map(str, self.examples))}"
         if example:
             note += f"; e.g. {_snippet(example.zh, self.zh)} ↔ {_snippet(example.en, self.en)}"
         return GlossaryEntry(auto_id(self.zh, self.en), self.zh, self.en, self.variants, note=note, status="proposed")
@@ -212,7 +369,7 @@ def _zh_terms(text: str, tagger, names: dict[str, bool]) -> set[str]:
     terms = set()
     for block in _ZH_BLOCK.findall(re.sub(r"\s+", "", text)):
         for word in tagger.tokenizer.cut_for_search(block):
-            if len(word) >= 2 and _content_word(word, tagger.word_tag_tab):
+            if len(word) >= 2 and _content_word(word, tagger.word_tag_tab) and not _quantity_led(word, tagger):
                 terms.add(word)
                 names[word] = names.get(word, False) or tagger.word_tag_tab.get(word, "").startswith(_ZH_NAME_TAGS)
         words = [(pair.word, pair.flag) for pair in tagger.cut(block, HMM=True)]
@@ -221,8 +378,8 @@ def _zh_terms(text: str, tagger, names: dict[str, bool]) -> set[str]:
                 gram = words[i: i + n]
                 if len(gram) < n or any(w in _ZH_STOP or f.startswith(_ZH_FUNCTION_TAGS) for w, f in gram):
                     break
-                if gram[0][1] == "m":  # a quantity (两国, 三十, 第二届) is for the number checks
-                    break
+                if gram[0][1] == "m" or (n == 1 and _quantity_led(gram[0][0], tagger)):
+                    break  # a quantity (两国, 三十, 第二届) is for the number checks
                 term = "".join(w for w, _ in gram)
                 if len(term) >= 2 and (n == 1 or all(len(w) >= 2 for w in (gram[0][0], gram[-1][0]))):
                     terms.add(term)
@@ -233,6 +390,13 @@ def _zh_terms(text: str, tagger, names: dict[str, bool]) -> set[str]:
 def _content_word(word: str, tags: dict[str, str]) -> bool:
     tag = tags.get(word, "n")
     return word not in _ZH_STOP and tag != "m" and not tag.startswith(_ZH_FUNCTION_TAGS)
+
+
+def _quantity_led(term: str, tagger) -> bool:
+    """两国 ("two countries"), 三十, 第二届: the tagger reads a quantity (``m``) first. Such
+    runs are for the number checks; 一带一路 (一带 + 一路) starts with a noun and stays."""
+    first = next(iter(tagger.cut(term, HMM=False)), None)
+    return first is not None and first.flag == "m"
 
 
 def _en_phrases(text: str, surfaces: dict[str, Counter], standalone: Counter) -> set[str]:
@@ -346,6 +510,10 @@ NAME_WEIGHT = 2.0
 SPECIFIC_LOG10 = 6.0
 
 
+# Co-occurrence must be significant: G² ≥ 10.83 is p < 0.001 (χ² with one degree of freedom).
+MIN_G2 = 10.83
+
+
 def zh_specificity(term: str, tokenizer) -> float:
     """min(1, -log10 P(term) / 6) under jieba's unigram model (a term not in the dictionary
     as one word gets the product of its words' probabilities)."""
@@ -360,19 +528,26 @@ def suggest_terms(
     *,
     glossary: Glossary | None = None,
     min_together: int = 2,
+    min_g2: float = MIN_G2,
     limit: int = 200,
 ) -> list[Suggestion]:
-    """Candidate term pairs, best first; pairs whose zh term is already in ``glossary`` are
-    skipped. A phrase inside a longer phrase with the same counts is dropped (it adds
+    """Candidate term pairs, best first. With ``glossary``, the text its terms and forms
+    cover is cut out first (:func:`_mask_known`), and no candidate is a known Chinese term,
+    a fragment of one, or an English form the glossary lists (approved, variant or
+    forbidden). Pairs co-occurring in fewer than ``min_together`` pairs, or with G² below
+    ``min_g2``, are dropped. A phrase inside a longer phrase with the same counts is dropped (it adds
     nothing), so "Ministry of Science" yields to "Ministry of Science and Technology"."""
     import jieba.posseg
 
     known = {e.zh for e in glossary.entries} if glossary else set()
+    known_en = {normalise_for_matching(form) for e in glossary.entries for form, _ in e.forms()} if glossary else set()
     tokenizer = new_tokenizer(known)
     tagger = jieba.posseg.POSTokenizer(tokenizer)
     # A repeated sentence pair is counted once: repetition is not evidence of translation.
     distinct = {(link.zh, link.en): link for link in reversed(links) if link.zh and link.en}
     pairs = sorted(distinct.values(), key=lambda link: link.index)
+    if glossary is not None:
+        pairs = [_mask_known(link, glossary) for link in pairs]
     surfaces: dict[str, Counter] = defaultdict(Counter)
     zh_names: dict[str, bool] = {}
     zh_sets = [_zh_terms(link.zh, tagger, zh_names) - known for link in pairs]
@@ -407,18 +582,42 @@ def suggest_terms(
             continue
         fz, fe = zh_count[z], en_count[e]
         g2 = log_likelihood(k, fz - k, fe - k, n - fz - fe + k)
-        if k * n <= fz * fe:  # no more often than chance
+        if k * n <= fz * fe or g2 < min_g2:  # no more often than chance, or not significantly
             continue
+        if known and (z in known or any(z in term for term in known)):
+            continue  # a known term, or a fragment of one (一带 of 一带一路, 科学院 of 中国科学院)
+        if normalise_for_matching(e) in known_en or any(normalise_for_matching(v) in known_en for v in acronyms.get(e, ())):
+            continue  # an English form the glossary already has: approved, variant or forbidden
         surface = surfaces[e].most_common(1)[0][0]
-        weight = (
-            zh_specificity(z, tokenizer)
-            * (NAME_WEIGHT if is_name(surface) else 1.0)
-            * (NAME_WEIGHT if zh_names.get(z) else 1.0)
-            * min(standalone[e], fe) / fe
+        weights = (
+            zh_specificity(z, tokenizer),
+            NAME_WEIGHT if is_name(surface) else 1.0,
+            NAME_WEIGHT if zh_names.get(z) else 1.0,
+            min(standalone[e], fe) / fe,
         )
-        scored.append(Suggestion(z, surface, g2 * weight, g2, 2 * k / (fz + fe), k, fz, fe, tuple(examples[z, e]),
-                                 tuple(sorted(acronyms.get(e, ())))))
+        scored.append(Suggestion(z, surface, g2 * math.prod(weights), g2, 2 * k / (fz + fe), k, fz, fe,
+                                 tuple(examples[z, e]), tuple(sorted(acronyms.get(e, ()))), *weights))
     return _prune_subsumed(scored)[:limit]
+
+
+def _mask_known(link: Link, glossary: Glossary) -> Link:
+    """The link with every glossary term (nested ones too) and every English form the
+    glossary lists (approved, variant, forbidden) cut out: text a glossary already covers
+    is no evidence for a new term, and its pieces (一带, 科学院, "Academy of Sciences") are
+    not terms. Each cut becomes a clause break, so no candidate spans it."""
+    def cut(text: str, hits, mark: str) -> str:
+        spans = sorted({h.span for h in hits})
+        out, at = [], 0
+        for start, end in spans:
+            if start >= at:
+                out.append(text[at:start] + mark)
+                at = end
+            elif end > at:
+                at = end
+        return "".join(out) + text[at:]
+
+    return replace(link, zh=cut(link.zh, glossary.find_zh(link.zh, nested=True), "，"),
+                   en=cut(link.en, glossary.find_en(link.en, nested=True), " ; "))
 
 
 def _prune_subsumed(scored: list[Suggestion]) -> list[Suggestion]:
@@ -460,6 +659,17 @@ def _competitive_linking(scored: list[Suggestion]) -> list[Suggestion]:
         linked_en.add(en)
         kept.append(s)
     return kept
+
+
+SUGGEST_COLUMNS = ("rank", "zh", "en", "variants", "score", "G2", "specificity", "en name", "zh name", "standalone",
+                   "pairs together", "pairs zh", "pairs en", "dice")
+
+
+def suggestion_cells(s: Suggestion) -> list[str]:
+    """One row of the ``align glossary suggest`` table, under :data:`SUGGEST_COLUMNS` (after rank)."""
+    return [s.zh, s.en, ", ".join(s.variants) or "—", f"{s.score:.1f}", f"{s.g2:.1f}", f"{s.specificity:.2f}",
+            f"{s.en_name:g}", f"{s.zh_name:g}", f"{s.standalone:.2f}", str(s.together), str(s.zh_count),
+            str(s.en_count), f"{s.dice:.2f}"]
 
 
 def suggestions_to_entries(suggestions: Sequence[Suggestion], links: Sequence[Link]) -> list[GlossaryEntry]:

@@ -273,7 +273,7 @@ class TermMatcher:
                 )
                 if not patterns:
                     continue
-            elif not self._whole_zh_term(folded.text, start, end):
+            elif not self._whole_zh_term(folded.text, start, end) or splits_name(text, *folded.span(start, end)):
                 continue
             candidates.append(Candidate(start, end, patterns))
         return folded, candidates if nested else longest_leftmost(candidates)
@@ -348,6 +348,44 @@ class TermMatcher:
         if self._tokenizer is None:
             self._tokenizer = new_tokenizer(self._user_words)
         return self._tokenizer
+
+
+_HAN = re.compile(r"[\u4E00-\u9FFF]")
+
+
+def splits_name(text: str, start: int, end: int) -> bool:
+    """Would a two-character term at ``text[start:end]`` take a character from a
+    transliterated name beside it?
+
+    jieba's part-of-speech tagger (on the text, without any glossary words) marks a foreign
+    name it does not know with ``nrt``. When such a word begins right after the term (or ends
+    right before it) and the term's edge character joins it into one name when tagged on its
+    own, the character belongs to the name: in 但支派中亚希撒抹的儿子 the tagger reads
+    中亚|希撒|抹, but 亚希撒 tags as one name (Ahisamach), so 中亚 "Central Asia" is not in
+    the text. Names jieba knows (特朗普, 白春礼) are dictionary words and never take a
+    character from the term beside them (美国特朗普). Only two-character terms are at risk:
+    a longer term is itself strong evidence of where the words are (向耶和华献 keeps 耶和华).
+    """
+    if end - start != 2:
+        return False
+    before = start > 0 and _HAN.match(text, start - 1) is not None
+    after = end < len(text) and _HAN.match(text, end) is not None
+    if not (before or after):
+        return False
+    from align.text.zhtext import in_dictionary, pos_tokens
+
+    for tok in pos_tokens(text):
+        if tok.flag != "nrt" or in_dictionary(tok.word):
+            continue
+        if after and tok.start == end:
+            probe = pos_tokens(text[end - 1:tok.end])
+        elif before and tok.end == start:
+            probe = pos_tokens(text[tok.start:start + 1])
+        else:
+            continue
+        if len(probe) == 1 and probe[0].flag.startswith(("nr", "ns")):
+            return True
+    return False
 
 
 # A user word weighs this many times the frequency jieba suggests to keep it whole: enough

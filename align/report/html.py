@@ -279,7 +279,27 @@ ul.flags .pos { color: #666; font-variant-numeric: tabular-nums; }
     popup.style.top = (box.top + window.scrollY - popup.offsetHeight - 6) + "px";
   });
 
+  // Links from the corpus report: #link-N opens at that link (centred, clear of the sticky
+  // header, shown even if filtered out); #check=CODE opens filtered to that check.
+  function fromHash() {
+    const target = decodeURIComponent(location.hash.slice(1));
+    if (target.indexOf("check=") === 0) {
+      check.value = target.slice(6);
+      severity.value = "";
+      apply();
+      return;
+    }
+    const row = document.getElementById(target);
+    if (!row || !row.classList.contains("pair")) return;
+    rows.forEach(function (r) { r.classList.remove("focus"); });
+    row.classList.remove("hidden");
+    row.classList.add("focus");
+    row.scrollIntoView({ block: "center" });
+  }
+  window.addEventListener("hashchange", fromHash);
+
   apply();
+  fromHash();
 })();
 </script>
 </body>

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from align.text.zhtext import fold_width, token_at
@@ -233,7 +233,41 @@ def zh_quantities(text: str) -> list[Quantity]:
         quantity = _zh_match(folded, text, m)
         if quantity is not None:
             add(quantity)
-    return sorted(found, key=lambda q: q.start)
+    return _share_range_units(sorted(found, key=lambda q: q.start), folded, _ZH_RANGE, _zh_scale)
+
+
+_ZH_APPROX_INFIX = re.compile(r"\s*([多余])\s*([千万亿]+)")
+_ZH_RANGE = re.compile(r"\s*(?:至|到|-|–|—|~|～|或|或者|和|与|、)\s*")
+_EN_RANGE = re.compile(r"\s*(?:to|-|–|—|or|and|through)\s*", re.IGNORECASE)
+
+
+def _zh_scale(q: Quantity) -> int:
+    """The 万/亿/千 an Arabic number carries (600万 → 10,000), or 1."""
+    m = re.fullmatch(rf"(?:{_ARABIC})\s*([千万亿]+)", fold_width(q.text).rstrip("多余"))
+    return math.prod(_CN_UNITS[unit] for unit in m.group(1)) if m else 1
+
+
+def _en_scale(q: Quantity) -> int:
+    m = re.search(r"\b(hundred|thousand|million|billion|trillion)$", q.text.lower())
+    return _SCALE[m.group(1)] if m and re.match(r"[\d.,]+\s", q.text) else 1
+
+
+def _share_range_units(found: list[Quantity], folded: str, connector: re.Pattern, scale_of) -> list[Quantity]:
+    """Both ends of a range or alternative share the unit written once: 400万至600万 ↔
+    "4 to 6 million", 60或65% ↔ "60 or 65 percent", 百分之六十到七十."""
+    shared = list(found)
+    for i in range(len(shared) - 1):
+        first, second = shared[i], shared[i + 1]
+        if not connector.fullmatch(folded[first.end:second.start]):
+            continue
+        if second.percent and not first.percent:
+            shared[i] = replace(first, percent=True)  # a suffix written once: 60或65%
+        elif first.percent and not second.percent and first.text.startswith("百分之"):
+            shared[i + 1] = replace(second, percent=True)  # a prefix written once: 百分之六十到七十
+        scale = scale_of(second)
+        if scale > 1 and scale_of(first) == 1 and first.value * scale <= second.value:
+            shared[i] = replace(shared[i], value=first.value * scale)
+    return shared
 
 
 def _zh_match(folded: str, text: str, m: re.Match) -> Quantity | None:
@@ -256,6 +290,16 @@ def _zh_match(folded: str, text: str, m: re.Match) -> Quantity | None:
     if _is_zh_list_marker(before, after, numeral, arabic):
         return None
     approx, percent, span_start, span_end = "", False, start, end
+    if after.startswith("年代") and value < 100 and value % 10 == 0:
+        # 90年代 = the 1990s; 本世纪20年代 = the 2020s
+        value += 2000 if re.search(r"(?:本世纪|21世纪|二十一世纪)\S{0,3}$", before) or value < 20 else 1900
+    infix = _ZH_APPROX_INFIX.match(after)
+    if infix and not (arabic and m.group("scale")):
+        # 500余万 = "more than 5 million": the approximation stands before the unit it shares
+        value *= math.prod(_CN_UNITS[unit] for unit in infix.group(2))
+        approx, span_end = "over", end + infix.end()
+        after = folded[span_end:]
+        after_stripped = after.lstrip()
     if before.endswith("第"):
         span_start = start - 1
     for marker, kind in _ZH_APPROX_BEFORE:
@@ -264,7 +308,7 @@ def _zh_match(folded: str, text: str, m: re.Match) -> Quantity | None:
                 continue
             approx, span_start = kind, len(before.rstrip()) - len(marker)
             break
-    tail_at = end + (len(after) - len(after_stripped))
+    tail_at = span_end + (len(after) - len(after_stripped))
     for marker, kind in _ZH_APPROX_AFTER:
         if after_stripped.startswith(marker) and (marker != "来" or _next_is_classifier(after_stripped[1:])):
             approx, span_end = kind, tail_at + len(marker)
@@ -357,12 +401,13 @@ _VAGUE = {"dozens": 12, "tens": 10, "hundreds": 100, "thousands": 1000, "million
 _MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september",
      "october", "november", "december"], start=1)}
+_MONTH_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sept", "Sep", "Oct", "Nov", "Dec")
 _LIST_ORDINALS = {"firstly", "secondly", "thirdly", "fourthly", "fifthly", "lastly", "finally"}
 _NUMBER_WORDS = {*_SMALL, *_ORDINAL, *_SCALE, *_SCALE_ORDINAL, *_MULTIPLE}
 _EN_NUMBER = re.compile(
     rf"(?P<digits>(?<![\w.,])(?:{_ARABIC}))(?P<suffix>st|nd|rd|th|s)?"
     rf"|(?P<vague>\b(?:{'|'.join(_VAGUE)})\b(?:\s+of\s+(?:thousands|millions|billions)\b)?)"
-    rf"|(?P<month>\b(?:{'|'.join(m.capitalize() for m in _MONTHS)})\b)",
+    rf"|(?P<month>\b(?:{'|'.join(m.capitalize() for m in _MONTHS)}|{'|'.join(_MONTH_ABBREVIATIONS)})\b\.?)",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[A-Za-z]+")
@@ -393,12 +438,33 @@ def en_quantities(text: str) -> list[Quantity]:
     (five, twenty-one, an hundred and twenty, threescore and ten), ordinals, month names in
     dates, percentages and approximations ("more than 20", "about 150", "hundreds")."""
     folded = fold_width(text)
-    symbolic = list(_en_symbolic(folded))
+    periods = list(_en_periods(folded))
+    symbolic = periods + [q for q in _en_symbolic(folded) if not any(a <= q[0] < b for a, b, *_ in periods)]
     taken = [(start, end) for start, end, *_ in symbolic]
     found = []
     for start, end, value, approx, soft in [*symbolic, *_en_word_runs(folded, taken)]:
         found.append(_with_modifiers(folded, text, start, end, value, approx, soft))
-    return sorted(found, key=lambda q: q.start)
+    return _share_range_units(sorted(found, key=lambda q: q.start), folded, _EN_RANGE, _en_scale)
+
+
+_EN_PERIOD = re.compile(
+    rf"\b(?:(?P<count>a|an|one|{'|'.join(w for w in _SMALL if _SMALL[w] > 1)}|\d+)\s+)?"
+    r"(?P<period>decades?|centur(?:y|ies))\b",
+    re.IGNORECASE,
+)
+
+
+def _en_periods(folded: str):
+    """"A decade" is 十年, "three decades" 三十年, "a century" 百年. Uncounted ("the past
+    decade", "for decades") they are soft: they match a 十年 but are never missing from it."""
+    for m in _EN_PERIOD.finditer(folded):
+        years = 10.0 if m.group("period").lower().startswith("decade") else 100.0
+        count = (m.group("count") or "").lower()
+        if count in ("", "a", "an", "one"):
+            plural = m.group("period").lower().endswith("s")
+            yield m.start(), m.end(), years, "vague" if plural else "", True
+        else:
+            yield m.start(), m.end(), years * (_SMALL.get(count) or float(count)), "", False
 
 
 def _en_symbolic(folded: str):
@@ -416,7 +482,8 @@ def _en_symbolic(folded: str):
                 end += scale.end()
             if _is_en_list_marker(folded[:start], folded[end:], digits):
                 continue
-            yield start, end, value, "vague" if suffix == "s" else "", False
+            decade = re.fullmatch(r"\d{3}0", digits) is not None  # the 1990s: a decade, not "thousands"
+            yield start, end, value, "vague" if suffix == "s" and not decade else "", False
         elif m.group("vague"):
             phrase = m.group("vague").lower().split()
             value = float(_VAGUE[phrase[0]])
@@ -424,7 +491,7 @@ def _en_symbolic(folded: str):
                 value *= _SCALE[phrase[2].rstrip("s")]
             yield start, end, value, "vague", False
         elif _is_date_month(folded, start, end, m.group("month")):
-            yield start, end, float(_MONTHS[m.group("month").lower()]), "", False
+            yield start, end, float(_month_number(m.group("month"))), "", False
 
 
 def _en_word_runs(folded: str, taken: list[tuple[int, int]]):
@@ -458,8 +525,20 @@ def _en_word_runs(folded: str, taken: list[tuple[int, int]]):
         i = j
         if run[0] in _LIST_ORDINALS or _is_en_list_ordinal(run, folded[:start], folded[run_end:]):
             continue
+        if "score" in run and not _counted_score(run, folded[run_end:]):
+            continue  # "the score was high", "a score of 90": a result, not twenty
         value, soft = _parse_number_words(run)
         yield start, run_end, value, "", soft
+
+
+def _counted_score(run: list[str], after: str) -> bool:
+    """"Score" counts twenty only when something counts the scores and the phrase goes on as
+    the archaic number does: "a score of years", "three score and ten", "two score men"."""
+    at = run.index("score")
+    if at == 0:
+        return False
+    goes_on = at < len(run) - 1 or re.match(r"^\s+(?:and\b|of\b(?!\s+\d)|[a-z]+s\b)", after, re.IGNORECASE)
+    return bool(goes_on)
 
 
 def _article_after_scale(previous: str, gap: str, words: list, j: int) -> bool:
@@ -547,12 +626,23 @@ def _is_en_list_marker(before: str, after: str, digits: str) -> bool:
     return re.match(r"^(?:[.)](?!\d)|\s+[A-Z])", after) is not None
 
 
+def _month_number(word: str) -> int:
+    name = word.rstrip(".").lower()
+    return _MONTHS.get(name) or next(i for m, i in _MONTHS.items() if m.startswith(name))
+
+
 def _is_date_month(folded: str, start: int, end: int, word: str) -> bool:
-    """A month name counts only in a date (April 25, 2019 / 25 April / in May 2019),
-    so "May" and "March" as words never do."""
+    """A month name counts in a date (April 25th, 2019 / 25 April / in May 2019 / Feb. 11)
+    and, spelled in full, wherever it stands as a month (December's figures); "May" and
+    "March" only in a date or after a time word, and an abbreviation only before a day."""
     if not word[0].isupper():
         return False
-    year_follows = re.match(r"^\s+\d{1,4}\b", folded[end:])
-    if year_follows or re.search(r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?$", folded[:start]):
+    day_follows = re.match(r"^\s+\d{1,4}(?:st|nd|rd|th)?\b", folded[end:])
+    if day_follows or re.search(r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?$", folded[:start]):
         return True
-    return word.lower() not in ("may", "march") and bool(_MONTH_CONTEXT.search(folded[:start]))
+    name = word.rstrip(".").lower()
+    if name not in _MONTHS:
+        return False
+    if name in ("may", "march"):
+        return bool(_MONTH_CONTEXT.search(folded[:start]))
+    return re.match(r"^\s+[A-Z][a-z]", folded[end:]) is None  # not a given name: June Carter

@@ -137,6 +137,13 @@ class _Viterbi:
         return prob, route
 
 
+def in_dictionary(word: str) -> bool:
+    """Is ``word`` a word of jieba's dictionary (not one its HMM made up for unknown text)?"""
+    tokenizer = _tokenizer().tokenizer
+    tokenizer.check_initialized()
+    return bool(tokenizer.FREQ.get(word))
+
+
 @lru_cache(maxsize=4096)
 def pos_tokens(text: str) -> tuple[Token, ...]:
     """jieba words with their POS tags and offsets into ``text``."""
