@@ -79,8 +79,8 @@ def build_command():
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code.
 
-    Usage errors are click's (exit 2, with usage); an ``AlignError`` from any command
-    becomes one line on stderr and exit code 2.
+    Usage errors are click's (exit 2, with usage); an ``AlignError`` (or an ``OSError``
+    no command turned into one) becomes one line on stderr and exit code 2.
     """
     try:
         build_command().main(args=argv, prog_name="align", standalone_mode=True)
@@ -93,6 +93,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except AlignError as exc:
         print(f"align: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a failure no edge mapped: still one line naming the file
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"align: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
     return 0
 

@@ -12,23 +12,45 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from align.errors import InputError
+
 
 @contextlib.contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
-    """Yield a temp path beside ``path``; rename it over ``path`` only on success."""
+    """Yield a temp path beside ``path``; rename it over ``path`` only on success.
+
+    Any OSError (a folder in the way, no permission, a full disk) becomes an ``InputError``
+    naming the file, and nothing is left behind.
+    """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    if target.is_dir():
+        raise InputError(target, "is a folder; name a file to write")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise write_error(target, exc) from None
     os.close(fd)
     tmp_path = Path(tmp)
     try:
         yield tmp_path
         # mkstemp makes 0600 files; give the result the permissions a plain open() would.
-        os.chmod(tmp_path, 0o666 & ~_UMASK)
+        os.chmod(tmp_path, 0o666 & ~UMASK)
         os.replace(tmp_path, target)
+    except OSError as exc:
+        raise write_error(target, exc, tmp_path) from None
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+def write_error(target: Path, exc: OSError, tmp: Path | None = None) -> InputError:
+    """The one-line error for a failed write of ``target``: the path the system named
+    (unless it is our temp file), and why."""
+    named = Path(exc.filename) if exc.filename and Path(exc.filename) != tmp else target
+    if isinstance(exc, (FileExistsError, NotADirectoryError)) and named != target:
+        return InputError(named, "is a file, so nothing can be written inside it")
+    return InputError(named, f"cannot write ({exc.strerror or exc})")
 
 
 def _read_umask() -> int:
@@ -39,7 +61,7 @@ def _read_umask() -> int:
     return mask
 
 
-_UMASK = _read_umask()
+UMASK = _read_umask()
 
 
 def write_text(path: str | Path, text: str) -> None:

@@ -145,9 +145,11 @@ class FileSpan:
     line: int  # 1-based
     col: int  # 1-based, in characters
     unit: str | None = None
+    page: int | None = None  # 1-based page, for a PDF (its extracted text separates pages by form feeds)
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}" + (f" (unit {self.unit})" if self.unit else "")
+        where = f"{self.file}:{self.line}:{self.col}" + (f" (unit {self.unit})" if self.unit else "")
+        return where + (f" (page {self.page})" if self.page else "")
 
     @property
     def short(self) -> str:
@@ -159,16 +161,18 @@ class FileSpan:
         data = {"file": self.file, "start": self.start, "end": self.end, "line": self.line, "col": self.col}
         if self.unit is not None:
             data["unit"] = self.unit
+        if self.page is not None:
+            data["page"] = self.page
         return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> FileSpan | None:
         if not data:
             return None
-        unit = data.get("unit")
+        unit, page = data.get("unit"), data.get("page")
         return cls(
             str(data["file"]), int(data["start"]), int(data["end"]), int(data["line"]), int(data["col"]),
-            None if unit is None else str(unit),
+            None if unit is None else str(unit), None if page is None else int(page),
         )
 
 
@@ -198,7 +202,8 @@ class Document:
         """``[start, end)`` of the original text with the 1-based line and column of ``start``."""
         line = bisect.bisect_right(self._line_starts, start)
         col = start - self._line_starts[line - 1] + 1
-        return FileSpan(self.path or self.doc_id, start, end, line, col, unit)
+        page = self.original.count("\f", 0, start) + 1 if self.encoding == "pdf" else None
+        return FileSpan(self.path or self.doc_id, start, end, line, col, unit, page)
 
 
 @dataclass
@@ -336,6 +341,7 @@ class Flag:
     evidence: dict[str, Any] = field(default_factory=dict)
     zh_file_span: FileSpan | None = None  # set by locate_flags, after the checks
     en_file_span: FileSpan | None = None
+    unit: str | None = None  # the file's unit id (XLIFF, TMX, PO, table row), set by locate_flags
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
@@ -381,6 +387,7 @@ class Flag:
             "evidence": self.evidence,
             "zh_file_span": self.zh_file_span.to_json() if self.zh_file_span else None,
             "en_file_span": self.en_file_span.to_json() if self.en_file_span else None,
+            **({"unit": self.unit} if self.unit is not None else {}),
         }
 
     @classmethod
@@ -397,6 +404,7 @@ class Flag:
             evidence=data.get("evidence") or {},
             zh_file_span=FileSpan.from_json(data.get("zh_file_span")),
             en_file_span=FileSpan.from_json(data.get("en_file_span")),
+            unit=data.get("unit"),
         )
 
     def file_span(self, lang: str) -> FileSpan | None:
@@ -420,8 +428,21 @@ def locate_flags(flags: Sequence[Flag], links: Sequence[Link], zh_doc: Document,
             text = flag.zh if lang == "zh" else flag.en
             if link is not None and span is not None and text == (link.zh if lang == "zh" else link.en):
                 spans[f"{lang}_file_span"] = _file_span(doc, link.bounds(lang), *span)
+        unit = _unit(link, zh_doc, en_doc)
+        if unit is not None:
+            spans["unit"] = unit
         located.append(replace(flag, **spans) if spans else flag)
     return located
+
+
+def _unit(link: Link | None, zh_doc: Document, en_doc: Document) -> str | None:
+    """The file unit of a link's first segment (bilingual files have one unit per link)."""
+    if link is None:
+        return None
+    for doc, ids in ((zh_doc, link.zh_ids), (en_doc, link.en_ids)):
+        if ids and ids[0] < len(doc.segments) and doc.segments[ids[0]].unit is not None:
+            return doc.segments[ids[0]].unit
+    return None
 
 
 def _file_span(doc: Document, bounds: Sequence[SentenceBound], start: int, end: int) -> FileSpan | None:

@@ -98,6 +98,7 @@ def check_documents(
     ignore: Sequence[str] | None = None,
     options: dict[str, dict[str, Any]] | None = None,
     align_options: dict[str, Any] | None = None,
+    paired: bool = False,
     quiet: bool = True,
     timings: dict[str, float] | None = None,
     on_stage: Callable[[str], None] | None = None,
@@ -106,9 +107,11 @@ def check_documents(
 
     ``glossary`` is a loaded ``Glossary`` (``glossary_files`` only names its files in the
     summary); ``select``/``ignore`` take check codes or categories; ``options`` are per-check
-    settings (``{code: {key: value}}``); ``align_options`` go to the aligner. ``timings`` of
-    stages run before (reading, loading) go into the run's timings and total; ``on_stage``
-    hears each stage's name as it starts (a batch worker passes it on to the progress bar).
+    settings (``{code: {key: value}}``); ``align_options`` go to the aligner. ``paired``
+    documents are aligned already, segment ``i`` with segment ``i`` (the units of a bilingual
+    file): no alignment search, see :func:`paired_links`. ``timings`` of stages run before
+    (reading, loading) go into the run's timings and total; ``on_stage`` hears each stage's
+    name as it starts (a batch worker passes it on to the progress bar).
     """
     from align.aligner.sentences import align_documents
     from align.checks import CheckContext
@@ -128,7 +131,10 @@ def check_documents(
         encoded = encoder.model_calls - calls_before
         desc = f"align {len(zh_doc.segments)} zh × {len(en_doc.segments)} en"
         with clock("align"), progress.stage(desc, total=len(sentences)):
-            links = align_documents(zh_doc, en_doc, encoder, glossary=glossary, **(align_options or {}))
+            if paired:
+                links = paired_links(zh_doc, en_doc, encoder)
+            else:
+                links = align_documents(zh_doc, en_doc, encoder, glossary=glossary, **(align_options or {}))
         ctx = CheckContext(links, zh_doc, en_doc, glossary, encoder=encoder, options=options or {})
         with clock("word-align"), progress.stage(f"word-align {len(links)} links", total=len(links)):
             link_alignments(ctx)  # memoised on the context: the checks read it from there
@@ -151,6 +157,36 @@ def check_documents(
     return CheckRun(zh_doc, en_doc, links, flags, summary, run_timings)
 
 
+def paired_links(zh_doc: Document, en_doc: Document, encoder) -> list[Link]:
+    """Segment ``i`` of each side as link ``i``, with the confidence the aligner gives a 1-1
+    bead (the calibrated cosine of the pair)."""
+    from align.aligner.sentences import calibrated_confidence
+
+    if len(zh_doc.segments) != len(en_doc.segments):
+        raise ValueError(f"paired documents differ in length ({len(zh_doc.segments)} vs {len(en_doc.segments)})")
+    zh_vecs, en_vecs = encoder.encode(zh_doc.texts), encoder.encode(en_doc.texts)
+    return [
+        Link.of_sentences(i, [(i, zh.text)], [(i, en.text)], calibrated_confidence(float(zh_vecs[i] @ en_vecs[i])))
+        for i, (zh, en) in enumerate(zip(zh_doc.segments, en_doc.segments))
+    ]
+
+
+def load_resources(glossaries: Sequence[str | Path], model: str | None, cache_dir: str | Path | None,
+                   clock: _Stopwatch, progress: Progress):
+    """The loaded glossary (or None) and encoder of a run, each stage timed on ``clock``."""
+    from align.embed.encoders import load_encoder
+    from align.glossary.files import load_glossaries
+
+    glossary = None
+    if glossaries:
+        with clock("glossary"), progress.stage("glossary", total=len(glossaries)) as stage:
+            glossary = load_glossaries([str(p) for p in glossaries])
+            stage.advance(len(glossaries))
+    with clock("model"), progress.stage("load model", total=1):
+        encoder = load_encoder(model, cache_dir=cache_dir)
+    return glossary, encoder
+
+
 def run_check(
     zh_path: str | Path,
     en_path: str | Path,
@@ -168,21 +204,12 @@ def run_check(
 ) -> CheckRun:
     """``align check`` minus the writing: read both files and the glossaries, load the
     model, then :func:`check_documents`. Bad input raises ``align.errors.InputError``."""
-    from align.embed.encoders import load_encoder
-    from align.glossary.files import load_glossaries
-
     clock = _Stopwatch()
     with Progress(quiet, on_stage=on_stage) as progress:
         with clock("read"), progress.stage("read + segment", total=2) as stage:
             zh_doc, en_doc = read_pair(zh_path, en_path, presegmented)
             stage.advance(2)
-        glossary = None
-        if glossaries:
-            with clock("glossary"), progress.stage("glossary", total=len(glossaries)) as stage:
-                glossary = load_glossaries([str(p) for p in glossaries])
-                stage.advance(len(glossaries))
-        with clock("model"), progress.stage("load model", total=1):
-            encoder = load_encoder(model, cache_dir=cache_dir)
+        glossary, encoder = load_resources(glossaries, model, cache_dir, clock, progress)
     return check_documents(
         zh_doc,
         en_doc,

@@ -89,7 +89,7 @@ def test_cli_scores_a_file_in_the_format(tmp_path):
     path, chosen = _subset(tmp_path)
     out = tmp_path / "result.json"
     done = subprocess.run([sys.executable, "-m", "align", "bench", "mqm", "--data", str(path), "--out", str(out),
-                           "--quiet"], capture_output=True, text=True, timeout=600)
+                           "--quiet", "--bible", "0"], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert "| checks (error + warning) |" in done.stdout and "lowest cosine" in done.stdout
     result = json.loads(out.read_text(encoding="utf-8"))
@@ -103,3 +103,22 @@ def test_cli_refuses_a_missing_file(tmp_path):
     done = subprocess.run([sys.executable, "-m", "align", "bench", "mqm", "--data", str(tmp_path / "none.jsonl")],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "none.jsonl: no such file" in done.stderr
+
+
+def test_parts_split_by_source_document_and_bible_gate_is_counted(tmp_path):
+    from align.bench.mqm import in_heldout, select_part
+
+    items = load_items(MQM)
+    dev, held = select_part(items, "dev"), select_part(items, "heldout")
+    assert len(dev) + len(held) == len(items) and dev and held
+    assert not {i.doc for i in dev} & {i.doc for i in held}  # every system's version on one side
+    assert all(in_heldout(i.doc) for i in held)
+    path, chosen = _subset(tmp_path, docs=6)
+    out = tmp_path / "result.json"
+    done = subprocess.run([sys.executable, "-m", "align", "bench", "mqm", "--data", str(path), "--out", str(out),
+                           "--quiet", "--part", "heldout", "--bible", "30"], capture_output=True, text=True,
+                          timeout=600)
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert done.returncode == 0, done.stderr
+    assert result["items"] == sum(1 for r in chosen if in_heldout(r["doc"])) and result["part"] == "heldout"
+    assert result["clean_bible"]["pairs"] == 30 and "clean Bible gold pairs: 30" in done.stdout

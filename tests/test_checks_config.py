@@ -63,8 +63,9 @@ def test_checks_list_shows_every_code(capsys):
     for code in ("number.mismatch", "number.missing", "number.extra", "entity.missing", "entity.extra",
                  "omission.unaligned_zh", "omission.unaligned_en", "omission.low_confidence",
                  "omission.partial", "tense.plan_vs_done", "consistency.zh_variants",
-                 "consistency.en_variants", "consistency.term_variants"):
+                 "consistency.en_variants", "consistency.term_variants", "omission.words", "omission.added_words",
+                 "entity.wrong_name", "entity.untranslated_name", "adequacy.score"):
         assert code in codes
-    assert all(row["scope"] in ("pair", "document") and row["description"] for row in rows)
+    assert all(row["scope"] in ("pair", "document", "summary") and row["description"] for row in rows)
     assert main(["checks", "list"]) == 0
     assert "tense.plan_vs_done" in capsys.readouterr().out

@@ -107,3 +107,36 @@ def test_unlearnt_name_with_its_usual_chinese_present_is_not_a_swap():
     swapped = Link(4, (4,), (4,), "希望能为泰国提供更多的帮助。", test[1], 0.9)
     flags = run_checks(CheckContext([*links[:4], swapped], glossary=glossary), select=["entity.swapped"])
     assert [(f.link, f.en[slice(*f.en_span)]) for f in flags] == [(4, "China")]
+
+
+# ---------------------------------------------------------------- precision (issue 10)
+# Shapes from the WMT23 MQM development set (shared/bench/mqm-wmt23-zhen): words jieba tags
+# as names after a title or before a verb, and East Asian names not written in pinyin.
+
+def test_dictionary_words_are_not_personal_names():
+    # 顾问 "adviser", 谢谢 "thank you": CC-CEDICT gives them ordinary senses
+    assert [n for *_, n in zh_person_names("孙先生表示，置业顾问表示这其实就是一份保价协议。")] == ["孙先生"]
+    assert entity_flags("谢谢大家。", "Thank you all.") == []
+    # 白宫 is a proper name whose English is "White House", not the pinyin Bai Gong
+    zh = "在此之前，白宫表示考虑做出更广泛措施。"
+    assert entity_flags(zh, "Prior to this, the White House said it was considering broader measures.") == []
+    [flag] = entity_flags(zh, "Prior to this, the administration said it was considering broader measures.")
+    assert flag.check == "entity.missing" and zh[slice(*flag.zh_span)] == "白宫"
+    # a name the dictionary does not know is still checked as pinyin
+    zh = "该部门统计处长蔡美娜表示，这显示需求疲软。"
+    assert entity_flags(zh, "Cai Meina, head of the statistics department, said demand was weak.") == []
+    assert [f.check for f in entity_flags(zh, "The head of the statistics department said demand was weak.")] \
+        == ["entity.missing"]
+
+
+def test_korean_and_vietnamese_names_are_not_expected_in_pinyin():
+    # CC-CEDICT's own English for a name (金正恩 → Kim Jong-un)
+    assert entity_flags("金正恩父女互动亲密。", "Kim Jong Un and his daughter were close.") == []
+    # no dictionary entry: the surname's Korean or Vietnamese romanisation, one part per character
+    assert entity_flags("然而，第一夫人李雪主只能退到一旁。", "However, first lady Ri Sol-ju had to step aside.") == []
+    assert entity_flags("朝鲜外相崔善姬表示反对。", "North Korean Foreign Minister Choe Son Hui objected.") == []
+    # …but the name must be there: a dropped one, or another person, is still flagged
+    assert [f.check for f in entity_flags("然而，第一夫人李雪主只能退到一旁。", "However, the first lady had to step aside.")] \
+        == ["entity.missing"]
+    assert [f.check for f in entity_flags("朝鲜外相崔善姬表示反对。", "North Korean Foreign Minister Joe Biden objected.")] \
+        == ["entity.missing"]

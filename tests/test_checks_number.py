@@ -223,3 +223,64 @@ def test_score_counts_twenty_only_as_the_archaic_number():
     assert [q.value for q in en_quantities("a score of years")] == [20]
     assert [q.value for q in en_quantities("threescore and ten")] == [70]
     assert [q.value for q in en_quantities("four score and seven years ago")] == [87]
+
+
+# ---------------------------------------------------------------- precision (issue 10)
+# Sentences from the WMT23 MQM development set (shared/bench/mqm-wmt23-zhen), with a
+# constructed changed value beside each false alarm so the true flag stays.
+
+def test_unit_written_once_for_both_ends_of_a_range():
+    zh = "入境旅客达630万人次，超越旅游局早前预估的400万至600万人次。"
+    assert codes(zh, "Visitor arrivals reached 6.3 million, surpassing the board's earlier estimate of "
+                     "4 to 6 million.") == []
+    assert codes(zh, "Visitor arrivals reached 6.3 million, surpassing the board's earlier estimate of "
+                     "3 to 6 million.") == ["number.mismatch"]
+    revenue = "预计2022年全年旅游收入可达138亿至143亿新元。"
+    assert codes(revenue, "Tourism revenue for 2022 can reach S$13.8 to S$14.3 billion.") == []
+    assert codes("增长率为60%或65%。", "The growth rate was 60 or 65 percent.") == []
+    assert codes("增长率为60至65%。", "The growth rate was 60% to 65%.") == []
+    assert codes("增长率为60%或65%。", "The growth rate was 50 or 65 percent.") == ["number.mismatch"]
+    # only a bare number takes the unit, and only across a range word
+    assert [q.value for q in en_quantities("2 or 3 people, 4 to 6 million")] == [2, 3, 4_000_000, 6_000_000]
+    assert [q.value for q in zh_quantities("4至6万")] == [40_000, 60_000]
+
+
+def test_approximate_myriads_and_decades():
+    zh = "目前美国劳动力市场尚有500余万的供给缺口。"
+    assert codes(zh, "Currently, there is still a supply gap of more than 5 million in the US labor market.") == []
+    assert codes(zh, "Currently, there is still a supply gap of more than 6 million in the US labor market.") \
+        == ["number.mismatch"]
+    assert codes("上世纪80年代，郑永刚担任国营棉纺厂的厂长。", "In the 1980s, Zheng Yonggang ran a cotton mill.") == []
+    assert codes("上世纪80年代，郑永刚担任国营棉纺厂的厂长。", "In the 1970s, Zheng Yonggang ran a cotton mill.") \
+        == ["number.mismatch"]
+    assert codes("过去十年，经济快速增长。", "Over the past decade, the economy grew fast.") == []
+    assert codes("过去二十年，经济快速增长。", "Over the past two decades, the economy grew fast.") == []
+    assert codes("过去三十年，经济快速增长。", "Over the past two decades, the economy grew fast.") == ["number.mismatch"]
+    assert codes("近年来，经济快速增长。", "Over the past decade, the economy grew fast.") == []  # a span, not a count
+    assert codes("国民党拒绝接受九二共识。", 'The KMT refused to accept the "1992 Consensus".') == []
+
+
+def test_score_is_twenty_only_as_a_count():
+    assert codes("他们得分很高。", "They got a high score.") == []
+    assert codes("他考了95分。", "He received a score of 95.") == []
+    assert codes("他活了二十岁。", "He lived a score of years.") == []
+    assert codes("他活了六十岁。", "He lived a score of years.") == ["number.mismatch"]
+    assert codes("八十七年前", "Four score and seven years ago") == []
+
+
+def test_dates_with_day_first_or_abbreviated_months():
+    zh = "新华社北京2月11日电"
+    assert codes(zh, "Xinhua News Agency, Beijing, 11 February") == []
+    assert codes(zh, "Beijing, Feb. 11 (Xinhua)") == []
+    assert codes("2月11日，法国工会再次发起罢工。", "11 February: French unions went on strike again.") == []
+    assert codes(zh, "Beijing, Feb. 12 (Xinhua)") == ["number.mismatch"]
+    assert codes("我们的数据", "The Mar data") == []  # an abbreviation only next to a day or year
+
+
+def test_decade_shorthand_and_prefixed_years():
+    assert codes("上世纪80年代，郑永刚担任厂长。", "In the 80s of last century, Zheng Yonggang was the director.") == []
+    assert codes("上世纪80年代，郑永刚担任厂长。", "In the 70s of last century, Zheng Yonggang was the director.") \
+        == ["number.mismatch"]
+    assert codes("已恢复到2019年疫情前的水平。", "It has recovered to pre-2019 levels.") == []
+    assert codes("已恢复到2018年疫情前的水平。", "It has recovered to pre-2019 levels.") == ["number.mismatch"]
+    assert codes("新冠疫情", "the COVID-19 pandemic") == []  # still a name, not a number

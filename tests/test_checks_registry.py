@@ -65,6 +65,8 @@ def documents():
         ("中国是科技全球化的参与者。", EN_1),
         SUGGESTIONS,
         ("西订谷就是盐海。", "All these were joined together in the vale of Siddim, which is the salt sea."),
+        ("东方航空公司宣布将恢复上海至曼谷的航线。", "Air China announced that it will resume the Shanghai-Bangkok route."),
+        ("美国总统拜登与法国总统马克龙在华盛顿会晤。", "US President Biden met the French president in Washington."),
     ]
     low = [("中国科学院将在泰国启动东盟创新中心。", "CAS will launch an ASEAN innovation center in Thailand."),
            ("本次分论坛共有近150名中外代表参会。", "About 150 delegates attended the thematic forum."),
@@ -72,7 +74,12 @@ def documents():
            ("双方都实现了科技资源共享和优势互补。", "Both sides realized sharing of S&T resources."),
            ("南非失业率较高，中国项目提供了更多工作机会。", "Unemployment is high, and Chinese projects provided more jobs."),
            ("北京矿冶科技集团有限公司总经理韩龙表示，过去由于冶炼技术落后，环境污染情况时常发生。",
-            "Mr. Han Long said so.")]
+            "Mr. Han Long said so."),
+           # free and shortened, with an addition no clause rule catches: the adequacy score does
+           ("当前，新一轮科技革命和产业变革深入发展，技术进步成为推动经济社会发展的核心动力，各国都在加快布局新兴产业，"
+            "力争在未来竞争中占据有利位置。",
+            "At present, a new round of technological revolution is developing and countries are speeding up "
+            "their plans in emerging industries.")]
     terms = [
         ("知识产权保护很重要。", "Intellectual property protection matters."),
         ("加强知识产权合作。", "Strengthen intellectual property cooperation."),
@@ -82,7 +89,7 @@ def documents():
     ] + [(f"第{i}项科技合作顺利开展。", f"Science cooperation project {i} went well.") for i in range(1, 21)]
     # (links, whether the seed glossary applies): 知识产权 is a glossary term, so the
     # term-variant document runs without it
-    return [(links_of(pairs), True), (links_of(low, [0.98, 0.97, 0.99, 0.95, 0.96, 0.30]), True),
+    return [(links_of(pairs), True), (links_of(low, [0.98, 0.97, 0.99, 0.95, 0.96, 0.30, 0.60]), True),
             (links_of(BIBLE), True), (links_of(terms), False)]
 
 

@@ -98,3 +98,39 @@ def test_le_inside_a_word_is_no_completion():
     zh = "记者了解到，该项目进展顺利。"
     assert [m for m in zh_markers(zh) if m.kind == "done"] == []
     assert tense_flags(zh, "The reporter learned that the project will go smoothly.") == []
+
+
+# ---------------------------------------------------------------- precision (issue 10)
+# Shapes from the WMT23 MQM development set (shared/bench/mqm-wmt23-zhen) and constructed
+# near misses: modal verbs, 了 inside a word, 将 marking an object.
+
+def test_modal_verbs_in_mqm_shapes_are_not_plans():
+    assert tense_flags("我们应该加强合作。", "We have strengthened cooperation.") == []
+    assert tense_flags("该气球与之前被击落的那个中国间谍气球相比要小很多。",
+                       "It is much smaller than the Chinese spy balloon that had been shot down earlier.") == []
+    # 要 after a person still announces (CUV: 我要使你成为大国 ↔ "I will make of thee a great nation")
+    [flag] = tense_flags("我要使你成为大国。", "I have made of thee a great nation.")
+    assert flag.evidence["zh"] == "plan"
+    # a modal still keeps a nearby 了 from reading as a report
+    assert [m.kind for m in zh_markers("人们可以正常启程度假。")] == ["modal"]
+
+
+def test_le_inside_other_words_is_no_completion():
+    for zh in ("记者了解到，该项目进展顺利。", "为了解决问题，各方加强合作。", "这是了不起的成就。"):
+        assert [m for m in zh_markers(zh) if m.kind == "done"] == []
+    assert [m.kind for m in zh_markers("记者了解到了情况。")] == ["done"]
+
+
+def test_jiang_marking_the_object_of_a_disposal_verb():
+    zh = "随着种植牙集采的加速落地，各地也将种植牙降价提上日程。"
+    assert tense_flags(zh, "Various places have also put the price reduction of dental implants on the agenda.") == []
+    # 将 + place + verb is still a plan
+    [flag] = tense_flags("中国将在泰国建成创新中心。", "China has built an innovation center in Thailand.")
+    assert flag.evidence["zh"] == "plan"
+
+
+def test_perfect_in_a_once_clause_reports_nothing():
+    zh = "要增强战略的稳定性，战略一经形成，就要长期坚持。"
+    en = "We must enhance the stability of the strategy: once the strategy has been formed, it must be upheld."
+    assert tense_flags(zh, en) == []
+    assert tense_flags(zh, "We must enhance the stability of the strategy: the strategy has been upheld.") != []

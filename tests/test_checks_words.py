@@ -79,3 +79,39 @@ def test_word_alignment_is_a_timed_pipeline_stage(tmp_path):
     run = run_check(zh, en, presegmented=True, quiet=True, select=["omission.words"])
     assert "word-align" in run.timings
     assert "挖掘增长动力" in [run.links[f.link].zh[slice(*f.zh_span)] for f in run.flags]
+
+
+def name_flags(zh: str, en: str) -> list:
+    return run_checks(CheckContext([Link(0, (0,), (0,), zh, en, 0.9)]),
+                      select=["entity.wrong_name", "entity.untranslated_name"])
+
+
+def test_wrong_name_hit_and_near_miss():
+    zh = "东方航空公司宣布将恢复上海至曼谷的航线。"
+    [flag] = name_flags(zh, "Air China announced that it will resume the Shanghai-Bangkok route.")
+    assert flag.check == "entity.wrong_name" and flag.severity == "warning"
+    assert zh[slice(*flag.zh_span)] == "东方航空" and flag.evidence["english_name"] == "Air China"
+    assert "国航" in flag.evidence["its_chinese"]
+    assert name_flags(zh, "China Eastern Airlines announced that it will resume the Shanghai-Bangkok route.") == []
+    # a date is no name: 2月 ↔ February, 11日电 is not 日电 (NEC)
+    assert name_flags("中新网北京2月11日电 东方航空宣布复航。", "Beijing, February 11 (ChinaNews) China Eastern "
+                      "Airlines announced the resumption of flights.") == []
+
+
+# WMT23 news (chinanews.com 280817, segment 10): one system dropped the speaker
+RIOS_ZH = "”里奥斯说，当前中国正全力推动科技创新，为经济社会发展注入新动力，“资金投入、人才培养、政策激励，这让中国在新的五年规划中继续充满活力”。"
+RIOS_DROPPED = ("At present, China is fully promoting scientific and technological innovation to inject new impetus "
+                "into economic and social development, \"capital investment, talent training, policy incentives, "
+                "which make China continue to be full of vitality in the new five-year plan\".")
+RIOS_KEPT = ("Rios said that China is currently making every effort to promote technological innovation and inject "
+             "new impetus into economic and social development. \"Fund investment, talent training, and policy "
+             "incentives have kept China full of vitality in the new five-year plan.\"")
+
+
+def test_untranslated_name_hit_and_near_miss():
+    [flag] = name_flags(RIOS_ZH, RIOS_DROPPED)
+    assert flag.check == "entity.untranslated_name" and RIOS_ZH[slice(*flag.zh_span)] == "里奥斯"
+    assert "Ríos" in flag.evidence["english"]
+    assert name_flags(RIOS_ZH, RIOS_KEPT) == []  # "Rios" spells Ríos once the accent is folded
+    # a Chinese name read in pinyin is no transliteration, and a common word is no name (金子 gold)
+    assert name_flags("他在上海买了金子。", "He bought gold in the city.") == []

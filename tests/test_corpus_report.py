@@ -10,12 +10,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import EN_SEED, SEED_GLOSSARY, SHARED, ZH_SEED
 
 from align.cli import main
 from align.model import Flag, Link, normalise_for_matching
 from align.report.corpus import OPEN_LIST
-
-from conftest import EN_SEED, SEED_GLOSSARY, SHARED, ZH_SEED
 
 BIBLE = SHARED / "bench" / "bible-zh-en"
 # Leviticus 3-4 and Numbers 28-29 repeat whole verses (the same offering, word for word) in
@@ -39,7 +38,7 @@ def chapter_files(chapter: str, folder: Path) -> tuple[Path, Path]:
         lines = (BIBLE / f"{lang}.txt").read_text("utf-8").splitlines()
         verses = (BIBLE / f"{lang}.verse").read_text("utf-8").splitlines()
         path = folder / f"{chapter.replace(':', '-')}.{lang}.txt"
-        path.write_text("\n".join(l for l, v in zip(lines, verses) if v.startswith(chapter + ":")) + "\n", "utf-8")
+        path.write_text("\n".join(line for line, v in zip(lines, verses) if v.startswith(chapter + ":")) + "\n", "utf-8")
         paths.append(path)
     return paths[0], paths[1]
 
@@ -67,8 +66,8 @@ def corpus_json(out: Path) -> dict:
 
 
 def read_run(folder: Path) -> tuple[list[Link], list[Flag]]:
-    links = [Link.from_json(json.loads(l)) for l in (folder / "pairs.jsonl").read_text("utf-8").splitlines()]
-    flags = [Flag.from_json(json.loads(l)) for l in (folder / "flags.jsonl").read_text("utf-8").splitlines()]
+    links = [Link.from_json(json.loads(row)) for row in (folder / "pairs.jsonl").read_text("utf-8").splitlines()]
+    flags = [Flag.from_json(json.loads(row)) for row in (folder / "flags.jsonl").read_text("utf-8").splitlines()]
     return links, flags
 
 
@@ -154,7 +153,7 @@ def test_fits_1400px_and_links_open_each_report_at_the_link(corpus, page):
     row = page.locator(f"#link-{other['link']}")
     assert "focus" in row.get_attribute("class") and row.is_visible()
     assert row.evaluate("r => { const b = r.getBoundingClientRect(); return b.top >= 0 && b.bottom <= innerHeight; }")
-    en = next(l for l in read_run(corpus / other["document"])[0] if l.index == other["link"]).en
+    en = next(link for link in read_run(corpus / other["document"])[0] if link.index == other["link"]).en
     assert row.locator("td.en").inner_text() == en
 
     # From a heatmap cell into the document report, filtered to that check.

@@ -13,6 +13,7 @@ from review_helpers import ReviewClient, review_server, write_run
 from align.model import Document, Flag, Link, locate_flags
 from align.pipeline import run_check
 from align.report import write_run as write_report
+from align.review.export import decision_rows
 from align.review.fixes import link_sentences, split_fix
 from align.review.workspace import Workspace
 from align.text.ingest import read_text
@@ -145,6 +146,8 @@ def test_the_report_and_the_review_app_show_where_each_flag_stands_in_the_file(s
             span = flag.file_span(lang)
             assert row[f"{lang}_position"] == (str(span) if span else "")
     workspace = Workspace(out)
+    exported = [row["zh_position"] or row["en_position"] for row in decision_rows(workspace)]
+    assert exported == [str(item.flag.position or "") for item in workspace.queue()]
     with review_server(out) as (base, _):
         client = ReviewClient(base, "Ann")
         queue = client.http.get("/").text

@@ -11,8 +11,10 @@ with a fixed random seed:
 * ``sentence``: one English sentence deleted (the whole English when it has only one).
 
 The injector finds its targets with its own simple patterns, not with the checks' parsers.
-A perturbation counts as detected when its link gets more flags of the expected category
-than the same link got in the clean run. False flags are every flag of these categories in
+A perturbation counts as detected when its link gets more flags of some check of the expected
+category than the same link got from that check in the clean run (a deleted sentence raises
+``omission.unaligned_zh`` while the word-level ``omission.words`` notes on that link vanish:
+detected, not cancelled out). False flags are every flag of these categories in
 the clean run, per 100 pairs (on the seed this includes the report's real divergences).
 """
 from __future__ import annotations
@@ -191,10 +193,15 @@ def _run(links: list[Link], encoder, glossary) -> list:
 
 
 def _by_link(flags) -> dict[int, Counter]:
+    """Flags per link, counted by check code."""
     per_link: dict[int, Counter] = {}
     for f in flags:
-        per_link.setdefault(f.link, Counter())[f.category] += 1
+        per_link.setdefault(f.link, Counter())[f.check] += 1
     return per_link
+
+
+def _detected(after: Counter, before: Counter, category: str) -> bool:
+    return any(n > before[code] for code, n in after.items() if code.split(".")[0] == category)
 
 
 def evaluate_corpus(name: str, links: list[Link], encoder, glossary, rng: random.Random,
@@ -233,7 +240,7 @@ def evaluate_corpus(name: str, links: list[Link], encoder, glossary, rng: random
         flagged = _by_link(_run(perturbed, encoder, glossary))
         category = EXPECTED[kind]
         detected = [inj for inj in injections
-                    if flagged.get(inj.link, Counter())[category] > clean.get(inj.link, Counter())[category]]
+                    if _detected(flagged.get(inj.link, Counter()), clean.get(inj.link, Counter()), category)]
         result["perturbations"][kind] = {
             "expected": category, "injected": len(injections), "detected": len(detected),
             "recall": round(len(detected) / len(injections), 3) if injections else None,

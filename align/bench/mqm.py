@@ -19,7 +19,7 @@ import json
 import math
 import re
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,6 +148,27 @@ def documents(items: Iterable[MqmItem]) -> list[list[MqmItem]]:
     return [sorted(group, key=lambda i: i.seg) for _, group in sorted(groups.items())]
 
 
+PARTS = ("all", "dev", "heldout")
+
+
+def in_heldout(doc: str) -> bool:
+    """A fixed third of the source documents, by a hash of the document id: every system's
+    translation of a document lands on the same side, so nothing fitted on the development
+    part has seen a held-out source text."""
+    import hashlib
+
+    return int(hashlib.sha1(doc.encode("utf-8")).hexdigest(), 16) % 3 == 0
+
+
+def select_part(items: Sequence[MqmItem], part: str) -> list[MqmItem]:
+    """``all`` items, the ``dev`` (development) documents, or the ``heldout`` ones."""
+    if part not in PARTS:
+        raise ValueError(f"part must be one of {', '.join(PARTS)}, not {part!r}")
+    if part == "all":
+        return list(items)
+    return [item for item in items if in_heldout(item.doc) == (part == "heldout")]
+
+
 def item_links(group: Sequence[MqmItem], cosines: dict[tuple, float]) -> list[Link]:
     """A document's items as 1-1 links, confidence from the cosine as the aligner computes it."""
     from align.aligner.sentences import calibrated_confidence
@@ -268,13 +289,34 @@ def score(items: Sequence[MqmItem], flags: dict[tuple, list[Flag]], cosines: dic
     return result
 
 
+def clean_bible_flags(encoder, pairs: int, *, select: Sequence[str] | None = None,
+                      ignore: Sequence[str] | None = None, options: dict | None = None) -> dict[str, Any]:
+    """Error + warning flags of every check on ``pairs`` clean Bible gold links (the sample
+    ``align bench divergence`` draws, seed 13), per 100 pairs: the false-alarm gate."""
+    import random
+
+    from align.bench.divergence import _rescored, bible_links
+    from align.checks import CheckContext, run_checks
+
+    folder = Path(__file__).resolve().parents[2].parent / "shared" / "bench" / "bible-zh-en"
+    links = _rescored(bible_links(folder, pairs, random.Random(13)), encoder)
+    flags = [f for f in run_checks(CheckContext(links, encoder=encoder, options=options or {}), select=select,
+                                   ignore=ignore) if f.severity in ACTIONABLE]
+    return {"pairs": len(links), "flags": len(flags), "per_100": 100.0 * len(flags) / max(1, len(links)),
+            "by_code": dict(Counter(f.check for f in flags).most_common())}
+
+
 def run_benchmark(data: str | Path, *, model: str | None = None, select: Sequence[str] | None = None,
                   ignore: Sequence[str] | None = None, options: dict | None = None,
-                  quiet: bool = False) -> dict[str, Any]:
+                  quiet: bool = False, part: str = "all", bible: int = 0) -> dict[str, Any]:
+    """``part``: all items, the development documents or the held-out ones (``in_heldout``);
+    ``bible``: also count the flags on that many clean Bible gold pairs (0: skip)."""
     from align.embed.encoders import load_encoder
     from align.progress import Progress
 
-    items = load_items(data)
+    items = select_part(load_items(data), part)
+    if not items:
+        raise InputError(Path(data), f"no items in part {part!r}")
     started = time.perf_counter()
     encoder = load_encoder(model)
     calls_before = encoder.model_calls
@@ -283,8 +325,10 @@ def run_benchmark(data: str | Path, *, model: str | None = None, select: Sequenc
                                                       options=options, progress=progress)
     total = time.perf_counter() - started
     result = score(items, flags, cosines)
+    if bible:
+        result["clean_bible"] = clean_bible_flags(encoder, bible, select=select, ignore=ignore, options=options)
     result.update({
-        "data": str(data), "model": encoder.model_id, "check_seconds": seconds, "total_seconds": total,
+        "part": part, "data": str(data), "model": encoder.model_id, "check_seconds": seconds, "total_seconds": total,
         "pairs_per_second": len(items) / seconds if seconds else math.inf,
         "encoded": encoder.model_calls - calls_before,
     })
@@ -299,7 +343,8 @@ def format_table(result: dict[str, Any]) -> str:
 
     checker, base = result["checker"], result["baselines"]
     lines = [
-        f"{result['data']}: {result['items']} pairs, {result['documents']} documents (system × doc); "
+        f"{result['data']} ({result.get('part', 'all')}): {result['items']} pairs, "
+        f"{result['documents']} documents (system × doc); "
         f"positive (Major accuracy, any rater) {result['positive']}, ≥ 2 raters {result['positive_2_raters']}; "
         f"model {result['model']}",
         "",
@@ -328,6 +373,11 @@ def format_table(result: dict[str, Any]) -> str:
         lines.append(
             f"| {code} | {c['flags']} | {c['items']} | {c['precision']:.3f} | {c['with_span']} | {ov} | {ovm} |"
         )
+    if "clean_bible" in result:
+        bible = result["clean_bible"]
+        by_code = ", ".join(f"{code} {n}" for code, n in bible["by_code"].items()) or "none"
+        lines += ["", f"clean Bible gold pairs: {bible['pairs']}, error + warning flags {bible['flags']} = "
+                      f"{bible['per_100']:.1f} per 100 (gate ≤ 5): {by_code}"]
     lines += ["", f"checks: {result['check_seconds']:.1f} s, {result['pairs_per_second']:.1f} pairs/s; "
                   f"total {result['total_seconds']:.1f} s ({result['encoded']} texts encoded, rest from cache)"]
     return "\n".join(lines)

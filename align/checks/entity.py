@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+import ahocorasick
+
 from align.checks.registry import CheckContext, register
 from align.model import Flag, Link
 from align.text.tokens import CAPITALISED, english_names, latin_tokens
@@ -74,9 +76,29 @@ def zh_person_names(text: str) -> list[tuple[int, int, str]]:
             continue
         titled = before is not None and before.word.endswith(_TITLES)
         speaking = after is not None and after.word in _SPEECH_AFTER
-        if titled or speaking or before is None:
+        if (titled or speaking or before is None) and not _common_word(token.word):
             names.append((token.start, token.end, token.word))
     return names
+
+
+def _dictionary():
+    from align.wordalign.dictionary import shared
+
+    return shared()
+
+
+def _common_word(word: str) -> bool:
+    """A dictionary word with an ordinary sense (顾问 "adviser", 谢谢 "thank you", 高峰 "peak"),
+    which jieba's tagger often calls a name after a title or before a verb: CC-CEDICT lists
+    it with a sense that is not a proper name."""
+    dictionary = _dictionary()
+    return any(sense not in dictionary.names.get(word, ()) for sense in dictionary.lookup(word))
+
+
+def _dictionary_renderings(name: str) -> list[str]:
+    """How CC-CEDICT writes a name in English (金正恩 → "Kim Jong-un", 白宫 → "White House"):
+    the name part of each sense, before its description."""
+    return [sense.split(",")[0].split(";")[0].strip() for sense in _dictionary().names.get(name, ())]
 
 
 def _pinyin(text: str) -> list[str]:
@@ -91,7 +113,50 @@ def _name_in_english(name: str, english: str) -> bool:
     compact = _compact(english)
     if surname + given in compact or given + surname in compact:
         return True
+    if any(len(_compact(form)) > 1 and _compact(form) in compact for form in _dictionary_renderings(name)):
+        return True
+    if _romanised_elsewhere(name, english):
+        return True
     return re.search(rf"\b{surname.capitalize()}\b", _ascii_fold(english)) is not None
+
+
+# Korean and Vietnamese romanisations of common surnames (McCune–Reischauer, Revised
+# Romanisation and their usual spellings; quốc ngữ without diacritics): a name written this
+# way is not expected in pinyin.
+_EAST_ASIAN_SURNAMES = {
+    "金": "Kim Gim", "李": "Lee Yi Ri Rhee Ly", "朴": "Park Pak Bak", "崔": "Choi Choe", "郑": "Jung Chung Jeong",
+    "姜": "Kang", "赵": "Cho Jo", "尹": "Yoon Yun", "张": "Jang Chang", "林": "Lim Im", "韩": "Han", "申": "Shin Sin",
+    "文": "Moon Mun", "宋": "Song", "洪": "Hong", "吴": "Oh Ngo", "徐": "Seo Suh", "黄": "Hwang Hoang Huynh",
+    "安": "Ahn An", "柳": "Ryu Yoo", "卢": "Roh Noh", "高": "Ko Go", "梁": "Yang Ryang Luong", "孙": "Son",
+    "裴": "Bae Bui", "白": "Baek Paik", "许": "Heo Hur", "南": "Nam", "河": "Ha", "阮": "Nguyen", "陈": "Tran",
+    "黎": "Le", "范": "Pham", "潘": "Phan", "武": "Vu Vo", "邓": "Dang", "杜": "Do", "胡": "Ho", "杨": "Duong",
+    "丁": "Dinh", "何": "Ha", "方": "Phuong", "刘": "Yoo Luu", "郭": "Kwak Quach", "权": "Kwon", "全": "Jeon Chun",
+}
+_NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:[\s-]+[A-Za-z][a-z]*)*")
+
+
+def _romanised_elsewhere(name: str, english: str) -> bool:
+    """A Korean or Vietnamese name in its own romanisation (李雪主 ↔ Ri Sol-ju, 金正恩 ↔ Kim
+    Jong Un, 范明政 ↔ Pham Minh Chinh): the surname so romanised, then one capitalised or
+    hyphenated part per remaining character. Pinyin is not expected there."""
+    surnames = _EAST_ASIAN_SURNAMES.get(name[0], "").split()
+    if not surnames:
+        return False
+    for m in _NAME_RUN.finditer(_ascii_fold(english)):
+        words = m.group().split()
+        for i, word in enumerate(words):
+            if word not in surnames:
+                continue
+            parts: list[str] = []
+            for following in words[i + 1:]:
+                if not (following[0].isupper() or parts and "-" in following):
+                    break
+                parts += [p for p in following.split("-") if p]
+                if len(parts) >= len(name) - 1:
+                    break
+            if len(parts) == len(name) - 1 and not all(_pinyin_parse(p, 1) for p in parts):
+                return True
+    return False
 
 
 @lru_cache(maxsize=1)
@@ -183,6 +248,7 @@ def names(link: Link, ctx: CheckContext) -> Iterator[Flag]:
 class _DocumentFacts:
     zh_latin: frozenset[str]  # Latin tokens the Chinese of the document writes (lower-cased)
     induced: tuple[tuple[str, str], ...]  # (Chinese form, English name) learnt from the document
+    names: _NameIndex  # ``induced``, indexed for look-ups per link
     unmapped_names: frozenset[str]  # English names of the document with no learnt Chinese form
     companions: dict[str, frozenset[str]]  # Chinese strings that accompany an unmapped name
 
@@ -200,6 +266,7 @@ def _learn_document_facts(ctx: CheckContext) -> _DocumentFacts:
     facts = _DocumentFacts(
         zh_latin=frozenset(token.casefold() for link in ctx.links for _, _, token in latin_tokens(link.zh)),
         induced=induced,
+        names=_NameIndex(induced),
         unmapped_names=unmapped,
         companions=name_companions(paired, set(unmapped), grams=grams),
     )
@@ -279,8 +346,55 @@ def _induced_table(ctx: CheckContext, paired: list[Link], grams: dict[str, set[i
     return [(zh, en) for en, zh in induce_renderings(paired, min_links, min_dice, grams).items()]
 
 
-def _english_present(name: str, text: str) -> re.Match | None:
-    return re.search(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])", text, re.IGNORECASE)
+# The letters of ``(?<![A-Za-z])name(?![A-Za-z])`` under re.IGNORECASE: ASCII plus the four
+# characters Python's case folding pairs with an ASCII letter (İ ı ſ and the Kelvin sign).
+_LETTER_RUN = re.compile(r"[A-Za-z]+", re.IGNORECASE)
+_ASCII_TWINS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+def _letters_key(word: str) -> str:
+    return word.translate(_ASCII_TWINS).lower()
+
+
+class _NameIndex:
+    """The learnt (Chinese form, English name) table, indexed once per document so that a
+    link costs time in its own length, not in the number of names the document taught:
+    English names by their lower-cased letters (a name is a whole run of letters), the
+    Chinese forms in one Aho–Corasick automaton."""
+
+    def __init__(self, induced: tuple[tuple[str, str], ...]):
+        self.induced = induced
+        self._by_en: dict[str, list[int]] = {}
+        self._by_zh: dict[str, list[int]] = {}
+        for i, (zh, en) in enumerate(induced):
+            self._by_en.setdefault(_letters_key(en), []).append(i)
+            self._by_zh.setdefault(zh, []).append(i)
+        self._automaton = ahocorasick.Automaton()
+        for zh in self._by_zh:
+            self._automaton.add_word(zh, zh)
+        if self._by_zh:
+            self._automaton.make_automaton()
+
+    def english_present(self, text: str) -> dict[str, tuple[int, int]]:
+        """Learnt English names in ``text`` → the span of the first occurrence, as a
+        case-insensitive whole-word search for each name would find it."""
+        found: dict[str, tuple[int, int]] = {}
+        for m in _LETTER_RUN.finditer(text):
+            for i in self._by_en.get(_letters_key(m.group()), ()):
+                found.setdefault(self.induced[i][1], m.span())
+        return found
+
+    def chinese_present(self, text: str) -> set[str]:
+        """Learnt Chinese forms that occur in ``text`` (overlapping ones too)."""
+        if not self._by_zh:
+            return set()
+        return {zh for _, zh in self._automaton.iter(text)}
+
+    def rows(self, english: dict[str, tuple[int, int]], chinese: set[str]) -> list[int]:
+        """Indices, in table order, of the rows whose name or form is present."""
+        hits = {i for en in english for i in self._by_en[_letters_key(en)]}
+        hits.update(i for zh in chinese for i in self._by_zh[zh])
+        return sorted(hits)
 
 
 def _is_proper_name(english: str) -> bool:
@@ -302,19 +416,21 @@ def _glossary_names(ctx: CheckContext, link: Link) -> tuple[list, list]:
             [(h.entry.zh, h.entry.en, h.span) for h in zh_hits if h.entry.id not in en_ids])
 
 
-def _names_the_chinese_gives(ctx: CheckContext, link: Link, induced) -> set[str]:
+def _names_the_chinese_gives(ctx: CheckContext, link: Link, learnt_names: set[str]) -> set[str]:
     """Capitalised words of the English forms of the glossary terms and learnt names the
-    Chinese contains (总经理 gives General and Manager, 南非 gives South and Africa)."""
-    words = {en for zh, en in induced if zh in link.zh}
+    Chinese contains (总经理 gives General and Manager, 南非 gives South and Africa);
+    ``learnt_names``: the English of the learnt forms the Chinese contains."""
+    words = set(learnt_names)
     if ctx.glossary is not None:
         words |= {w for hit in ctx.glossary.find_zh(link.zh, nested=True)
                   for form, _ in hit.entry.forms() for w in CAPITALISED.findall(form)}
     return words
 
 
-def _inside_longer_name(zh: str, text: str, induced) -> bool:
-    """撒拉 (Sarah) inside 玛土撒拉 (Methuselah): the longer name is what the text says."""
-    return any(zh in longer and longer != zh and longer in text for longer, _ in induced)
+def _inside_longer_name(zh: str, forms_here: set[str]) -> bool:
+    """撒拉 (Sarah) inside 玛土撒拉 (Methuselah): the longer name is what the text says;
+    ``forms_here``: the learnt Chinese forms the text contains."""
+    return any(zh in longer and longer != zh for longer in forms_here)
 
 
 _SENTENCE_OPENS_BEFORE = re.compile(
@@ -347,19 +463,20 @@ def swapped(ctx: CheckContext) -> Iterator[Flag]:
             continue
         unexplained, unrendered = _glossary_names(ctx, link)
         facts = _document_facts(ctx)
-        induced = facts.induced
-        present = {en: _english_present(en, link.en) for _, en in induced}
-        rendered = {zh for zh, en in induced if present[en]}  # 王志刚 is rendered by Wang or Zhigang
-        for zh, en in induced:
-            m = present[en]
-            if m and zh not in link.zh:
-                unexplained.append((zh, en, m.span()))
-            elif zh not in rendered and zh in link.zh and not _inside_longer_name(zh, link.zh, induced):
+        index = facts.names
+        present = index.english_present(link.en)
+        forms_here = index.chinese_present(link.zh)
+        rows = [index.induced[i] for i in index.rows(present, forms_here)]
+        rendered = {zh for zh, en in rows if en in present}  # 王志刚 is rendered by Wang or Zhigang
+        for zh, en in rows:
+            if en in present and zh not in forms_here:
+                unexplained.append((zh, en, present[en]))
+            elif zh not in rendered and zh in forms_here and not _inside_longer_name(zh, forms_here):
                 at = link.zh.find(zh)
                 unrendered.append((zh, en, (at, at + len(zh))))
         # a name the document uses too rarely to learn its Chinese can still be the intruder
         pinyin = [span for *span, _ in en_pinyin_names(link.en)]
-        named_in_zh = _names_the_chinese_gives(ctx, link, induced)
+        named_in_zh = _names_the_chinese_gives(ctx, link, {en for zh, en in rows if zh in forms_here})
         unexplained += [("", m.group(), m.span()) for m in CAPITALISED.finditer(link.en)
                         if m.group() in facts.unmapped_names and not _headline(link.en)
                         and not any(g in link.zh for g in facts.companions.get(m.group(), ()))  # China ← 中国

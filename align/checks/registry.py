@@ -5,7 +5,9 @@ everything a user can configure about it:
 
 * a *pair* check is called once per link: ``fn(link, ctx) -> Iterable[Flag]``;
 * a *document* check sees every link at once: ``fn(ctx) -> Iterable[Flag]``
-  (consistency, confidence relative to the document's typical level).
+  (consistency, confidence relative to the document's typical level);
+* a *summary* check runs last and also reads what the others found:
+  ``fn(ctx, flags) -> Iterable[Flag]`` (the adequacy score weighs their findings).
 
 ``@register(name, codes=…, scope=…, options={key: default}, severity={code: default})``
 declares the codes a check emits (``--select``/``--ignore`` work on codes and whole
@@ -28,7 +30,7 @@ from align.model import SEVERITIES, Document, Flag, Link
 if TYPE_CHECKING:  # pragma: no cover
     from align.glossary.termbase import Glossary
 
-CATEGORIES = ("glossary", "number", "entity", "omission", "tense", "consistency", "alignment")
+CATEGORIES = ("glossary", "number", "entity", "omission", "tense", "consistency", "alignment", "adequacy")
 SEVERITY_KEY = "severity"  # the option every code accepts
 T = TypeVar("T")
 
@@ -39,7 +41,7 @@ class CheckInfo:
 
     name: str
     function: Callable[..., Iterable[Flag]]
-    scope: str  # "pair" | "document"
+    scope: str  # "pair" | "document" | "summary"
     codes: tuple[str, ...]
     description: str
     options: Mapping[str, Any]  # key → default, for every code of the check
@@ -62,7 +64,7 @@ def register(
     category = name.split(".", 1)[0]
     if category not in CATEGORIES:
         raise ValueError(f"unknown check category in {name!r}")
-    if scope not in ("pair", "document"):
+    if scope not in ("pair", "document", "summary"):
         raise ValueError(f"unknown scope {scope!r}")
     emitted = tuple(codes or (name,))
     for code in emitted:
@@ -188,13 +190,14 @@ def run_checks(
     load_builtin_checks()
     select, ignore = list(select or []), list(ignore or [])
     flags: list[Flag] = []
-    for info in REGISTRY.values():
-        if not any(code_enabled(c, select, ignore) for c in info.codes):
-            continue
+    enabled = [info for info in REGISTRY.values() if any(code_enabled(c, select, ignore) for c in info.codes)]
+    for info in sorted(enabled, key=lambda info: info.scope == "summary"):  # summaries last
         if info.scope == "pair":
             produced = (f for link in ctx.links for f in info.function(link, ctx))
-        else:
+        elif info.scope == "document":
             produced = info.function(ctx)
+        else:
+            produced = list(info.function(ctx, list(flags)))
         flags.extend(f for f in produced if code_enabled(f.check, select, ignore))
     flags.sort(key=lambda f: (f.link, f.check, f.zh_span or (-1, -1), f.en_span or (-1, -1)))
     return flags

@@ -36,6 +36,8 @@ _ZH_NEGATIONS = ("不", "没", "没有", "未", "别")
 # 将 followed by one of these introduces an action (将在…启动, 将为…设计); followed by a noun it
 # is the written-language object marker (将 X 带到 Y = 把 X 带到 Y).
 _ACTION_START = ("v", "vd", "vn", "d", "p", "c")
+# a verb of disposal after 将 + object ends in a result or direction (带到, 提上, 放在, 列为, 纳入)
+_DISPOSAL_COMPLEMENTS = tuple("到在为成入给上进至出回作")
 
 _EN_PLAN = re.compile(
     r"\b(?:will|shall|(?<=\w)'ll|(?:is|are|am|was|were)\s+going\s+to|"
@@ -102,8 +104,9 @@ def _zh_marker_kind(tokens: list[Token], i: int) -> str | None:
         return "done" if verb_follows else None
     if token.word not in _ZH_PLAN | _ZH_MODAL or not verb_follows:
         return None
-    if token.word == "将" and not (following and following[0].flag.startswith(_ACTION_START)):
-        return None  # the object marker: 将 X 带到 Y
+    if token.word == "将" and (not (following and following[0].flag.startswith(_ACTION_START))
+                              or _object_then_disposal(following)):
+        return None  # the object marker: 将 X 带到 Y, 将种植牙降价提上日程
     if token.word == "计划" and previous is not None and previous.flag.startswith("n"):
         return None  # 行动计划: a plan, the noun
     if token.word in ("要", "会") and token.flag not in ("v", "d"):
@@ -113,6 +116,22 @@ def _zh_marker_kind(tokens: list[Token], i: int) -> str | None:
     if token.word in ("要", "会") and _person_subject(tokens[:i]):
         return "plan"  # 我要使你成为大国, 我也要…, 他会来: a person's will or a prediction ("I will")
     return "modal" if token.word in _ZH_MODAL else "plan"
+
+
+def _object_then_disposal(following: list[Token]) -> bool:
+    """将 + a noun phrase + a verb of result or direction: 将 marks the object (将种植牙降价提上
+    日程 "put the price cut on the agenda"), where the future 将 is followed by its verb and
+    that verb's object (将启动创新中心)."""
+    if not following or following[0].flag.startswith(("p", "d", "c")):
+        return False  # 将在泰国建成…: a time, place or manner first, then the verb
+    for previous, token, after in zip(following, following[1:], [*following[2:], None]):
+        if not previous.flag.startswith("n") or not token.flag.startswith("v"):
+            continue
+        if len(token.word) > 1 and token.word.endswith(_DISPOSAL_COMPLEMENTS):
+            return True
+        if after is not None and after.word in _DISPOSAL_COMPLEMENTS:
+            return True
+    return False
 
 
 def _person_subject(before: list[Token]) -> bool:
@@ -143,7 +162,8 @@ def _asserted(text: str, at: int) -> bool:
     return True
 
 
-_EN_CONDITION = re.compile(r"(?:if|when|whenever|unless|lest|though|although|whether|until|till)\b", re.IGNORECASE)
+_EN_CONDITION = re.compile(r"(?:if|when|whenever|once|after|unless|lest|though|although|whether|until|till)\b",
+                           re.IGNORECASE)
 
 
 def _en_markers(text: str) -> list[Marker]:

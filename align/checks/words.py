@@ -10,6 +10,7 @@ words (``min_words``) before it is reported at all.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from align.checks.registry import CheckContext, register
@@ -106,3 +107,111 @@ def added_words(link: Link, ctx: CheckContext) -> Iterator[Flag]:
             en_span=(start, end),
             evidence={"words": [w.text for w in words], "en_coverage": round(alignment.en_coverage(), 3)},
         )
+
+
+_DATE_WORD = re.compile(r"[一二三四五六七八九十]月|星期|礼拜")
+_PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers|they|them|their)\b", re.I)
+
+
+def _readings(text: str) -> set[str]:
+    """Pinyin of every run of one to three characters: an English name spelt from the Chinese
+    (Zhao for 赵) is a reading, not a different entity."""
+    from pypinyin import lazy_pinyin
+
+    syllables = lazy_pinyin(text)
+    return {"".join(syllables[i:i + n]).lower() for n in (1, 2, 3) for i in range(len(syllables))}
+
+
+def _sentence_initial(text: str, at: int) -> bool:
+    before = text[:at].rstrip(" \"“‘'(")
+    return not before or before[-1] in ".!?:;—"
+
+
+def _unrendered_capitalised(alignment: WordAlignment, text: str) -> list:
+    """Capitalised English words, not opening a sentence, that render no Chinese word (a name
+    spelt some other way than the dictionary's: Macau for Macao)."""
+    return [w for j, w in enumerate(alignment.en)
+            if w.capitalised and not alignment.en_aligned(j) and not _sentence_initial(text, w.start)]
+
+
+def english_name_spans(alignment: WordAlignment, text: str) -> list[tuple[int, int, str, frozenset[str]]]:
+    """English names the dictionary knows, longest first, not overlapping: (start, end, name,
+    its Chinese forms)."""
+    from align.wordalign.dictionary import english_names
+    from align.wordalign.english import STOPWORDS
+
+    known = english_names()
+    words = alignment.en
+    found: list[tuple[int, int, str, frozenset[str]]] = []
+    j = 0
+    while j < len(words):
+        match = None
+        for size in range(min(4, len(words) - j), 0, -1):
+            run = words[j : j + size]
+            if not all(w.capitalised for w in run) or any(text[a.end:b.start] not in (" ", "-")
+                                                         for a, b in zip(run, run[1:])):
+                continue
+            name = text[run[0].start:run[-1].end]
+            if name in known and (size > 1 or (len(name) >= 4 and name.lower() not in STOPWORDS
+                                                and not _sentence_initial(text, run[0].start))):
+                match = (run[0].start, run[-1].end, name, known[name], size)
+                break
+        if match:
+            found.append(match[:4])
+            j += match[4]
+        else:
+            j += 1
+    return found
+
+
+@register("entity.dictionary_names", codes=("entity.wrong_name", "entity.untranslated_name"),
+          severity={"entity.wrong_name": "warning", "entity.untranslated_name": "warning"})
+def dictionary_names(link: Link, ctx: CheckContext) -> Iterator[Flag]:
+    """Names the dictionary knows: an English name whose Chinese is absent while another
+    Chinese name goes unrendered (a wrong entity), and a transliterated foreign name in the
+    Chinese that the English does not give."""
+    from align.text.zhtext import fold_width, pos_tokens
+    from align.wordalign import rendered, shared_dictionary, zh_names
+    from align.wordalign.aligner import is_transliteration
+    from align.wordalign.dictionary import transliteration_characters
+
+    alignment = link_alignments(ctx).get(link.index)
+    if alignment is None:
+        return
+    names = zh_names(link.zh, shared_dictionary())
+    if not names:
+        return
+    folded = fold_width(link.zh)
+    unrendered = [name for name in names if not rendered(name, alignment)]
+    variants = _unrendered_capitalised(alignment, link.en)
+    readings = _readings(folded)
+    absent = [(start, end, name, forms) for start, end, name, forms in english_name_spans(alignment, link.en)
+              if not any(form in folded for form in forms) and not _DATE_WORD.search("".join(forms))
+              and name.lower().replace(" ", "") not in readings]
+    # a wrong entity is a substitution, one name for another: as many English names without
+    # their Chinese as Chinese names without their English
+    if len(absent) == len(unrendered):
+        unrendered_left = []
+        for (start, end, english_name, forms), other in zip(absent, unrendered):
+            yield ctx.flag(
+                link, "entity.wrong_name",
+                f"The English names {english_name} ({'/'.join(sorted(forms)[:3])}), but the Chinese has "
+                f"{other.text} ({other.english[0]}).",
+                zh_span=(other.start, other.end), en_span=(start, end),
+                evidence={"english_name": english_name, "its_chinese": sorted(forms),
+                          "chinese_name": other.text, "chinese_name_english": list(other.english)},
+            )
+        unrendered = unrendered_left  # each unrendered Chinese name is reported once
+    if variants or _PRONOUN.search(link.en):  # a name spelt otherwise, or referred to as "he"
+        return
+    spelling = transliteration_characters()
+    tags = {(t.start, t.end): t.flag for t in pos_tokens(folded)}
+    for name in unrendered:
+        if is_transliteration(name) and (tags.get((name.start, name.end)) == "nrt"
+                                         or (len(name.text) >= 3 and all(c in spelling for c in name.text))):
+            yield ctx.flag(
+                link, "entity.untranslated_name",
+                f"The Chinese names {name.text} ({name.english[0]}), which the English does not give.",
+                zh_span=(name.start, name.end),
+                evidence={"name": name.text, "english": list(name.english)},
+            )

@@ -64,8 +64,9 @@ QUIET = typer.Option(False, "--quiet", "-q", help="No progress bar and no closin
 def register(app: typer.Typer) -> None:
     @app.command("check")
     def check(
-        zh: Path = typer.Argument(..., help="The Chinese file (.txt, .docx, …)."),
-        en: Path = typer.Argument(..., help="The English file."),
+        zh: Path = typer.Argument(..., help="The Chinese file (.txt, .docx, …), or one bilingual file "
+                                  "(.xlf/.xliff/.sdlxliff/.mqxliff, .tmx, .po, .csv, .xlsx) checked unit by unit."),
+        en: Path | None = typer.Argument(None, help="The English file (none for a bilingual file)."),
         glossary: list[Path] | None = GLOSSARY,
         out: Path | None = typer.Option(None, "--out", "-o", help="Output folder (default: out/<ZH file name>)."),
         model: str | None = MODEL,
@@ -77,32 +78,41 @@ def register(app: typer.Typer) -> None:
         presegmented: bool = PRESEGMENTED,
         quiet: bool = QUIET,
     ) -> None:
-        """Align ZH with EN, run every check, write pairs.jsonl, flags.jsonl, report.html,
-        report.xlsx, pairs.tmx and summary.json to --out."""
-        from align.pipeline import run_check
+        """Align ZH with EN (or read the units of one bilingual FILE), run every check, write
+        pairs.jsonl, flags.jsonl, report.html, report.xlsx, pairs.tmx and summary.json to --out
+        (and, for an XLIFF, an annotated copy with each flag as a <note> on its unit)."""
+        from align.errors import AlignError
+        from align.formats import BILINGUAL_SUFFIXES, is_bilingual
         from align.progress import Progress
         from align.report import OUTPUT_FILES, write_run
+        from align.report.staging import usable_run_folder
 
         settings = check_settings(config, split_codes(select), split_codes(ignore), option)
         out_dir = out or Path("out") / zh.stem
-        run = run_check(
-            zh,
-            en,
-            glossaries=glossary or (),
-            model=model,
-            presegmented=presegmented,
-            quiet=quiet,
-            **settings,
-        )
+        usable_run_folder(out_dir)  # a wrong --out fails now, not after the whole run
+        common = {"glossaries": glossary or (), "model": model, "quiet": quiet, **settings}
+        if en is None:
+            if not is_bilingual(zh):
+                raise AlignError(f"{zh}: give the English file too, or one bilingual file "
+                                 f"({', '.join(BILINGUAL_SUFFIXES)})")
+            from align.formats.check import run_bilingual_check
+
+            run, bilingual = run_bilingual_check(zh, **common)
+        else:
+            from align.pipeline import run_check
+
+            run, bilingual = run_check(zh, en, presegmented=presegmented, **common), None
         with Progress(quiet) as progress, progress.stage("write report", total=len(OUTPUT_FILES)):
-            write_run(run, out_dir)
+            write_run(run, out_dir, bilingual=bilingual)
         summary = run.summary
         if not quiet:
             severities = ", ".join(f"{n} {s}" for s, n in summary["by_severity"].items())
-            typer.echo(
-                f"{summary['links']} links, {summary['flags']} flags ({severities}) "
-                f"→ {out_dir / 'report.html'}"
-            )
+            what = f"{summary['links']} units" if bilingual else f"{summary['links']} links"
+            typer.echo(f"{what}, {summary['flags']} flags ({severities}) → {out_dir / 'report.html'}")
+            if bilingual and bilingual.skipped:
+                reasons = sorted({s["reason"] for s in bilingual.skipped})
+                typer.echo(f"{len(bilingual.skipped)} units not checked ({', '.join(reasons)}); "
+                           f"listed in summary.json", err=True)
         if fails(summary["by_severity"], fail_on):
             raise typer.Exit(1)
 
@@ -116,3 +126,24 @@ def register(app: typer.Typer) -> None:
         from align.bench.pipeline import default_cases, run_benchmark
 
         print(run_benchmark(default_cases(Path(__file__).resolve().parents[2], shared)))
+
+    @bench_app.command("checks")
+    def bench_checks(
+        shared: Path = typer.Option(
+            SHARED, "--shared", help="The shared data folder."
+        ),
+        sizes: str = typer.Option(
+            "1000,2000,5000,10000,20000,50000", "--sizes", help="Document sizes in links, comma-separated."
+        ),
+    ) -> None:
+        """Seconds per link of each check from 1k to 50k links (the Bible pair repeated)."""
+        from align.bench.checks import run_benchmark as run_checks_benchmark
+        from align.errors import AlignError
+
+        try:
+            counts = tuple(int(s) for s in sizes.split(",") if s.strip())
+        except ValueError:
+            raise AlignError(f"--sizes takes whole numbers separated by commas, not {sizes!r}") from None
+        if not counts or min(counts) < 1:
+            raise AlignError("--sizes needs at least one size of 1 link or more")
+        print(run_checks_benchmark(shared, counts, progress=lambda line: typer.echo(line, err=True)))

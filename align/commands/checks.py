@@ -63,16 +63,23 @@ def mqm_command(
     model: str | None = typer.Option(None, "--model", help="Encoder (default USE v3)."),
     select: list[str] = typer.Option([], "--select", help="Only these check codes or categories (repeatable)."),
     ignore: list[str] = typer.Option([], "--ignore", help="Leave out these codes or categories (repeatable)."),
+    part: str = typer.Option("all", "--part", help="all, dev (development documents) or heldout (the third of "
+                             "the source documents held out from calibration)."),
+    bible: int = typer.Option(1000, "--bible", help="Also count error + warning flags on this many clean Bible "
+                              "gold pairs (the false-alarm gate; 0 skips)."),
     out: Path | None = typer.Option(None, "--out", help="Also write the results as JSON here."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
 ) -> None:
     """Every check on professionally annotated pairs (each item a ready-made 1-1 link, grouped
     by system and document): P/R/F1 against Major accuracy errors, recall per sub-category,
     per-code precision and span overlap, length-ratio and cosine baselines, pairs per second."""
-    from align.bench.mqm import format_table, run_benchmark
+    from align.bench.mqm import PARTS, format_table, run_benchmark
     from align.fileio import write_json
 
-    results = run_benchmark(data, model=model, select=select or None, ignore=ignore or None, quiet=quiet)
+    if part not in PARTS:
+        raise typer.BadParameter(f"--part must be one of {', '.join(PARTS)}")
+    results = run_benchmark(data, model=model, select=select or None, ignore=ignore or None, quiet=quiet,
+                            part=part, bible=bible)
     typer.echo(format_table(results))
     if out is not None:
         write_json(out, results)

@@ -11,6 +11,7 @@ from pathlib import Path
 import typer
 
 from align.commands import bench_app
+from align.glossary import MIN_G2
 
 glossary_app = typer.Typer(no_args_is_help=True, help="Maintain glossaries: lint, import/export TBX, usage, suggest.")
 
@@ -106,9 +107,11 @@ def usage(
 def suggest(
     corpus: list[str] = typer.Option(..., "--corpus", help=CORPUS_HELP),
     out: Path = typer.Option(..., "--out", "-o", help="Candidates as a glossary CSV (status=proposed)."),
-    glossary: list[Path] = typer.Option([], "--glossary", "-g", help="Known terms: never proposed, nor their pieces or any English form they list."),
+    glossary: list[Path] = typer.Option(
+        [], "--glossary", "-g", help="Known terms: never proposed, nor their pieces or any English form they list."),
     min_pairs: int = typer.Option(2, "--min-pairs", help="Minimum number of pairs a candidate co-occurs in."),
-    min_g2: float = typer.Option(10.83, "--min-g2", help="Minimum log-likelihood G² of the co-occurrence (10.83: p < 0.001)."),
+    min_g2: float = typer.Option(
+        MIN_G2, "--min-g2", help=f"Minimum log-likelihood G² of the co-occurrence ({MIN_G2}: p < 0.001)."),
     limit: int = typer.Option(200, "--limit", help="At most this many candidates."),
     show: int = typer.Option(20, "--show", help="Print this many of the best candidates with their ranking evidence."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP + " No table."),
@@ -119,7 +122,13 @@ def suggest(
     ranks where it does: score = G² × specificity × English name × Chinese name × standalone
     share, with the pair counts (together / Chinese term / English phrase)."""
     from align.glossary.files import load_glossaries, write_csv
-    from align.glossary.termmine import SUGGEST_COLUMNS, load_corpus, suggest_terms, suggestion_cells, suggestions_to_entries
+    from align.glossary.termmine import (
+        SUGGEST_COLUMNS,
+        load_corpus,
+        suggest_terms,
+        suggestion_cells,
+        suggestions_to_entries,
+    )
 
     links = load_corpus(corpus, quiet=quiet)
     known = load_glossaries(glossary) if glossary else None

@@ -69,14 +69,13 @@ def serve(
     import uvicorn
 
     from align.review.app import Settings, create_app
-    from align.review.security import access_token, listen
+    from align.review.security import access_token, listen, url_host
 
     required = access_token(host, token)
-    app = create_app(Settings(run_dir, db, required, glossary, suggestions, advance, model))
+    app = create_app(Settings(run_dir, db, required, glossary, suggestions, advance, model, host))
     sock = listen(host, port)  # a taken port is a one-line error here, before any banner
     port = sock.getsockname()[1]
-    shown = "localhost" if host in ("127.0.0.1", "::1") else host
-    url = f"http://{shown}:{port}/" + (f"?token={required}" if required else "")
+    url = f"http://{url_host(host)}:{port}/" + (f"?token={required}" if required else "")
     typer.echo(f"align review: {app.state.workspace.run_dir} → {url}  (Ctrl-C to stop)", err=True)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
     server.run(sockets=[sock])
@@ -85,7 +84,8 @@ def serve(
 @review_app.command("export")
 def export(
     run_dir: Path = RUN_DIR,
-    format: str = typer.Option("csv", "--format", help="csv (current state) or json (with history)."),
+    format: str = typer.Option("csv", "--format", help="csv (current state), json (with history) or xliff "
+                                "(a run of one XLIFF: its annotated copy with each decision)."),
     out: Path = typer.Option(..., "--out", help="File to write."),
     db: Path | None = DB,
 ) -> None:

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from align.errors import InputError
+
 CACHE_FILE = "embeddings.sqlite"
 
 
@@ -37,10 +39,15 @@ class EmbeddingCache:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+        except (OSError, sqlite3.Error) as exc:
+            why = getattr(exc, "strerror", None) or str(exc)
+            raise InputError(self.path.parent, f"cannot use as the embedding cache folder ({why}); "
+                             "set ALIGN_CACHE_DIR or --cache-dir to a writable folder") from None
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS embedding ("
             " model TEXT NOT NULL, key BLOB NOT NULL, vector BLOB NOT NULL,"

@@ -17,6 +17,7 @@ from pathlib import Path
 from align.errors import InputError
 from align.fileio import atomic_path, write_bytes, write_text
 from align.glossary.termbase import STATUSES, Glossary, GlossaryEntry, Problem, auto_id, find_problems
+from align.text.ingest import refuse_control_characters
 
 REQUIRED_COLUMNS = ("zh", "en")
 CSV_COLUMNS = ("zh", "en", "variants", "forbidden", "case_sensitive", "note", "id", "status")
@@ -37,12 +38,14 @@ def _decode(path: Path) -> str:
     except OSError as e:
         raise InputError(path, f"cannot read glossary: {e.strerror}") from None
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
         raise InputError(
             path, f"not UTF-8 (byte 0x{data[e.start]:02x}); save the glossary as UTF-8", line
         ) from None
+    refuse_control_characters(text, path)  # a NUL in a term would pass lint, then break TBX/XLSX
+    return text
 
 
 def read_csv(path: str | Path) -> list[GlossaryEntry]:

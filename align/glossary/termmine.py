@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from align.errors import InputError
+from align.glossary import MIN_G2
 from align.glossary.termbase import Glossary, GlossaryEntry, auto_id
 from align.glossary.terms import fold, inflections, is_acronym, new_tokenizer
 from align.model import Link, normalise_for_matching
@@ -510,8 +511,6 @@ NAME_WEIGHT = 2.0
 SPECIFIC_LOG10 = 6.0
 
 
-# Co-occurrence must be significant: G² ≥ 10.83 is p < 0.001 (χ² with one degree of freedom).
-MIN_G2 = 10.83
 
 
 def zh_specificity(term: str, tokenizer) -> float:
@@ -586,7 +585,8 @@ def suggest_terms(
             continue
         if known and (z in known or any(z in term for term in known)):
             continue  # a known term, or a fragment of one (一带 of 一带一路, 科学院 of 中国科学院)
-        if normalise_for_matching(e) in known_en or any(normalise_for_matching(v) in known_en for v in acronyms.get(e, ())):
+        if normalise_for_matching(e) in known_en \
+                or any(normalise_for_matching(v) in known_en for v in acronyms.get(e, ())):
             continue  # an English form the glossary already has: approved, variant or forbidden
         surface = surfaces[e].most_common(1)[0][0]
         weights = (

@@ -17,6 +17,7 @@ from typing import Any
 
 from align.fileio import atomic_path
 from align.model import Flag, Link
+from align.report.cells import protect_sheet
 from align.report.highlight import worst_severity
 
 SEVERITY_FILLS = {"error": "F8C9C9", "warning": "FCE3B0", "info": "CFE2F3"}
@@ -150,6 +151,7 @@ def write_workbook(path: str | Path, sheets: dict[str, Sheet]) -> None:
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
             for name, sheet in sheets.items():
                 sheet.frame.to_excel(writer, sheet_name=name, index=False)
+                protect_sheet(writer.sheets[name])
                 style_sheet(writer.sheets[name], sheet)
 
 

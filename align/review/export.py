@@ -11,15 +11,16 @@ from typing import Any
 
 from align.errors import AlignError
 from align.fileio import atomic_path, write_json, write_jsonl
+from align.report.cells import csv_cell
 from align.report.tmx import write_tmx
 from align.review.fixes import Fix, Scorer, apply_fixes, locate
 from align.review.runfolder import FLAGS, PAIRS, pairs_digest
 from align.review.workspace import Workspace
 
-EXPORT_FORMATS = ("csv", "json")
+EXPORT_FORMATS = ("csv", "json", "xliff")
 CSV_FIELDS = (
     "doc", "link", "flag_id", "check", "severity", "status", "reviewer", "decided_at", "reason",
-    "carried_over", "comments", "message", "zh", "en",
+    "carried_over", "comments", "message", "zh", "en", "zh_position", "en_position",
 )
 COMMENT_SEPARATOR = " | "
 TMX = "pairs.tmx"
@@ -47,16 +48,25 @@ def decision_rows(workspace: Workspace) -> list[dict[str, Any]]:
             "message": item.flag.message,
             "zh": item.flag.zh,
             "en": item.flag.en,
+            "zh_position": str(item.flag.zh_file_span) if item.flag.zh_file_span else "",
+            "en_position": str(item.flag.en_file_span) if item.flag.en_file_span else "",
         }
         for item in workspace.queue()
     ]
 
 
 def export_decisions(workspace: Workspace, fmt: str, out: str | Path) -> int:
-    """Write the decisions as CSV (current state) or JSON (state plus full history)."""
+    """Write the decisions as CSV (current state; UTF-8 with a BOM, so Excel reads the
+    Chinese right), JSON (state plus full history) or, for a run of one XLIFF file, the
+    annotated XLIFF with each flag's decision in its note."""
     if fmt not in EXPORT_FORMATS:
         raise AlignError(f"unknown export format {fmt!r} (choose {', '.join(EXPORT_FORMATS)})")
     rows = decision_rows(workspace)
+    if fmt == "xliff":
+        from align.formats.annotate import export_review_xliff
+
+        export_review_xliff(workspace.run_dir, rows, out)
+        return len(rows)
     if fmt == "json":
         names = {doc.key: doc.name for doc in workspace.docs}
 
@@ -80,11 +90,12 @@ def export_decisions(workspace: Workspace, fmt: str, out: str | Path) -> int:
             },
         )
         return len(rows)
-    with atomic_path(out) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
+    with atomic_path(out) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=CSV_FIELDS)
         writer.writeheader()
         for row in rows:
-            writer.writerow(row | {"comments": COMMENT_SEPARATOR.join(row["comments"])})
+            row = row | {"comments": COMMENT_SEPARATOR.join(row["comments"])}
+            writer.writerow({k: csv_cell(v) for k, v in row.items()})
     return len(rows)
 
 

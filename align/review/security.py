@@ -43,12 +43,15 @@ def install(app) -> None:
 
 
 async def guard(request: Request, call_next) -> Response:
-    """Token check, session cookie, per-response nonce and the security headers."""
-    token = request.app.state.settings.token
+    """Host check, token check, session cookie, per-response nonce and the security headers."""
+    settings = request.app.state.settings
+    if not host_allowed(request.headers.get("host"), settings.host):
+        return HTMLResponse(FOREIGN_HOST_PAGE, 421)
+    token = settings.token
     if token:
         if same_secret(request.query_params.get("token"), token):
             query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "token"])
-            response = RedirectResponse(request.url.path + (f"?{query}" if query else ""), 303)
+            response = RedirectResponse(local_path(request.url.path) + (f"?{query}" if query else ""), 303)
             response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")
             return response
         if not same_secret(request.cookies.get(TOKEN_COOKIE), token):
@@ -106,6 +109,52 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
+def host_allowed(header: str | None, bind: str) -> bool:
+    """Is ``header`` (a request's ``Host``) a name this app is reached by? Loopback names,
+    the bind address, and — when bound to every interface — this machine's names and any
+    IP address. Anything else is a page under a foreign DNS name that was pointed at us
+    (DNS rebinding): it must get neither a session nor a CSRF token."""
+    if not header:
+        return False
+    name = host_name(header)
+    if name in ("localhost", "127.0.0.1", "::1") or name == host_name(bind):
+        return True
+    if host_name(bind) in WILDCARDS:
+        return _is_ip(name) or name in {socket.gethostname().lower(), socket.getfqdn().lower()}
+    return False
+
+
+def host_name(host: str) -> str:
+    """``[::1]:8000`` → ``::1``, ``LocalHost.:80`` → ``localhost``: the name without port."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        host = host[1:].split("]", 1)[0]
+    elif host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    return host.rstrip(".")
+
+
+def url_host(host: str) -> str:
+    """How a browser URL writes the bind address: localhost for loopback, [::] for IPv6."""
+    if host in ("127.0.0.1", "::1"):
+        return "localhost"
+    return f"[{host}]" if ":" in host else host
+
+
+def local_path(path: str) -> str:
+    """Only a path of this app is a place to redirect to: ``//evil.example/`` or
+    ``/\\evil.example`` would leave the site, so they go to ``/``."""
+    return path if path.startswith("/") and not path.startswith(("//", "/\\")) else "/"
+
+
+def _is_ip(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
 def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -153,6 +202,12 @@ def decode_text(value: str | None) -> str | None:
     return unquote(value) if value else None
 
 
+WILDCARDS = ("0.0.0.0", "::", "")
+FOREIGN_HOST_PAGE = (
+    "<!doctype html><html lang=en><meta charset=utf-8><title>align review: unknown address</title>"
+    "<h1>Unknown address</h1><p>align review answers only at the address it printed when it "
+    "started (localhost or its --host); this request named another host.</p></html>"
+)
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; "
     "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "

@@ -38,6 +38,7 @@ class Settings:
     suggestions: Path | None = None  # `align glossary suggest` CSV
     advance: bool = True  # after a decision show the next open flag (each browser may change it)
     model: str | None = None  # encoder that re-scores hand-fixed links (None: the default)
+    host: str = "127.0.0.1"  # the address the app was asked to bind: a Host header it accepts
 
 
 class FormError(HTTPException):

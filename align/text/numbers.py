@@ -65,6 +65,13 @@ def fraction_as_ordinal(a: Quantity, b: Quantity) -> bool:
         is not None and math.isclose(fraction.value * ordinal.value, 1.0, rel_tol=1e-9)
 
 
+def decade_shorthand(a: Quantity, b: Quantity) -> bool:
+    """上世纪80年代 (the 1980s) written "the 80s": a decade by its last two digits."""
+    year, short = (a, b) if a.value > b.value else (b, a)
+    return not (a.percent or b.percent) and 1900 <= year.value < 2100 and year.value % 10 == 0 \
+        and short.value == year.value % 100 and short.text.rstrip().endswith("s")
+
+
 def approximations_conflict(a: Quantity, b: Quantity) -> bool:
     """One side says "more than", the other "nearly" the same number."""
     return {a.approx, b.approx} == {"over", "under"}
@@ -90,7 +97,7 @@ def compare(zh: list[Quantity], en: list[Quantity]) -> Comparison:
     """
     zh_left, en_left = list(zh), list(en)
     matched = []
-    for rule in (same_value, fraction_as_ordinal, loosely_equal):
+    for rule in (same_value, fraction_as_ordinal, decade_shorthand, loosely_equal):
         for z in list(zh_left):
             partner = next((e for e in en_left if rule(z, e)), None)
             if partner is not None:
@@ -111,6 +118,7 @@ def compare(zh: list[Quantity], en: list[Quantity]) -> Comparison:
 # ---------------------------------------------------------------- Chinese
 
 _CN_DIGITS = "零〇一二三四五六七八九两"
+_CN_DIGIT_VALUE = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"零": 0}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _ZH_NUMBER = re.compile(
@@ -164,6 +172,11 @@ def zh_numeral_values(text: str) -> set[float]:
             value = _cn_value(m.group("cn"))
         if value is not None:
             values.add(value)
+        cn = m.group("cn") or ""
+        if len(cn) == 2 and all(ch in _CN_DIGIT_VALUE for ch in cn):
+            # a year by its last two digits: 九二共识 ↔ "the 1992 Consensus"
+            short = 10 * _CN_DIGIT_VALUE[cn[0]] + _CN_DIGIT_VALUE[cn[1]]
+            values |= {1900.0 + short, 2000.0 + short}
     return values
 
 
@@ -188,14 +201,20 @@ def _zh_value(text: str) -> float | None:
     return _cn_value(text)
 
 
+_EN_PREFIXES = ("pre", "post", "mid", "non", "anti", "pro", "ex", "late", "early", "over", "under")
+
+
 def _inside_latin_token(text: str, start: int, end: int) -> bool:
-    """5G, G20, COVID-19: digits glued to Latin letters are names, not quantities."""
+    """5G, G20, COVID-19: digits glued to Latin letters are names, not quantities (but
+    pre-2019, mid-1990s are prefixed numbers)."""
     before = text[start - 1] if start else ""
     before2 = text[start - 2] if start > 1 else ""
     after = text[end] if end < len(text) else ""
+    prefixed = before == "-" and re.search(rf"(?<![A-Za-z])(?:{'|'.join(_EN_PREFIXES)})-$", text[:start],
+                                           re.IGNORECASE) is not None
     return (
         (before.isascii() and before.isalpha())
-        or (before == "-" and before2.isascii() and before2.isalpha())
+        or (before == "-" and before2.isascii() and before2.isalpha() and not prefixed)
         or (after.isascii() and after.isalpha())
     )
 
@@ -238,7 +257,7 @@ def zh_quantities(text: str) -> list[Quantity]:
 
 _ZH_APPROX_INFIX = re.compile(r"\s*([多余])\s*([千万亿]+)")
 _ZH_RANGE = re.compile(r"\s*(?:至|到|-|–|—|~|～|或|或者|和|与|、)\s*")
-_EN_RANGE = re.compile(r"\s*(?:to|-|–|—|or|and|through)\s*", re.IGNORECASE)
+_EN_RANGE = re.compile(r"\s*(?:to|-|–|—|or|and|through)\s*(?:[A-Z]{0,3}[$€£¥]\s*)?", re.IGNORECASE)  # S$13.8 to S$14.3
 
 
 def _zh_scale(q: Quantity) -> int:
@@ -623,7 +642,12 @@ def _is_en_list_marker(before: str, after: str, digits: str) -> bool:
         return False
     if before.rstrip().endswith("(") and after.startswith(")"):
         return True
+    if _EN_MONTH_AFTER.match(after):
+        return False  # 11 February 2023: a date
     return re.match(r"^(?:[.)](?!\d)|\s+[A-Z])", after) is not None
+
+
+_EN_MONTH_AFTER = re.compile(rf"\s+(?:{'|'.join(m.capitalize() for m in _MONTHS)}|{'|'.join(_MONTH_ABBREVIATIONS)})\b")
 
 
 def _month_number(word: str) -> int:

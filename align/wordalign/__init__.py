@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from align.wordalign.aligner import WordAlignment, ZhWord, align_words  # noqa: F401
+from align.wordalign.aligner import WordAlignment, ZhName, ZhWord, align_words, rendered, zh_names  # noqa: F401
 from align.wordalign.dictionary import Dictionary  # noqa: F401
 from align.wordalign.dictionary import shared as shared_dictionary
 

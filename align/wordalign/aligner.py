@@ -210,3 +210,63 @@ def align_words(zh: str, en: str, dictionary: Dictionary) -> WordAlignment:
             index.setdefault(key, []).append(j)
     pairs = sorted({(i, j) for i, word in enumerate(zh_side) for key in word.keys for j in index.get(key, ())})
     return WordAlignment(zh_side, en_side, pairs)
+
+
+@dataclass(frozen=True)
+class ZhName:
+    """A proper name of the dictionary found in a Chinese text, with the English it gives
+    (a word that is also a common word, 金子 "gold; Kaneko", is not taken for a name)."""
+
+    start: int
+    end: int
+    text: str
+    english: tuple[str, ...]  # the names its senses give ("Joe Biden", "Biden")
+    reading: frozenset[str]  # its pinyin, as English may spell it
+
+
+def zh_names(text: str, dictionary: Dictionary) -> list[ZhName]:
+    """Dictionary proper names in ``text``, by forward maximum matching over the whole
+    dictionary (so a name is never found inside a longer ordinary word)."""
+    from align.text.zhtext import fold_width
+    from align.wordalign.dictionary import name_head
+
+    folded = fold_width(text)
+    found, at = [], 0
+    while at < len(folded):
+        if not _HAN.match(folded, at):
+            at += 1
+            continue
+        for size in range(min(dictionary.longest, len(folded) - at), 0, -1):
+            word = folded[at : at + size]
+            if size == 1 or word in dictionary:
+                after_number = at > 0 and folded[at - 1].isdigit() and word[0] in _UNITS  # 11日电 is not 日电
+                only_name = len(dictionary.names.get(word, ())) == len(dictionary.senses.get(word, ()))
+                if size >= 2 and word in dictionary.names and only_name and not after_number:
+                    heads = tuple(dict.fromkeys(h for h in map(name_head, dictionary.names[word]) if h[:1].isupper()))
+                    if heads:
+                        found.append(ZhName(at, at + size, word, heads, _pinyin_keys(word, False)))
+                at += size
+                break
+    return found
+
+
+def rendered(name: ZhName, alignment: WordAlignment) -> bool:
+    """Whether the English spells the name's reading, or at least half the words of one of its
+    English forms (Biden for Joe Biden, China Eastern for China Eastern Airlines, but not
+    China alone)."""
+    if any(name.reading & word.keys for word in alignment.en):
+        return True
+    for head in name.english:
+        parts = [english.keys(m.group()) for m in english.WORD.finditer(english.fold_accents(head))
+                 if english.is_content(m.group())]
+        matched = sum(any(part & word.keys for word in alignment.en) for part in parts)
+        if parts and matched * 2 >= len(parts):
+            return True
+    return False
+
+
+def is_transliteration(name: ZhName) -> bool:
+    """A foreign name spelt in Chinese characters: its English form is not its pinyin
+    (拜登 ↔ Biden, but 上海 ↔ Shanghai is a Chinese name)."""
+    return not any(m.group().lower() in name.reading for head in name.english
+                   for m in english.WORD.finditer(english.fold_accents(head)))

@@ -121,3 +121,39 @@ def load(cache_dir: str | Path | None = None) -> Dictionary:
 def shared(cache_dir: str | None = None) -> Dictionary:
     """One read-only dictionary per process (it is immutable, so sharing it is safe)."""
     return load(cache_dir)
+
+
+def name_head(sense: str) -> str:
+    """The name a proper-name sense gives, without its description ("Brussels, capital of
+    Belgium" → "Brussels")."""
+    return sense.split(",", 1)[0].strip()
+
+
+@lru_cache(maxsize=2)
+def english_names(cache_dir: str | None = None) -> dict[str, frozenset[str]]:
+    """English proper name → the Chinese headwords the dictionary gives for it
+    ("Air China" → 国航, 中国国际航空公司)."""
+    out: dict[str, set[str]] = {}
+    for word, senses in shared(cache_dir).names.items():
+        for sense in senses:
+            head = name_head(sense)
+            if head[:1].isupper() and len(head) >= 3:
+                out.setdefault(head, set()).add(word)
+    return {head: frozenset(words) for head, words in out.items()}
+
+
+@lru_cache(maxsize=2)
+def transliteration_characters(min_names: int = 3) -> frozenset[str]:
+    """Characters that spell foreign names (斯, 尔, 克, 拉…): those in at least ``min_names``
+    of the words jieba's own dictionary tags ``nrt`` (transliterated personal names)."""
+    import jieba
+
+    counts: dict[str, int] = {}
+    path = Path(jieba.__file__).parent / "dict.txt"
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            parts = line.split()
+            if len(parts) == 3 and parts[2] == "nrt":
+                for character in set(parts[0]):
+                    counts[character] = counts.get(character, 0) + 1
+    return frozenset(c for c, n in counts.items() if n >= min_names)

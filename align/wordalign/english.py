@@ -42,6 +42,20 @@ MAGNITUDES = {"万": ("thousand", "million"), "亿": ("million", "billion"), "�
               "百": ("hundred",), "兆": ("trillion",)}
 
 
+def fold_accents(text: str) -> str:
+    """Ríos → Rios, one character for one, so offsets into the result index ``text``."""
+    import unicodedata
+
+    out = []
+    for ch in text:
+        if ord(ch) > 127:
+            base = unicodedata.normalize("NFKD", ch)[:1]
+            out.append(base if base.isascii() and base.isalpha() else ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 @dataclass(frozen=True)
 class EnWord:
     start: int
@@ -101,9 +115,9 @@ def is_content(word: str) -> bool:
 
 def words(text: str) -> list[EnWord]:
     """Every word of ``text`` with its offsets, match keys and whether it carries content."""
-    return [EnWord(m.start(), m.end(), m.group(), keys(m.group()), is_content(m.group()),
+    return [EnWord(m.start(), m.end(), text[m.start():m.end()], keys(m.group()), is_content(m.group()),
                    m.group()[:1].isupper())
-            for m in WORD.finditer(text)]
+            for m in WORD.finditer(fold_accents(text))]
 
 
 @lru_cache(maxsize=300_000)
@@ -111,7 +125,7 @@ def sense_keys(sense: str) -> frozenset[str]:
     """Match keys of every content word of one dictionary sense ("to carry out")."""
     out: set[str] = set()
     head = sense.split(",", 1)[0]  # "Barack Obama, US Democrat politician": the rest describes
-    for m in WORD.finditer(head):
+    for m in WORD.finditer(fold_accents(head)):
         if is_content(m.group()):
             out |= keys(m.group())
     return frozenset(out)

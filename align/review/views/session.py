@@ -11,17 +11,12 @@ from align.review.web import ADVANCE_COOKIE, POST, FormError
 router = APIRouter()
 
 
-def _local(back: str) -> str:
-    """Only a path of this app is a place to go back to."""
-    return back if back.startswith("/") and not back.startswith(("//", "/\\")) else "/"
-
-
 @router.post("/reviewer", **POST)
 def set_reviewer(name: str = Form(""), back: str = Form("/")) -> Response:
     clean = security.clean_reviewer_name(name)
     if not clean:
         raise FormError(f"A reviewer name has 1–{security.MAX_NAME} characters.", form="reviewer")
-    response = RedirectResponse(_local(back), 303)
+    response = RedirectResponse(security.local_path(back), 303)
     response.set_cookie(
         security.REVIEWER_COOKIE, security.encode_cookie(clean), max_age=security.YEAR,
         httponly=True, samesite="strict",
@@ -31,7 +26,7 @@ def set_reviewer(name: str = Form(""), back: str = Form("/")) -> Response:
 
 @router.post("/preferences", **POST)
 def set_preferences(advance: str = Form(""), back: str = Form("/")) -> Response:
-    response = RedirectResponse(_local(back), 303)
+    response = RedirectResponse(security.local_path(back), 303)
     response.set_cookie(ADVANCE_COOKIE, "1" if advance else "0", max_age=security.YEAR,
                         httponly=True, samesite="strict")
     return response

@@ -1,0 +1,147 @@
+"""Fit the adequacy score's logistic regression (align/checks/adequacy.py) on the
+development documents of an MQM set, with whole documents held out, and print the
+coefficient block to paste into that module.
+
+    python scripts/fit_adequacy.py [--data items.jsonl] [--signals signals.json] [--bible 1000]
+
+Steps: run every other check on each item (grouped by system and document, as
+``align bench mqm`` does) and compute each link's signals with the module's own
+``link_features``; cross-validate by source document (GroupKFold, 5 folds, on the dev part
+only) to choose the threshold — the one with the best out-of-fold F1 of "any other
+error/warning flag, or a score over the threshold", subject to precision ≥ 0.65 and to the
+clean-Bible gate (error + warning flags of all checks, ≤ 5 per 100 gold pairs; the score's
+warning counts only on a pair no other check flags, where it is not just ``info``); refit on all
+dev documents. ``--signals`` keeps the computed signals so a second run skips the checks.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from align.bench import mqm  # noqa: E402
+from align.checks import adequacy  # noqa: E402
+
+GATE = 5.0  # error + warning flags per 100 clean Bible gold pairs
+MIN_PRECISION = 0.65
+
+
+def mqm_signals(items, encoder) -> list[dict]:
+    from align.checks import CheckContext
+
+    from align.progress import Progress
+
+    rows = []
+    with Progress(False) as progress:
+        flags, cosines, _ = mqm.run_checks_on_items(items, encoder, ignore=["adequacy"], progress=progress)
+    for group in mqm.documents(items):
+        links = mqm.item_links(group, cosines)
+        found = [f for item in group for f in flags[item.key]]  # f.link: the item's place in its group
+        features = adequacy.link_features(CheckContext(links), found)
+        for i, item in enumerate(group):
+            if i in features:
+                rows.append({"doc": item.doc, "system": item.system, "seg": item.seg, "positive": item.positive(1),
+                             "heldout": mqm.in_heldout(item.doc), "features": features[i]})
+    return rows
+
+
+def bible_signals(encoder, pairs: int) -> list[dict]:
+    from align.bench.divergence import _rescored, bible_links
+    from align.checks import CheckContext, run_checks
+
+    links = _rescored(bible_links(REPO.parent / "shared" / "bench" / "bible-zh-en", pairs, random.Random(13)),
+                      encoder)
+    ctx = CheckContext(links, encoder=encoder)
+    flags = run_checks(ctx, ignore=["adequacy"])
+    features = adequacy.link_features(ctx, flags)
+    counts = {}
+    for flag in flags:
+        if flag.severity in ("error", "warning"):
+            counts[flag.link] = counts.get(flag.link, 0) + 1
+    return [{"features": features[link.index], "flagged": features[link.index]["flagged"] > 0,
+             "flags": counts.get(link.index, 0)} for link in links if link.index in features]
+
+
+def matrix(rows) -> np.ndarray:
+    return np.array([[row["features"][name] for name in adequacy.FEATURES] for row in rows], dtype=float)
+
+
+def scores(predicted: np.ndarray, truth: np.ndarray) -> tuple[float, float, float]:
+    tp = float((predicted & truth).sum())
+    p = tp / predicted.sum() if predicted.sum() else 0.0
+    r = tp / truth.sum() if truth.sum() else 0.0
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", default=str(REPO.parent / "shared" / "bench" / "mqm-wmt23-zhen" / "items.jsonl"))
+    parser.add_argument("--signals", help="JSON file keeping the computed signals (read if present)")
+    parser.add_argument("--bible", type=int, default=1000, help="clean Bible gold pairs for the gate")
+    args = parser.parse_args()
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import GroupKFold
+
+    cached = Path(args.signals) if args.signals else None
+    if cached and cached.exists():
+        data = json.loads(cached.read_text(encoding="utf-8"))
+    else:
+        from align.embed.encoders import load_encoder
+
+        encoder = load_encoder(None)
+        data = {"mqm": mqm_signals(mqm.load_items(args.data), encoder), "bible": bible_signals(encoder, args.bible)}
+        if cached:
+            cached.write_text(json.dumps(data), encoding="utf-8")
+    dev = [row for row in data["mqm"] if not row["heldout"]]
+    test = [row for row in data["mqm"] if row["heldout"]]
+    x, y = matrix(dev), np.array([row["positive"] for row in dev])
+    groups = np.array([row["doc"] for row in dev])
+    means, scales = x.mean(axis=0), x.std(axis=0) + 1e-9
+    standard = (x - means) / scales
+    oof = np.zeros(len(dev))
+    for train, held in GroupKFold(n_splits=5).split(standard, y, groups):
+        model = LogisticRegression(C=1.0, max_iter=1000).fit(standard[train], y[train])
+        oof[held] = model.predict_proba(standard[held])[:, 1]
+    flagged = np.array([row["features"]["flagged"] > 0 for row in dev])
+    print(f"dev: {len(dev)} pairs, {len(set(groups))} documents; out-of-fold AUC {roc_auc_score(y, oof):.3f}")
+    model = LogisticRegression(C=1.0, max_iter=1000).fit(standard, y)
+    bible = data["bible"]
+    bx = (matrix(bible) - means) / scales if bible else np.zeros((0, len(adequacy.FEATURES)))
+    bp = model.predict_proba(bx)[:, 1] if bible else np.zeros(0)
+    bible_flagged = np.array([row["flagged"] for row in bible], dtype=bool)
+    tx = (matrix(test) - means) / scales
+    tp_ = model.predict_proba(tx)[:, 1]
+    ty = np.array([row["positive"] for row in test])
+    tflagged = np.array([row["features"]["flagged"] > 0 for row in test])
+    best = None
+    print("| threshold | dev P (oof) | dev R | dev F1 | held-out P | R | F1 | Bible flags /100 |")
+    for threshold in np.arange(0.50, 0.96, 0.01):
+        p, r, f = scores(flagged | (oof >= threshold), y)
+        hp, hr, hf = scores(tflagged | (tp_ >= threshold), ty)
+        # flags, not pairs: the other checks' error + warning flags, plus a score warning on each
+        # pair none of them flagged (on a flagged pair the score is only info)
+        rate = (100.0 * (sum(row["flags"] for row in bible) + ((bp >= threshold) & ~bible_flagged).sum())
+                / len(bible)) if bible else 0.0
+        print(f"| {threshold:.2f} | {p:.3f} | {r:.3f} | {f:.3f} | {hp:.3f} | {hr:.3f} | {hf:.3f} | {rate:.1f} |")
+        if p >= MIN_PRECISION and rate <= GATE and (best is None or f > best[1]):
+            best = (threshold, f)
+    print(f"\nchosen threshold: {best[0]:.2f}" if best else "\nno threshold meets the precision and Bible gate")
+    names = adequacy.FEATURES
+    print("COEFFICIENTS = {" + ", ".join(f'"{n}": {c:.4f}' for n, c in zip(names, model.coef_[0])) + "}")
+    print("MEANS = {" + ", ".join(f'"{n}": {m:.4f}' for n, m in zip(names, means)) + "}")
+    print("SCALES = {" + ", ".join(f'"{n}": {s:.4f}' for n, s in zip(names, scales)) + "}")
+    print(f"INTERCEPT = {model.intercept_[0]:.4f}")
+    if best:
+        print(f"THRESHOLD = {best[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
