@@ -1,18 +1,31 @@
-"""`align batch`: many document pairs through the main job, in a process pool.
+"""`align batch`: many document pairs through the main job, in worker processes.
 
-Each worker loads the encoder once (the pool initializer) and reuses it for every pair it
-gets; vectors go through the on-disk embedding cache, so re-running an unchanged document
-encodes nothing. Each pair's report lands in ``OUT/<name>/``; a pair that fails (bad file,
-wrong language, …) fails alone and is listed with its error in the corpus report.
+Each worker loads the encoder once and reuses it for every pair it gets; vectors go through
+the on-disk embedding cache. Each pair's report lands in ``OUT/<name>/``; a pair that fails
+(bad file, wrong language, …) fails alone and is listed with its error in the corpus report.
+
+A batch stops cleanly: the workers run in their own process group (Ctrl-C at the terminal
+reaches only the parent), and on SIGINT or SIGTERM the parent terminates them, removes
+their unfinished staging folders and exits 130 / 143. Finished documents keep their
+outputs and a key file (``.batch-key``, a hash of their inputs, glossaries, model and
+settings), so the same command run again checks only what is missing or changed and
+rebuilds the corpus report from every result.
 """
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
 import multiprocessing
 import os
+import queue
 import re
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import shutil
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,30 +37,53 @@ from align.progress import Progress
 
 MANIFEST_COLUMNS = ("name", "zh", "en")
 SAFE_NAME = re.compile(r"^[\w.\- ]+$")
+KEY_FILE = ".batch-key"
+YES, NO = ("1", "true", "yes", "y"), ("", "0", "false", "no", "n")
+STOP_GRACE = 1.0  # seconds a terminated worker gets before SIGKILL
 
 
 @dataclass(frozen=True)
 class BatchItem:
-    """One document pair; ``name`` is its output folder under ``OUT/``."""
+    """One document pair; ``name`` is its output folder under ``OUT/``.
+
+    ``presegmented`` is the manifest row's own setting; ``None`` follows ``--presegmented``.
+    """
 
     name: str
     zh: Path
     en: Path
+    presegmented: bool | None = None
 
 
 @dataclass
 class DocumentResult:
-    """What one pair produced, or why it failed (``error`` set, nothing else)."""
+    """What one pair produced, or why it failed (``error`` set, nothing else).
+
+    ``reused`` marks a result read back from a previous run's outputs (unchanged key)."""
 
     item: BatchItem
     error: str | None = None
     summary: dict[str, Any] = field(default_factory=dict)
     links: list[Link] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    reused: bool = False
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+class BatchInterrupted(Exception):
+    """SIGINT / SIGTERM stopped the batch; ``exit_code`` is 128 + the signal number."""
+
+    def __init__(self, signum: int, done: int, total: int):
+        super().__init__(f"interrupted by {signal.Signals(signum).name}: {done} of {total} documents done")
+        self.signum, self.done, self.total = signum, done, total
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum
 
 
 def _check_name(name: str, source: Path, line: int | None) -> str:
@@ -57,11 +93,24 @@ def _check_name(name: str, source: Path, line: int | None) -> str:
     return name
 
 
+def _yes_no(value: str | None, source: Path, line: int) -> bool | None:
+    value = (value or "").strip().lower()
+    if value == "":
+        return None
+    if value in YES:
+        return True
+    if value in NO:
+        return False
+    raise InputError(source, f"presegmented must be yes or no, not {value!r}", line=line)
+
+
 def read_manifest(source: str | Path) -> list[BatchItem]:
     """Pairs from a CSV manifest (``name,zh,en``; paths relative to the CSV) or a folder.
 
-    In a folder, ``NAME.zh.EXT`` pairs with ``NAME.en.EXT``; a file without its partner
-    still becomes an item, so it fails alone and shows up in the report.
+    An optional ``presegmented`` column (yes/no, empty = the command's setting) lets a
+    manifest mix raw documents with one-sentence-per-line files. In a folder,
+    ``NAME.zh.EXT`` pairs with ``NAME.en.EXT``; a file without its partner still becomes an
+    item, so it fails alone and shows up in the report.
     """
     source = Path(source)
     if source.is_dir():
@@ -83,7 +132,14 @@ def read_manifest(source: str | Path) -> list[BatchItem]:
             if not (row["zh"] or "").strip() or not (row["en"] or "").strip():
                 raise InputError(source, "row needs both a zh and an en path", line=line)
             seen.add(name)
-            items.append(BatchItem(name, source.parent / row["zh"].strip(), source.parent / row["en"].strip()))
+            items.append(
+                BatchItem(
+                    name,
+                    source.parent / row["zh"].strip(),
+                    source.parent / row["en"].strip(),
+                    _yes_no(row.get("presegmented"), source, line),
+                )
+            )
     if not items:
         raise InputError(source, "manifest lists no documents")
     return items
@@ -108,27 +164,256 @@ def _read_folder(folder: Path) -> list[BatchItem]:
     ]
 
 
-def _load_worker_encoder(model: str | None, cache_dir: str | None, threads: int) -> None:
-    """Pool initializer: load the model once per worker process, with its share of the cores."""
-    from align.embed.encoders import load_encoder
+def item_settings(item: BatchItem, settings: dict[str, Any]) -> dict[str, Any]:
+    """``run_check`` keyword arguments for ``item``: its manifest row wins over the command."""
+    if item.presegmented is None:
+        return settings
+    return {**settings, "presegmented": item.presegmented}
 
-    os.environ["ALIGN_THREADS"] = str(threads)
-    load_encoder(model, cache_dir=cache_dir)
+
+def _file_digest(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
-def check_one(item: BatchItem, out_dir: Path, settings: dict[str, Any]) -> DocumentResult:
-    """Run and write one pair; any failure is caught and returned, so it fails alone."""
+def _model_fingerprint(model: str | None) -> Any:
+    """The model name; for a local folder also its files' names, sizes and times."""
+    if model and Path(model).is_dir():
+        root = Path(model)
+        return [str(root.resolve())] + sorted(
+            (str(p.relative_to(root)), p.stat().st_size, p.stat().st_mtime_ns) for p in root.rglob("*") if p.is_file()
+        )
+    return model or "use"
+
+
+def document_key(item: BatchItem, settings: dict[str, Any]) -> str | None:
+    """SHA-256 over the pair's bytes, the glossaries' bytes, the model and the settings.
+
+    ``None`` when an input cannot be read (the document then runs, and fails alone)."""
+    from align import __version__
+
+    settings = item_settings(item, settings)
+    try:
+        files = [_file_digest(p) for p in (item.zh, item.en, *settings.get("glossaries", ()))]
+    except OSError:
+        return None
+    described = {
+        "align": __version__,
+        "files": files,
+        "model": _model_fingerprint(settings.get("model")),
+        **{k: v for k, v in settings.items() if k not in ("glossaries", "model", "cache_dir")},
+    }
+    return hashlib.sha256(json.dumps(described, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def load_finished(item: BatchItem, out_dir: Path, key: str | None) -> DocumentResult | None:
+    """The result a previous run left in ``OUT/<name>/`` under the same key, else ``None``."""
+    folder = out_dir / item.name
+    try:
+        if key is None or (folder / KEY_FILE).read_text("utf-8").strip() != key:
+            return None
+        summary = json.loads((folder / "summary.json").read_text("utf-8"))
+        links = [Link.from_json(row) for row in _jsonl(folder / "pairs.jsonl")]
+        flags = [Flag.from_json(row) for row in _jsonl(folder / "flags.jsonl")]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return DocumentResult(item, summary=summary, links=links, flags=flags, reused=True)
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def one_sentence_per_line_warning(zh_doc, en_doc) -> str | None:
+    """A warning when a pair read as raw text looks like one sentence per line.
+
+    Both sides with the same number of non-empty lines (at least 5), about one sentence
+    per line, and a segmentation that differs from the lines: such files are usually
+    sentence-aligned already, and re-splitting them loses that."""
+    lines = [sum(1 for line in doc.original.splitlines() if line.strip()) for doc in (zh_doc, en_doc)]
+    segments = [len(doc.segments) for doc in (zh_doc, en_doc)]
+    if lines[0] != lines[1] or lines[0] < 5 or segments == lines:
+        return None
+    if not all(0.5 <= s / n <= 2.0 for s, n in zip(segments, lines)):
+        return None
+    return (
+        f"both files have {lines[0]} lines but were split into {segments[0]} zh and {segments[1]} en "
+        "sentences: if they are one sentence per line, set presegmented=yes in the manifest (or --presegmented)"
+    )
+
+
+def check_one(
+    item: BatchItem,
+    out_dir: Path,
+    settings: dict[str, Any],
+    key: str | None = None,
+    on_stage: Callable[[str], None] | None = None,
+) -> DocumentResult:
+    """Run and write one pair; any failure is caught and returned, so it fails alone.
+
+    The key file is written after the outputs, so a document stopped halfway is checked
+    again on the next run."""
+    from align.fileio import write_text
     from align.pipeline import run_check
     from align.report import write_run
 
+    settings = item_settings(item, settings)
+    folder = Path(out_dir) / item.name
     try:
-        run = run_check(item.zh, item.en, quiet=True, **settings)
-        write_run(run, out_dir / item.name)
+        (folder / KEY_FILE).unlink(missing_ok=True)
+        run = run_check(item.zh, item.en, quiet=True, on_stage=on_stage, **settings)
+        if on_stage is not None:
+            on_stage("write report")
+        write_run(run, folder)
+        if key is not None:
+            write_text(folder / KEY_FILE, key + "\n")
     except AlignError as exc:
         return DocumentResult(item, error=str(exc))
     except Exception as exc:  # noqa: BLE001 - one document's crash must not stop the corpus
         return DocumentResult(item, error=f"{type(exc).__name__}: {exc}")
-    return DocumentResult(item, summary=run.summary, links=run.links, flags=run.flags)
+    warnings = [] if settings.get("presegmented") else [one_sentence_per_line_warning(run.zh_doc, run.en_doc)]
+    return DocumentResult(item, summary=run.summary, links=run.links, flags=run.flags,
+                          warnings=[w for w in warnings if w])
+
+
+def _die_with_parent() -> None:
+    """Linux: have the kernel send SIGTERM to this worker if the parent dies (even SIGKILL)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _worker_main(slot: int, tasks, events, model: str | None, cache_dir: str | None, threads: int,
+                 parent: int) -> None:
+    """A worker process: own process group, model loaded once, documents until told to stop."""
+    os.setpgrp()  # the terminal's Ctrl-C goes to the parent only; the parent stops us
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
+    if os.getppid() != parent:
+        return
+    os.environ["ALIGN_THREADS"] = str(threads)
+    from align.embed.encoders import load_encoder
+
+    try:
+        load_encoder(model, cache_dir=cache_dir)
+    except AlignError:
+        pass  # each document reports the model error itself
+    while True:
+        try:
+            task = tasks.get(timeout=1.0)
+        except queue.Empty:
+            if os.getppid() != parent:
+                return
+            continue
+        if task is None:
+            return
+        index, item, out_dir, settings, key = task
+        events.put(("start", slot, index, None))
+        result = check_one(item, out_dir, settings, key,
+                           on_stage=lambda stage, index=index: events.put(("stage", slot, index, stage)))
+        events.put(("done", slot, index, result))
+
+
+@contextmanager
+def _on_stop_signals(handler) -> Iterator[None]:
+    """While inside, SIGINT and SIGTERM go to ``handler`` (a function or ``SIG_IGN``);
+    only the main thread can set handlers, elsewhere this does nothing."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, old in previous.items():
+            signal.signal(s, old)
+
+
+class _Stop(BaseException):
+    """Raised in the parent by SIGINT / SIGTERM (a BaseException, so no ``except Exception``
+    on the way swallows it)."""
+
+    def __init__(self, signum: int):
+        self.signum = signum
+
+
+def _raise_stop(signum: int, _frame) -> None:
+    raise _Stop(signum)
+
+
+def _stop_workers(processes: Sequence[multiprocessing.Process]) -> None:
+    """SIGTERM each worker's process group, SIGKILL whatever is left after ``STOP_GRACE``."""
+    for proc in processes:
+        if proc.is_alive():
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+            except OSError:
+                proc.terminate()
+    deadline = time.monotonic() + STOP_GRACE
+    for proc in processes:
+        proc.join(max(0.0, deadline - time.monotonic()))
+    for proc in processes:
+        if proc.is_alive():
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except OSError:
+                proc.kill()
+            proc.join(1.0)
+
+
+def remove_unfinished(out_dir: Path, names: Sequence[str]) -> None:
+    """Delete the hidden staging folders a stopped worker left beside ``OUT/<name>/``."""
+    for name in names:
+        for staging in out_dir.glob(f".{glob_escape(name)}.*.partial"):
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def glob_escape(text: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", text)
+
+
+class _BatchProgress:
+    """Documents done with an ETA, and one line per worker: its document and stage.
+
+    Off a terminal (a log), a line per finished document on stderr instead; nothing with
+    ``quiet``."""
+
+    def __init__(self, progress: Progress, total: int, reused: int, slots: int, quiet: bool):
+        self.total, self.reused, self.log = total, reused, not quiet and progress.quiet
+        self.done, self.started = 0, time.monotonic()
+        suffix = f" ({reused} unchanged, reused)" if reused else ""
+        self._docs = progress.stage(f"documents{suffix}", total=total)
+        self._docs_stage = self._docs.__enter__()
+        self._slots = [progress.stage(f"  worker {i + 1}: starting") for i in range(slots)]
+        self._slot_stages = [slot.__enter__() for slot in self._slots]
+        self._names: dict[int, str] = {}
+
+    def event(self, kind: str, slot: int, name: str, stage: str | None) -> None:
+        if kind == "done":
+            self.done += 1
+            self._docs_stage.advance(1)
+            self._slot_stages[slot].describe(f"  worker {slot + 1}: idle")
+            if self.log:
+                elapsed = time.monotonic() - self.started
+                eta = elapsed / self.done * (self.total - self.done)
+                print(f"[{self.done}/{self.total}] {name} done, ETA {eta:.0f} s", file=sys.stderr, flush=True)
+        else:
+            self._slot_stages[slot].describe(f"  worker {slot + 1}: {name}: {stage or 'starting'}")
+
+    def close(self) -> None:
+        for slot in self._slots:
+            slot.__exit__(None, None, None)
+        self._docs.__exit__(None, None, None)
 
 
 def run_batch(
@@ -137,31 +422,99 @@ def run_batch(
     *,
     workers: int = 2,
     quiet: bool = False,
+    fresh: bool = False,
     **settings: Any,
 ) -> list[DocumentResult]:
     """Check every pair with ``workers`` processes; results in manifest order.
 
     ``settings`` are ``align.pipeline.run_check`` keyword arguments (glossaries, model,
-    select, ignore, options, presegmented, cache_dir).
+    select, ignore, options, presegmented, cache_dir). Documents finished by an earlier run
+    with the same key are read back, not checked again, unless ``fresh``. SIGINT / SIGTERM
+    stop every worker and raise ``BatchInterrupted``.
     """
     out = Path(out_dir)
+    keys = [document_key(item, settings) for item in items]
+    results: dict[int, DocumentResult] = {}
+    if not fresh:
+        for index, (item, key) in enumerate(zip(items, keys)):
+            finished = load_finished(item, out, key)
+            if finished is not None:
+                results[index] = finished
+    todo = [i for i in range(len(items)) if i not in results]
+    if todo:
+        _run_in_workers(items, keys, todo, out, results, workers=workers, quiet=quiet, reused=len(results),
+                        settings=settings)
+    return [results[i] for i in range(len(items))]
+
+
+def _run_in_workers(items, keys, todo, out: Path, results: dict[int, DocumentResult], *, workers: int,
+                    quiet: bool, reused: int, settings: dict[str, Any]) -> None:
     cache_dir = settings.get("cache_dir")
-    results: dict[BatchItem, DocumentResult] = {}
     # spawn, not fork: a forked copy of a process that already runs BLAS / SQLite threads can hang
     context = multiprocessing.get_context("spawn")
-    pool_size = max(1, min(workers, len(items)))
+    pool_size = max(1, min(workers, len(todo)))
     threads = max(1, usable_cores() // pool_size)
-    with ProcessPoolExecutor(
-        max_workers=pool_size,
-        mp_context=context,
-        initializer=_load_worker_encoder,
-        initargs=(settings.get("model"), str(cache_dir) if cache_dir else None, threads),
-    ) as pool, Progress(quiet) as progress:
-        futures = [pool.submit(check_one, item, out, settings) for item in items]
-        for future in progress.track(as_completed(futures), "documents", total=len(futures)):
-            result = future.result()
-            results[result.item] = result
-    return [results[item] for item in items]
+    tasks, events = context.Queue(), context.Queue()
+    for index in todo:
+        tasks.put((index, items[index], out, settings, keys[index]))
+    for _ in range(pool_size):
+        tasks.put(None)
+    processes = [
+        context.Process(
+            target=_worker_main,
+            args=(slot, tasks, events, settings.get("model"), str(cache_dir) if cache_dir else None, threads,
+                  os.getpid()),
+            daemon=True,
+        )
+        for slot in range(pool_size)
+    ]
+    running: dict[int, int] = {}  # slot -> document index
+    try:
+        with _on_stop_signals(_raise_stop), Progress(quiet) as progress:
+            bar = _BatchProgress(progress, len(todo), reused, pool_size, quiet)
+            try:
+                for proc in processes:
+                    proc.start()
+                while len(results) < len(items):
+                    try:
+                        kind, slot, index, payload = events.get(timeout=0.25)
+                    except queue.Empty:
+                        _fail_dead_workers(processes, running, items, results, bar)
+                        continue
+                    if kind == "done":
+                        results[index] = payload
+                        running.pop(slot, None)
+                    else:
+                        running[slot] = index
+                    bar.event(kind, slot, items[index].name, payload if kind == "stage" else None)
+            finally:
+                bar.close()
+    except BaseException as exc:
+        with _on_stop_signals(signal.SIG_IGN):  # a second Ctrl-C must not cut the clean-up short
+            _stop_workers(processes)
+            remove_unfinished(out, [items[i].name for i in todo])
+            tasks.cancel_join_thread()
+            events.cancel_join_thread()
+        if isinstance(exc, _Stop):
+            raise BatchInterrupted(exc.signum, len(results), len(items)) from None
+        raise
+    for proc in processes:
+        proc.join(5.0)
+    _stop_workers(processes)
+
+
+def _fail_dead_workers(processes, running: dict[int, int], items, results, bar) -> None:
+    """A worker that died (out of memory, killed) fails the document it was running."""
+    for slot, proc in enumerate(processes):
+        if proc.exitcode is not None and slot in running:
+            index = running.pop(slot)
+            if index not in results:
+                results[index] = DocumentResult(items[index], error=f"worker process died (exit code {proc.exitcode})")
+                bar.event("done", slot, items[index].name, None)
+    if all(proc.exitcode is not None for proc in processes) and len(results) < len(items):
+        for index, item in enumerate(items):
+            if index not in results:
+                results[index] = DocumentResult(item, error="not checked: every worker process exited")
 
 
 def term_consistency(glossary, results: Sequence[DocumentResult]) -> list[dict[str, Any]]:

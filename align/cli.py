@@ -11,7 +11,7 @@ import typer.main
 from align.commands import bench_app
 from align.errors import AlignError
 
-COMMAND_MODULES = ("segment", "align", "check", "checks", "glossary", "batch", "review")
+COMMAND_MODULES = ("segment", "align", "check", "checks", "glossary", "batch", "review", "cache")
 
 app = typer.Typer(
     name="align",

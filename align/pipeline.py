@@ -9,7 +9,7 @@ the notebook all run these. Each stage is timed; the progress bar shows the stag
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,6 +101,7 @@ def check_documents(
     paired: bool = False,
     quiet: bool = True,
     timings: dict[str, float] | None = None,
+    on_stage: Callable[[str], None] | None = None,
 ) -> CheckRun:
     """Embed, align and check two segmented documents: data in, data out, no files read.
 
@@ -109,7 +110,8 @@ def check_documents(
     settings (``{code: {key: value}}``); ``align_options`` go to the aligner. ``paired``
     documents are aligned already, segment ``i`` with segment ``i`` (the units of a bilingual
     file): no alignment search, see :func:`paired_links`. ``timings`` of stages run before
-    (reading, loading) go into the run's timings and total.
+    (reading, loading) go into the run's timings and total; ``on_stage`` hears each stage's
+    name as it starts (a batch worker passes it on to the progress bar).
     """
     from align.aligner.sentences import align_documents
     from align.checks import CheckContext
@@ -118,7 +120,7 @@ def check_documents(
     clock = _Stopwatch()
     clock.timings.update(timings or {})
     started = time.perf_counter()
-    with Progress(quiet) as progress:
+    with Progress(quiet, on_stage=on_stage) as progress:
         calls_before = encoder.model_calls
         sentences = zh_doc.texts + en_doc.texts
         with clock("embed"), progress.stage("embed sentences", total=len(sentences)) as stage:
@@ -198,11 +200,12 @@ def run_check(
     presegmented: bool = False,
     cache_dir: str | Path | None = None,
     quiet: bool = False,
+    on_stage: Callable[[str], None] | None = None,
 ) -> CheckRun:
     """``align check`` minus the writing: read both files and the glossaries, load the
     model, then :func:`check_documents`. Bad input raises ``align.errors.InputError``."""
     clock = _Stopwatch()
-    with Progress(quiet) as progress:
+    with Progress(quiet, on_stage=on_stage) as progress:
         with clock("read"), progress.stage("read + segment", total=2) as stage:
             zh_doc, en_doc = read_pair(zh_path, en_path, presegmented)
             stage.advance(2)
@@ -219,4 +222,5 @@ def run_check(
         align_options=align_options,
         quiet=quiet,
         timings=clock.timings,
+        on_stage=on_stage,
     )

@@ -3,17 +3,22 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 T = TypeVar("T")
 
 
 class Progress:
-    """A thin wrapper so stages can report progress without knowing about rich."""
+    """A thin wrapper so stages can report progress without knowing about rich.
 
-    def __init__(self, quiet: bool = False):
+    ``on_stage`` hears the name of every stage as it starts, bar or no bar: a batch worker
+    passes it on so the parent can show what each running document is doing.
+    """
+
+    def __init__(self, quiet: bool = False, on_stage: Callable[[str], None] | None = None):
         self.quiet = quiet or not sys.stderr.isatty()
+        self.on_stage = on_stage
         self._bar = None
 
     def __enter__(self) -> Progress:
@@ -24,6 +29,7 @@ class Progress:
                 MofNCompleteColumn,
                 TextColumn,
                 TimeElapsedColumn,
+                TimeRemainingColumn,
             )
             from rich.progress import (
                 Progress as RichProgress,
@@ -34,6 +40,7 @@ class Progress:
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
+                TimeRemainingColumn(),
                 console=Console(stderr=True),
                 transient=False,
             )
@@ -53,6 +60,8 @@ class Progress:
     @contextlib.contextmanager
     def stage(self, description: str, total: int | None = None) -> Iterator[Stage]:
         """A stage whose steps are advanced by the caller (``stage.advance(n)``)."""
+        if self.on_stage is not None:
+            self.on_stage(description)
         task = self._bar.add_task(description, total=total) if self._bar is not None else None
         stage = Stage(self._bar, task)
         try:
@@ -73,3 +82,7 @@ class Stage:
     def total(self, total: int) -> None:
         if self._bar is not None:
             self._bar.update(self._task, total=total)
+
+    def describe(self, description: str) -> None:
+        if self._bar is not None:
+            self._bar.update(self._task, description=description)

@@ -3,12 +3,17 @@ the embedding cache on a re-run, and the corpus report."""
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 from conftest import EN_SEED, SEED_GLOSSARY, SHARED, ZH_SEED
 
-from align.batch import BatchItem, read_manifest
+from align.batch import KEY_FILE, BatchItem, read_manifest
 from align.cli import main
 from align.errors import InputError
 from align.report import OUTPUT_FILES
@@ -19,16 +24,21 @@ BIBLE = SHARED / "bench" / "bible-zh-en"
 
 def bible_chapter(book_chapter: str, tmp: Path) -> tuple[Path, Path]:
     """One chapter of the Bible pair as two plain-text files, one verse per line."""
+    return bible_chapters([book_chapter], tmp, book_chapter.replace(":", "-"))
+
+
+def bible_chapters(chapters: list[str], tmp: Path, name: str) -> tuple[Path, Path]:
+    """Some chapters of the Bible pair as ``NAME.zh.txt`` / ``NAME.en.txt``, one verse per line."""
     paths = []
     for lang in ("zh", "en"):
         lines = (BIBLE / f"{lang}.txt").read_text("utf-8").splitlines()
         verses = (BIBLE / f"{lang}.verse").read_text("utf-8").splitlines()
         by_verse: dict[str, list[str]] = {}
         for line, verse in zip(lines, verses):
-            if verse.startswith(book_chapter + ":"):
+            if verse.rsplit(":", 1)[0] in chapters:
                 by_verse.setdefault(verse, []).append(line)
         sep = "" if lang == "zh" else " "
-        path = tmp / f"{book_chapter.replace(':', '-')}.{lang}.txt"
+        path = tmp / f"{name}.{lang}.txt"
         path.write_text("\n".join(sep.join(parts) for parts in by_verse.values()) + "\n", "utf-8")
         paths.append(path)
     return paths[0], paths[1]
@@ -87,7 +97,7 @@ def test_batch_completes_good_pairs_reports_the_broken_one_and_reuses_cached_vec
 
     good = ["seed", "genesis-1", "genesis-2"]
     for name in good:
-        assert sorted(p.name for p in (out / name).iterdir()) == sorted(OUTPUT_FILES)
+        assert sorted(p.name for p in (out / name).iterdir()) == sorted([*OUTPUT_FILES, KEY_FILE])
     assert not (out / "broken").exists()
     assert {p.name for p in out.iterdir()} == {*good, *CORPUS_FILES}
 
@@ -148,3 +158,125 @@ def test_terms_rendered_differently_across_documents_are_listed():
     # without a, the term is rendered one way throughout
     agreeing = term_consistency(load_glossaries([SEED_GLOSSARY]), results[1:])
     assert next(row for row in agreeing if row["zh"] == "中国科学院")["status"] == "consistent"
+
+
+def test_manifest_rows_may_mix_raw_and_presegmented(tmp_path):
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("name,zh,en,presegmented\nraw,a.zh,a.en,\nlines,b.zh,b.en,yes\nplain,c.zh,c.en,no\n", "utf-8")
+    assert [item.presegmented for item in read_manifest(manifest)] == [None, True, False]
+    manifest.write_text("name,zh,en,presegmented\nx,a.zh,a.en,maybe\n", "utf-8")
+    with pytest.raises(InputError) as err:
+        read_manifest(manifest)
+    assert err.value.line == 2 and "presegmented" in err.value.problem
+
+
+def test_one_sentence_per_line_files_read_as_raw_get_a_warning(tmp_path):
+    from align.batch import one_sentence_per_line_warning
+    from align.pipeline import read_pair
+
+    zh, en = bible_chapters(["Gen:1", "Gen:2"], tmp_path, "gen")
+    warning = one_sentence_per_line_warning(*read_pair(zh, en))
+    lines = len(zh.read_text("utf-8").splitlines())
+    assert warning is not None and f"both files have {lines} lines" in warning and "presegmented" in warning
+    # the seed is a pair of ordinary documents (paragraphs), read as raw: no warning
+    assert one_sentence_per_line_warning(*read_pair(ZH_SEED, EN_SEED)) is None
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
+def _leftovers(folder: Path) -> list[str]:
+    """Half-written things: staging folders and temp files anywhere under ``folder``."""
+    return [str(p) for p in folder.rglob("*") if p.name.endswith((".partial", ".tmp"))]
+
+
+def test_sigint_and_sigterm_stop_every_worker_and_the_rerun_finishes_only_the_rest(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for n in range(6):
+        bible_chapters([f"Gen:{n + 1}"], docs, f"gen{n}")
+    out = tmp_path / "out"
+    # a cache of its own, so encoding is cold and documents are still running when signalled
+    env = {**os.environ, "ALIGN_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(Path(__file__).parent.parent)}
+    command = [sys.executable, "-m", "align", "batch", str(docs), "--out", str(out), "--workers", "2"]
+
+    def finished() -> dict[str, int]:
+        return {p.parent.name: (p.parent / "flags.jsonl").stat().st_mtime_ns for p in out.glob(f"*/{KEY_FILE}")}
+
+    for signum, wait_for in ((signal.SIGINT, 1), (signal.SIGTERM, 2)):
+        before = finished()
+        proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 300
+        while len(finished()) < wait_for and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        workers = _children(proc.pid)
+        assert proc.poll() is None and workers, "the batch ended before the test could interrupt it"
+        sent = time.monotonic()
+        proc.send_signal(signum)
+        _, err = proc.communicate(timeout=30)
+        stopped = time.monotonic() - sent
+        assert proc.returncode == 128 + signum, err
+        assert f"interrupted by {signum.name}" in err
+        # not a timing test (the benchmark machine is shared): the documents still running
+        # take far longer than this, so a batch that waited for them would fail here
+        assert stopped < 15, f"took {stopped:.1f} s to stop"
+        time.sleep(0.2)
+        assert not [pid for pid in workers if _alive(pid)]
+        assert not _leftovers(tmp_path)
+        done = finished()
+        assert 1 <= len(done) < 6 and not (out / "corpus.json").exists()
+        for name in done:  # a finished document is complete; one finished earlier is untouched
+            assert sorted(p.name for p in (out / name).iterdir()) == sorted([*OUTPUT_FILES, KEY_FILE])
+        assert all(done[name] == mtime for name, mtime in before.items())
+
+    before = finished()
+    run = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    assert f"({len(before)} unchanged since the last run, reused)" in run.stdout
+    after = finished()
+    assert len(after) == 6 and all(after[name] == mtime for name, mtime in before.items())
+    corpus = json.loads((out / "corpus.json").read_text("utf-8"))
+    assert sorted(d["name"] for d in corpus["documents"]) == [f"gen{n}" for n in range(6)]
+    assert all(d["status"] == "ok" for d in corpus["documents"])
+    for d in corpus["documents"]:
+        assert d["flags"] == len((out / d["name"] / "flags.jsonl").read_text("utf-8").splitlines())
+
+
+def test_the_resume_key_changes_with_inputs_glossaries_model_and_settings(tmp_path):
+    from align.batch import document_key
+
+    zh, en = bible_chapter("Gen:1", tmp_path)
+    item = BatchItem("gen", zh, en)
+    settings = {"glossaries": [str(SEED_GLOSSARY)], "model": None, "select": [], "ignore": [], "options": {},
+                "presegmented": False}
+    key = document_key(item, settings)
+    assert key == document_key(BatchItem("gen", zh, en), dict(settings))
+    changed = [
+        document_key(item, {**settings, "glossaries": []}),
+        document_key(item, {**settings, "model": "other"}),
+        document_key(item, {**settings, "select": ["number"]}),
+        document_key(item, {**settings, "options": {"omission.partial": {"ratio": 0.5}}}),
+        document_key(BatchItem("gen", zh, en, presegmented=True), settings),
+    ]
+    en.write_text(en.read_text("utf-8") + "One more verse.\n", "utf-8")
+    changed.append(document_key(item, settings))
+    assert len({key, *changed}) == len(changed) + 1
+    assert document_key(BatchItem("gone", tmp_path / "missing.zh.txt", en), settings) is None

@@ -42,13 +42,22 @@ def register(app: typer.Typer) -> None:
         option: list[str] | None = OPTION,
         fail_on: FailOn | None = FAIL_ON,
         presegmented: bool = PRESEGMENTED,
+        fresh: bool = typer.Option(False, "--fresh", help="Check every document again, even those a previous run "
+                                   "finished with the same inputs and settings."),
         quiet: bool = QUIET,
     ) -> None:
         """Check every document pair of SOURCE in parallel and write a corpus report.
 
         A pair that cannot be read fails alone: its error is printed and listed in the corpus
-        report, the others complete; the exit code is then 2."""
-        from align.batch import corpus_findings, read_manifest, run_batch, term_consistency
+        report, the others complete; the exit code is then 2. Ctrl-C or SIGTERM stops every
+        worker (exit 130 / 143); run the same command again to check only what is left."""
+        from align.batch import (
+            BatchInterrupted,
+            corpus_findings,
+            read_manifest,
+            run_batch,
+            term_consistency,
+        )
         from align.glossary.files import load_glossaries
         from align.report.corpus import write_corpus
 
@@ -56,16 +65,24 @@ def register(app: typer.Typer) -> None:
         settings = check_settings(config, split_codes(select), split_codes(ignore), option)
         glossaries = [str(g) for g in glossary or ()]
         loaded = load_glossaries(glossaries) if glossaries else None  # a broken glossary fails the batch up front
-        results = run_batch(
-            items,
-            out,
-            workers=workers,
-            quiet=quiet,
-            glossaries=glossaries,
-            model=model,
-            presegmented=presegmented,
-            **settings,
-        )
+        try:
+            results = run_batch(
+                items,
+                out,
+                workers=workers,
+                quiet=quiet,
+                fresh=fresh,
+                glossaries=glossaries,
+                model=model,
+                presegmented=presegmented,
+                **settings,
+            )
+        except BatchInterrupted as stop:
+            print(f"align: {stop}; run the same command again to check the rest", file=sys.stderr)
+            raise typer.Exit(stop.exit_code) from None
+        for result in results:
+            for warning in result.warnings:
+                print(f"align: warning: {result.item.name}: {warning}", file=sys.stderr)
         paths = write_corpus(
             results,
             out,
@@ -78,9 +95,11 @@ def register(app: typer.Typer) -> None:
             print(f"align: error: {result.item.name}: {result.error}", file=sys.stderr)
         if not quiet:
             flags = sum(r.summary["flags"] for r in results if r.ok)
+            reused = sum(r.reused for r in results)
             typer.echo(
-                f"{len(results) - len(failed)} of {len(results)} documents checked, {flags} flags "
-                f"→ {paths['corpus.html']}"
+                f"{len(results) - len(failed)} of {len(results)} documents checked"
+                + (f" ({reused} unchanged since the last run, reused)" if reused else "")
+                + f", {flags} flags → {paths['corpus.html']}"
             )
         if failed:
             raise typer.Exit(2)
