@@ -188,11 +188,13 @@ def en_compound_values(text: str) -> set[float]:
             if m.group(1) in _SMALL}
 
 
+def _unit_multiplier(units: str) -> int:
+    """What a run of 万/亿/千… multiplies by: 万 → 10,000, 万亿 → 10¹²."""
+    return math.prod(_CN_UNITS[unit] for unit in units.strip())
+
+
 def _arabic_value(digits: str, scale: str = "") -> float:
-    value = float(digits.replace(",", ""))
-    for unit in scale.strip():
-        value *= _CN_UNITS[unit]
-    return value
+    return float(digits.replace(",", "")) * _unit_multiplier(scale)
 
 
 def _zh_value(text: str) -> float | None:
@@ -263,7 +265,7 @@ _EN_RANGE = re.compile(r"\s*(?:to|-|–|—|or|and|through)\s*(?:[A-Z]{0,3}[$€
 def _zh_scale(q: Quantity) -> int:
     """The 万/亿/千 an Arabic number carries (600万 → 10,000), or 1."""
     m = re.fullmatch(rf"(?:{_ARABIC})\s*([千万亿]+)", fold_width(q.text).rstrip("多余"))
-    return math.prod(_CN_UNITS[unit] for unit in m.group(1)) if m else 1
+    return _unit_multiplier(m.group(1)) if m else 1
 
 
 def _en_scale(q: Quantity) -> int:
@@ -315,7 +317,7 @@ def _zh_match(folded: str, text: str, m: re.Match) -> Quantity | None:
     infix = _ZH_APPROX_INFIX.match(after)
     if infix and not (arabic and m.group("scale")):
         # 500余万 = "more than 5 million": the approximation stands before the unit it shares
-        value *= math.prod(_CN_UNITS[unit] for unit in infix.group(2))
+        value *= _unit_multiplier(infix.group(2))
         approx, span_end = "over", end + infix.end()
         after = folded[span_end:]
         after_stripped = after.lstrip()
@@ -421,12 +423,13 @@ _MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september",
      "october", "november", "december"], start=1)}
 _MONTH_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sept", "Sep", "Oct", "Nov", "Dec")
+_MONTH_NAME = "|".join([*(m.capitalize() for m in _MONTHS), *_MONTH_ABBREVIATIONS])
 _LIST_ORDINALS = {"firstly", "secondly", "thirdly", "fourthly", "fifthly", "lastly", "finally"}
 _NUMBER_WORDS = {*_SMALL, *_ORDINAL, *_SCALE, *_SCALE_ORDINAL, *_MULTIPLE}
 _EN_NUMBER = re.compile(
     rf"(?P<digits>(?<![\w.,])(?:{_ARABIC}))(?P<suffix>st|nd|rd|th|s)?"
     rf"|(?P<vague>\b(?:{'|'.join(_VAGUE)})\b(?:\s+of\s+(?:thousands|millions|billions)\b)?)"
-    rf"|(?P<month>\b(?:{'|'.join(m.capitalize() for m in _MONTHS)}|{'|'.join(_MONTH_ABBREVIATIONS)})\b\.?)",
+    rf"|(?P<month>\b(?:{_MONTH_NAME})\b\.?)",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[A-Za-z]+")
@@ -647,7 +650,7 @@ def _is_en_list_marker(before: str, after: str, digits: str) -> bool:
     return re.match(r"^(?:[.)](?!\d)|\s+[A-Z])", after) is not None
 
 
-_EN_MONTH_AFTER = re.compile(rf"\s+(?:{'|'.join(m.capitalize() for m in _MONTHS)}|{'|'.join(_MONTH_ABBREVIATIONS)})\b")
+_EN_MONTH_AFTER = re.compile(rf"\s+(?:{_MONTH_NAME})\b")
 
 
 def _month_number(word: str) -> int:
