@@ -27,6 +27,7 @@ _ZH_PLAN = {"将", "将要", "即将", "计划", "拟", "预计", "将会", "必
 # are no report of a fact, so they neutralise a 了 nearby, but they are no plan either: an
 # English "has …" beside them is not a tense error.
 _ZH_MODAL = {"要", "会", "必要", "不可", "应当", "应该", "必须", "务要", "可以", "愿"}
+_ZH_PLAN_OR_MODAL = frozenset(_ZH_PLAN | _ZH_MODAL)  # built once: looked up for every token
 # clauses that state a condition, a consequence or a description, not a report
 _ZH_CONDITION = ("若", "如果", "倘若", "假如", "要是", "如", "凡", "当", "一旦", "以致", "以至", "免得")
 _SECOND_PERSON = ("你", "你们", "您")
@@ -102,7 +103,7 @@ def _zh_marker_kind(tokens: list[Token], i: int) -> str | None:
         or bool(following and following[0].flag == "p")  # 必给你: 给 as a verb, tagged p
     if token.word in _ZH_DONE_BEFORE:
         return "done" if verb_follows else None
-    if token.word not in _ZH_PLAN | _ZH_MODAL or not verb_follows:
+    if token.word not in _ZH_PLAN_OR_MODAL or not verb_follows:
         return None
     if token.word == "将" and (not (following and following[0].flag.startswith(_ACTION_START))
                               or _object_then_disposal(following)):
