@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import EN_SEED, REPO, SEED_GLOSSARY, ZH_SEED
-from test_batch import _leftovers, bible_chapters
+from test_batch import _leftovers, bible_chapters, interrupt_then_resume
 
 from align.batch import KEY_FILE
 from align.cli import main
@@ -140,37 +139,6 @@ def test_sigint_and_sigterm_stop_a_ray_batch_and_the_rerun_finishes_only_the_res
     command = [sys.executable, "-m", "align", "batch", str(docs), "--out", str(out), "--engine", "ray",
                "--workers", "2"]
 
-    def finished() -> dict[str, int]:
-        return {p.parent.name: (p.parent / "flags.jsonl").stat().st_mtime_ns for p in out.glob(f"*/{KEY_FILE}")}
-
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        before = finished()
-        wait_for = len(before) + 1
-        proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 300
-        while len(finished()) < wait_for and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert proc.poll() is None and _ray_processes(ray_tmp), "the batch ended before the test could interrupt it"
-        sent = time.monotonic()
-        proc.send_signal(signum)
-        _, err = proc.communicate(timeout=60)
-        stopped = time.monotonic() - sent
-        assert proc.returncode == 128 + signum, err
-        assert f"interrupted by {signum.name}" in err
-        # not a timing test (the machine is shared): a batch that waited for the running
-        # documents would take far longer
-        assert stopped < 20, f"took {stopped:.1f} s to stop"
-        assert _wait_until_gone(ray_tmp) == [], "Ray processes left running"
-        assert not _leftovers(tmp_path)
-        done = finished()
-        assert 1 <= len(done) < 4 and not (out / "corpus.json").exists()
-        for name in done:
-            assert sorted(p.name for p in (out / name).iterdir()) == sorted([*OUTPUT_FILES, KEY_FILE])
-        assert all(done[name] == mtime for name, mtime in before.items())
-
-    before = finished()
-    run = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
-    assert run.returncode == 0, run.stderr
-    assert f"({len(before)} unchanged since the last run, reused)" in run.stdout
-    after = finished()
-    assert len(after) == 4 and all(after[name] == mtime for name, mtime in before.items())
+    # every Ray process of the batch (the Ray it started, the actors) counts as a worker
+    interrupt_then_resume(command, env, out, tmp_path, 4, workers=lambda proc: _ray_processes(ray_tmp),
+                          stop_within=20.0, gone_within=20.0)
