@@ -47,18 +47,22 @@ class DocumentWorker:
     """A Ray actor (see :func:`run_on_ray`): the encoder loaded once, one document per call.
 
     ``cwd`` is the driver's working directory, so relative manifest paths mean the same
-    here; ``stages`` is a Ray queue where the current stage of each document is reported."""
+    here; ``reports`` is a Ray queue where the worker says where it runs (node, process id)
+    and the current stage of each document."""
 
-    def __init__(self, slot: int, model: str | None, cache_dir: str | None, threads: int, cwd: str, stages):
+    def __init__(self, slot: int, model: str | None, cache_dir: str | None, threads: int, cwd: str, reports):
+        import ray
+
+        reports.put_nowait(("started", slot, ray.get_runtime_context().get_node_id(), os.getpid()))
         if os.path.isdir(cwd):
             os.chdir(cwd)
-        self.slot, self.stages = slot, stages
+        self.slot, self.reports = slot, reports
         preload_encoder(model, cache_dir, threads)
 
     def check(self, index: int, item: BatchItem, out_dir: Path, settings: dict[str, Any],
               key: str | None) -> DocumentResult:
         return check_one(item, out_dir, settings, key,
-                         on_stage=lambda stage: self.stages.put_nowait((self.slot, index, stage)))
+                         on_stage=lambda stage: self.reports.put_nowait(("stage", self.slot, index, stage)))
 
 
 def run_on_ray(items, keys, todo, out: Path, results: dict[int, DocumentResult], *, workers: int | None,
@@ -69,6 +73,8 @@ def run_on_ray(items, keys, todo, out: Path, results: dict[int, DocumentResult],
     except ImportError:
         raise AlignError("--engine ray needs the ray package: pip install 'align[ray]'") from None
     actors: list = []
+    reports = None
+    here: dict[int, int] = {}  # slot -> process id, for the actors on this machine
     stop = StopRequests()
     try:
         with on_stop_signals(stop):
@@ -76,12 +82,12 @@ def run_on_ray(items, keys, todo, out: Path, results: dict[int, DocumentResult],
             with on_stop_signals(stop):  # ray.init put in a SIGTERM handler of its own
                 stop.check()
                 pool, threads = _pool_size(ray, address, workers, len(todo))
-                actors, stages = _start_actors(ray, pool, threads, settings)
-                _schedule(ray, actors, stages, items, keys, todo, out, results, quiet=quiet, reused=reused,
-                          settings=settings, stop=stop)
+                actors, reports = _start_actors(ray, pool, threads, settings)
+                _schedule(ray, actors, reports, items, keys, todo, out, results, quiet=quiet, reused=reused,
+                          settings=settings, stop=stop, here=here)
     except BaseException as exc:
         with on_stop_signals(signal.SIG_IGN):  # a second Ctrl-C must not cut the clean-up short
-            _kill(ray, actors)
+            _kill(ray, actors, here, reports)
             if address is None:
                 ray.shutdown()
             remove_unfinished(out, [items[i].name for i in todo])
@@ -92,7 +98,7 @@ def run_on_ray(items, keys, todo, out: Path, results: dict[int, DocumentResult],
         raise
     finally:
         with on_stop_signals(signal.SIG_IGN):
-            _kill(ray, actors)
+            _kill(ray, actors, here, reports)
             ray.shutdown()  # stops a Ray this batch started; from a cluster, only disconnects
 
 
@@ -134,19 +140,19 @@ def _pool_size(ray, address: str | None, workers: int | None, documents: int) ->
 def _start_actors(ray, pool: int, threads: int, settings: dict[str, Any]):
     from ray.util.queue import Queue
 
-    stages = Queue(actor_options={"num_cpus": 0})
+    reports = Queue(actor_options={"num_cpus": 0})
     worker = ray.remote(DocumentWorker).options(num_cpus=threads, max_restarts=0)
     cache_dir = settings.get("cache_dir")
     actors = [
         worker.remote(slot, settings.get("model"), str(cache_dir) if cache_dir else None, threads, os.getcwd(),
-                      stages)
+                      reports)
         for slot in range(pool)
     ]
-    return actors, stages
+    return actors, reports
 
 
-def _schedule(ray, actors, stages, items, keys, todo, out: Path, results: dict[int, DocumentResult], *,
-              quiet: bool, reused: int, settings: dict[str, Any], stop: StopRequests) -> None:
+def _schedule(ray, actors, reports, items, keys, todo, out: Path, results: dict[int, DocumentResult], *,
+              quiet: bool, reused: int, settings: dict[str, Any], stop: StopRequests, here: dict[int, int]) -> None:
     """Give each idle actor the next document until all are done; a dead actor fails its document."""
     from ray.exceptions import RayActorError, RayTaskError
 
@@ -178,31 +184,48 @@ def _schedule(ray, actors, stages, items, keys, todo, out: Path, results: dict[i
                         results[index] = DocumentResult(items[index], error=f"Ray task failed: {exc}")
                         idle.append(slot)
                     bar.event("done", slot, items[index].name, None)
-                _show_stages(stages, running, items, bar)
+                for kind, slot, index, stage in _read_reports(ray, reports, here):
+                    if kind == "stage" and (slot, index) in running.values():
+                        bar.event("stage", slot, items[index].name, stage)
         finally:
             bar.close()
 
 
-def _show_stages(stages, running: dict[Any, tuple[int, int]], items, bar: BatchProgress) -> None:
-    """Pass the stages reported since the last look to the progress bar (running documents only)."""
-    waiting = stages.qsize()
-    if not waiting:
-        return
-    current = set(running.values())
-    for slot, index, stage in stages.get_nowait_batch(waiting):
-        if (slot, index) in current:
-            bar.event("stage", slot, items[index].name, stage)
+def _read_reports(ray, reports, here: dict[int, int]) -> list[tuple]:
+    """The reports queued since the last look; an actor's start on this machine goes into
+    ``here`` (so a stop can wait for its process), the stage reports are returned."""
+    try:
+        waiting = reports.qsize()
+        batch = reports.get_nowait_batch(waiting) if waiting else []
+    except Exception:  # noqa: BLE001 - the queue's actor is gone: no more reports
+        return []
+    node = ray.get_runtime_context().get_node_id()
+    for kind, slot, where, pid in batch:
+        if kind == "started" and where == node:
+            here[slot] = pid
+    return [report for report in batch if report[0] == "stage"]
 
 
-def _kill(ray, actors: list) -> None:
-    """Kill the actors and wait (up to a few seconds) until their processes are gone, so
-    nothing writes into OUT after this returns."""
+def _kill(ray, actors: list, here: dict[int, int], reports) -> None:
+    """Kill the actors, and wait (a few seconds at most) until the processes of those on this
+    machine are gone, so none of them writes into OUT after this returns. (An actor on
+    another node dies as soon as its raylet gets the kill; nothing here can watch it.)"""
     if not actors or not ray.is_initialized():
         return
     for actor in actors:
         ray.kill(actor, no_restart=True)
-    probes = [actor.__ray_ready__.remote() for actor in actors]
-    deadline = time.monotonic() + 4 * STOP_GRACE
-    while probes and time.monotonic() < deadline:
-        _, probes = ray.wait(probes, num_returns=len(probes), timeout=STOP_GRACE)
     actors.clear()
+    if reports is not None:
+        _read_reports(ray, reports, here)  # actors that started since the last look
+    deadline = time.monotonic() + 4 * STOP_GRACE
+    while any(_alive(pid) for pid in here.values()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def _alive(pid: int) -> bool:
+    """Running (not a zombie waiting for its parent, the raylet, to reap it)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except (OSError, IndexError):
+        return False
