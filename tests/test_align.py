@@ -176,3 +176,50 @@ def test_glossary_terms_become_shared_anchors(encoder):
     assert sum(map(len, with_terms.shared.values())) > sum(map(len, plain.shared.values()))
     links = align_documents(zh, en, encoder, glossary=glossary)
     assert_covers(links, len(zh.segments), len(en.segments))
+
+
+def test_max_marginals_match_a_search_with_the_bead_forbidden(verses, encoder):
+    """``Marginals.gaps`` (forward + backward pass) equals what a fresh search loses when
+    the bead is taken out of the lattice, on a real split-and-merge case."""
+    import numpy as np
+
+    from align.aligner.sentences import AlignConfig, Lattice, _beads, _forward
+
+    zh = [z for z, _ in verses]
+    en = [e for _, e in verses]
+    zh[4:6] = ["".join(zh[4:6])]
+    lattice = Lattice(encoder.encode(zh), encoder.encode(en), AlignConfig())
+    band = lattice.band()
+    path = lattice.search(band)
+    marginals = lattice.marginals(band)
+    two_sided = [b for b in _beads(path) if b[0] and b[1]]
+    for bead, gap in zip(two_sided, marginals.gaps(two_sided)):
+        t = int(np.flatnonzero((lattice.ta == len(bead[0])) & (lattice.tb == len(bead[1])))[0])
+        i, j = bead[0][-1] + 1, bead[1][-1] + 1
+
+        def without(r, cols, i=i, j=j, t=t):
+            scores = lattice._cached_row_scores(r, cols).copy()
+            if r == i:
+                scores[t, j - band[0][r]] = -1e9
+            return scores
+
+        S, _, _ = _forward(lattice.n, lattice.m, band, lattice.ta, lattice.tb, without, lattice.cfg.skip)
+        assert gap == pytest.approx(marginals.best - S[-1, lattice.m - band[0][-1]], abs=1e-6)
+        assert gap > 0
+
+
+def test_near_path_merges_are_approximate_merges_close_to_the_best_path(verses, encoder):
+    from align.aligner.sentences import AlignConfig, Lattice
+
+    zh = [z for z, _ in verses]
+    en = [e for _, e in verses]
+    zh[4:7] = ["".join(zh[4:7])]
+    lattice = Lattice(encoder.encode(zh), encoder.encode(en), AlignConfig())
+    band = lattice.band()
+    lattice.search(band)
+    near = lattice.marginals(band).near_merges(0.3)
+    assert near and [g for g, _ in near] == sorted(g for g, _ in near) and all(0 <= g < 0.3 for g, _ in near)
+    assert all(ze - zs + ee - es > 2 and ze > zs and ee > es for _, (zs, ze, es, ee) in near)
+    zs, ze, es, ee = near[0][1]
+    lattice.set_exact_cosine(zs, ze, es, ee, 0.5)
+    assert near[0][1] not in [b for _, b in lattice.marginals(band).near_merges(0.3)]
