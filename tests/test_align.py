@@ -223,3 +223,31 @@ def test_near_path_merges_are_approximate_merges_close_to_the_best_path(verses, 
     zs, ze, es, ee = near[0][1]
     lattice.set_exact_cosine(zs, ze, es, ee, 0.5)
     assert near[0][1] not in [b for _, b in lattice.marginals(band).near_merges(0.3)]
+
+
+def test_link_confidence_rises_with_the_path_lead_and_the_margin():
+    from align.aligner.sentences import link_confidence
+
+    base = {"cosine": 0.6, "margin": 0.3, "gap": 0.1, "extra": 0.0}
+    assert 0 < link_confidence(base) < 1
+    assert link_confidence({**base, "gap": 0.5}) > link_confidence(base)  # the search was surer
+    assert link_confidence({**base, "margin": 0.4}) > link_confidence(base)
+    assert link_confidence({**base, "extra": 2.0}) < link_confidence(base)  # bigger beads go wrong more
+
+
+def test_near_path_encodes_stay_within_their_budget(verses, encoder):
+    """Exact encodes of merges off the path cost at most ``near_budget`` runs per sentence."""
+    zh = [z for z, _ in verses]
+    en = [e for _, e in verses]
+    zh[4:7] = ["".join(zh[4:7])]
+    from align.embed.encoders import load_encoder
+
+    calls = []
+    for budget in (0.0, 0.1, 1.0):
+        fresh = load_encoder(None, cache=False)
+        before = fresh.model_calls
+        align_sentences(zh, en, fresh, near_budget=budget)
+        calls.append(fresh.model_calls - before)
+    sentences = len(zh) + len(en)
+    assert calls[0] <= calls[1] <= calls[0] + int(0.1 * sentences)
+    assert calls[0] <= calls[2] <= calls[0] + sentences

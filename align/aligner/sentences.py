@@ -8,14 +8,22 @@ How it works (after Vecalign's multi-resolution search and Bertalign's margin sc
    recursively, until the lattice is small enough for a full search; each level's path,
    widened by ``band`` sentences, is the search band of the next finer level.
 3. An exact dynamic programme in that band picks beads 0-1, 1-0, 1-n, n-1 (n <= ``max_bead``)
-   and 2-2, maximising the sum of bead scores: margin-normalised cosine (cosine minus the
-   mean similarity of each side to its nearest neighbours, which cancels "hub" sentences that
-   resemble everything), plus a length-ratio term and a bonus for numbers and Latin tokens
-   found on both sides (``align.aligner.signals``).
-4. Merged runs that the chosen path (or a close competitor) uses are then encoded for real and
-   the band is searched again with those exact vectors.
+   and n-m (2 <= n, m <= ``max_nm``), maximising the sum of bead scores: margin-normalised
+   cosine (cosine minus the mean similarity of each side to its nearest neighbours, which
+   cancels "hub" sentences that resemble everything), plus a length-ratio term and a bonus for
+   numbers and Latin tokens found on both sides (``align.aligner.signals``), minus a penalty
+   per extra sentence that the document's sentence-count ratio scales down on the side that
+   has more sentences.
+4. Merged runs that the chosen path uses are then encoded for real, and so are the merges
+   whose best path (forward + backward max-marginals) comes within the approximation's error
+   of the best one — the error measured on this document's own re-encoded runs — closest
+   first, within a budget; the band is searched again with those exact vectors (Bertalign's
+   second pass, which encodes every run in a band around its 1-1 anchors, made selective).
 
-Each link gets a confidence in [0, 1] from its cosine, calibrated on USE v3 statistics.
+Each link gets a confidence in [0, 1]: the probability that it is exactly right, from a
+logistic regression on its cosine, margin, extra sentences and how far the best path is
+ahead of the best path without it, fitted on the calibration dev documents
+(scripts/fit_confidence.py).
 
 A sentence the search leaves unaligned is then offered to its neighbouring links at the
 clause level (``_rescue_orphans``): a translator who splits off a sentence's last clauses
@@ -35,7 +43,6 @@ from align.errors import AlignError, InputError
 from align.model import Document, Link, join_sentences
 
 NEG = -1e9
-DOMINATED = -10.0  # the cosine given to a merge ruled out (see _ExactRuns.encode)
 # No real sentence is this long; a longer one is a file without sentence breaks, which
 # would take minutes to encode and could not be aligned meaningfully anyway.
 MAX_SENTENCE_CHARS = 20_000
@@ -46,19 +53,22 @@ class AlignConfig:
     """Aligner settings; every constant is explained where it is used."""
 
     max_bead: int = 4  # largest n in 1-n / n-1 beads (2-2 is always allowed)
+    max_nm: int = 2  # largest n and m of n-m beads (2-3, 3-2, 3-3 at 3)
     band: int = 8  # half-width, in sentences, of the search band around the coarse path
     skip: float = -0.15  # score of a 1-0 / 0-1 bead: a deletion beats a pair scoring below it
     neighbours: int = 3  # k of the margin (mean cosine to the k most similar sentences)
     length_weight: float = 0.05  # weight of the squared log length ratio
     token_weight: float = 0.1  # bonus per shared number / Latin token (capped, see signals)
     paragraph_bonus: float = 0.1  # for a link ending where a paragraph starts on both sides
-    merge_penalty: float = 0.08  # per extra sentence in a bead: a merge must earn its place
+    # per extra sentence in a bead: a merge must earn its place; on the side with more
+    # sentences, times the document's sentence-count ratio (fewer / more)
+    merge_penalty: float = 0.08
     exact_rounds: int = 3  # times to re-encode the merged runs the path uses and search again
     # ...and, each round, the merges whose best path comes within the approximation's error
     # (this quantile of the document's own exact-minus-approximate cosines) of the best path,
     # closest first, at most near_budget runs per sentence of the document in all
     near_quantile: float = 0.9
-    near_budget: float = 0.25
+    near_budget: float = 0.1
     full_search_cells: int = 250_000  # lattice size below which no coarse pass is needed
     # orphan rescue (see _rescue_orphans): a wrong USE pair scores above 0.49 once in 100
     rescue_threshold: float = 0.49
@@ -135,7 +145,7 @@ def _align(zh, en, encoder, cfg, *, glossary=None, paragraphs=None) -> list[Link
             # re-encoded runs: a merge whose best path is closer than that may win exactly
             within = float(np.quantile(exact.errors, cfg.near_quantile))
             near = [bead for _, bead in lattice.marginals(band).near_merges(max(within, 0.0))]
-            taken, encoded = exact.encode(near, limit=budget)
+            taken, encoded = exact.encode(near, limit=budget, must_gain=True)
             budget -= encoded
             beads += near[:taken]
         if not beads:
@@ -144,7 +154,7 @@ def _align(zh, en, encoder, cfg, *, glossary=None, paragraphs=None) -> list[Link
     searched = _beads(path)
     beads = _rescue_orphans(searched, zh, en, encoder, cfg)
     rescued = [bead for bead in set(beads) - set(searched) if bead[0] and bead[1]]
-    exact.encode([(zi[0], zi[-1] + 1, ei[0], ei[-1] + 1) for zi, ei in rescued], dominance=False)
+    exact.encode([(zi[0], zi[-1] + 1, ei[0], ei[-1] + 1) for zi, ei in rescued])
     on_path = [bead for bead in beads if bead[0] and bead[1] and bead in set(searched)]
     gaps = dict(zip(on_path, lattice.marginals(band).gaps(on_path)))
     features = {bead: bead_features(lattice, bead, gaps.get(bead, 0.0)) for bead in beads if bead[0] and bead[1]}
@@ -158,7 +168,9 @@ def _align(zh, en, encoder, cfg, *, glossary=None, paragraphs=None) -> list[Link
 # (which prints this block); its reliability on the held-out documents is in
 # benchmarks/README.md (Alignment).
 CONFIDENCE_FEATURES = ("cosine", "margin", "gap", "extra")
-CONFIDENCE_COEF = {"intercept": -0.45 / 0.09, "cosine": 1 / 0.09, "margin": 0.0, "gap": 0.0, "extra": 0.0}
+# 653 calibration links (0.847 exactly gold); held out, 656 links: confidence 0.2-0.4 → 0.26
+# exactly gold, 0.4-0.6 → 0.48, 0.6-0.8 → 0.69, 0.8-1.0 → 0.96
+CONFIDENCE_COEF = {"intercept": 0.4069, "cosine": 0.7327, "margin": 2.634, "gap": 7.4463, "extra": -0.7532}
 GAP_CAP = 1.0  # a path ahead by more than this is as sure as the search can be
 
 
@@ -186,14 +198,13 @@ class _ExactRuns:
         self.vec: dict[tuple[str, int, int], np.ndarray] = {}
         self.errors: list[float] = []
 
-    def encode(self, beads, limit: int | None = None, dominance: bool = True) -> tuple[int, int]:
+    def encode(self, beads, limit: int | None = None, must_gain: bool = False) -> tuple[int, int]:
         """Score ``beads`` (zh start, zh end, en start, en end) exactly, in their order until
         ``limit`` runs would have to be encoded; returns (beads scored, runs encoded).
 
-        With ``dominance``, a merge whose exact cosine is no higher than that of the bead left
-        when one of its end sentences is dropped is ruled out: that sentence adds nothing the
-        other side says (an untranslated line riding along with its neighbour), so it is
-        not part of the translation."""
+        ``must_gain`` (merges the search did not choose): the exact cosine does not replace
+        the approximation when an end sentence only rides along (``_rides_along``): an
+        untranslated line must not enter the path on its neighbour's exact score."""
         need: dict[tuple[str, int, int], None] = {}
         taken = []
         for bead in beads:
@@ -213,20 +224,30 @@ class _ExactRuns:
             x = self.vec[("zh", zs, ze)] if ze - zs > 1 else self.single[0][zs]
             y = self.vec[("en", es, ee)] if ee - es > 1 else self.single[1][es]
             cosine = float(x @ y)
-            self.errors.append(cosine - self.lattice.approx_cosine(zs, ze, es, ee))
-            if dominance and cosine <= self._best_part(zs, ze, es, ee):
-                cosine = DOMINATED
+            approx = self.lattice.approx_cosine(zs, ze, es, ee)
+            self.errors.append(cosine - approx)
+            if must_gain and self._rides_along(zs, ze, es, ee, cosine, x, y):
+                cosine = approx
             self.lattice.set_exact_cosine(zs, ze, es, ee, cosine)
         return len(beads), len(need)
 
-    def _best_part(self, zs: int, ze: int, es: int, ee: int) -> float:
-        """The best cosine of the beads left when one end sentence is dropped from a side."""
-        parts = []
+    def _rides_along(self, zs: int, ze: int, es: int, ee: int, cosine: float, x, y) -> bool:
+        """An end sentence of the merge adds nothing: dropping it leaves a bead at least as
+        similar, and the sentence itself resembles the other side less than it resembles its
+        usual nearest neighbours (its margin background)."""
+        lat = self.lattice
+        ends = []
         if ze - zs > 1:
-            parts += [(zs + 1, ze, es, ee), (zs, ze - 1, es, ee)]
+            ends += [(s, (zs + (s == zs), ze - (s == ze - 1), es, ee), self.single[0][s] @ y, lat.bg1_zh[s])
+                     for s in (zs, ze - 1)]
         if ee - es > 1:
-            parts += [(zs, ze, es + 1, ee), (zs, ze, es, ee - 1)]
-        return max(self.lattice.cosine((tuple(range(a, b)), tuple(range(c, d)))) for a, b, c, d in parts)
+            ends += [(s, (zs, ze, es + (s == es), ee - (s == ee - 1)), self.single[1][s] @ x, lat.bg1_en[s])
+                     for s in (es, ee - 1)]
+        for _, (a, b, c, d), own, background in ends:
+            part = lat.cosine((tuple(range(a, b)), tuple(range(c, d))))
+            if cosine <= part and own < background:
+                return True
+        return False
 
 
 def _join_zh(parts) -> str:
@@ -317,11 +338,13 @@ def _links(beads, zh, en, confidence) -> list[Link]:
     ]
 
 
-def bead_types(max_bead: int) -> list[tuple[int, int]]:
-    """(zh count, en count) of every allowed bead except 0-1 (handled within a row)."""
+def bead_types(max_bead: int, max_nm: int = 2) -> list[tuple[int, int]]:
+    """(zh count, en count) of every allowed bead except 0-1 (handled within a row): 1-n and
+    n-1 up to ``max_bead``, n-m with 2 <= n, m <= ``max_nm``."""
     types = [(1, 0), (1, 1), (2, 2)]
     for k in range(2, max(1, max_bead) + 1):
         types += [(1, k), (k, 1)]
+    types += [(a, b) for a in range(2, max_nm + 1) for b in range(2, max_nm + 1)]
     return sorted(set(types))
 
 
@@ -351,7 +374,7 @@ class Lattice:
         self.n, self.m = len(emb_zh), len(emb_en)
         self.cfg = cfg
         self.f = features
-        types = bead_types(cfg.max_bead)
+        types = bead_types(cfg.max_bead, cfg.max_nm)
         self.A = max(a for a, _ in types)
         self.B = max(b for _, b in types)
         self.ta = np.array([a for a, _ in types])
@@ -375,7 +398,11 @@ class Lattice:
             self.len_zh = _run_sums(features.len_zh, self.A)
             self.len_en = _run_sums(features.len_en, self.B)
             # beads (a, b): extra sentences cost a little, so a split must earn its place
-            self.merge_cost = cfg.merge_penalty * (self.ta + self.tb - 2).clip(0)
+            extra_zh, extra_en = (self.ta - 1).clip(0), (self.tb - 1).clip(0)
+            # a side with more sentences than the other must merge some of them: its extra
+            # sentences cost less, in proportion to the document's sentence-count ratio
+            scale_zh, scale_en = min(1.0, self.m / self.n), min(1.0, self.n / self.m)
+            self.merge_cost = cfg.merge_penalty * (scale_zh * extra_zh + scale_en * extra_en)
         else:
             self.merge_cost = np.zeros(len(types))
 
@@ -632,7 +659,7 @@ def _coarse_band(zh: np.ndarray, en: np.ndarray, cfg: AlignConfig):
     n, m = len(zh), len(en)
     if (n + 1) * (m + 1) <= cfg.full_search_cells or min(n, m) < 4:
         return np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m, dtype=np.int64)
-    coarse = Lattice(_downsample(zh), _downsample(en), replace(cfg, max_bead=2))
+    coarse = Lattice(_downsample(zh), _downsample(en), replace(cfg, max_bead=2, max_nm=2))
     cpath = coarse.search(coarse.band())
     return _project_band(cpath, n, m, cfg.band)
 
