@@ -40,6 +40,7 @@ SAFE_NAME = re.compile(r"^[\w.\- ]+$")
 KEY_FILE = ".batch-key"
 YES, NO = ("1", "true", "yes", "y"), ("", "0", "false", "no", "n")
 STOP_GRACE = 1.0  # seconds a terminated worker gets before SIGKILL
+ENGINES = ("local", "ray")
 
 
 @dataclass(frozen=True)
@@ -290,6 +291,17 @@ def _die_with_parent() -> None:
         pass
 
 
+def preload_encoder(model: str | None, cache_dir: str | None, threads: int) -> None:
+    """Load a worker's encoder once, with its share of the cores, before its first document."""
+    os.environ["ALIGN_THREADS"] = str(threads)
+    from align.embed.encoders import load_encoder
+
+    try:
+        load_encoder(model, cache_dir=cache_dir)
+    except AlignError:
+        pass  # each document reports the model error itself
+
+
 def _worker_main(slot: int, tasks, events, model: str | None, cache_dir: str | None, threads: int,
                  parent: int) -> None:
     """A worker process: own process group, model loaded once, documents until told to stop."""
@@ -299,13 +311,7 @@ def _worker_main(slot: int, tasks, events, model: str | None, cache_dir: str | N
     _die_with_parent()
     if os.getppid() != parent:
         return
-    os.environ["ALIGN_THREADS"] = str(threads)
-    from align.embed.encoders import load_encoder
-
-    try:
-        load_encoder(model, cache_dir=cache_dir)
-    except AlignError:
-        pass  # each document reports the model error itself
+    preload_encoder(model, cache_dir, threads)
     while True:
         try:
             task = tasks.get(timeout=1.0)
@@ -323,7 +329,7 @@ def _worker_main(slot: int, tasks, events, model: str | None, cache_dir: str | N
 
 
 @contextmanager
-def _on_stop_signals(handler) -> Iterator[None]:
+def on_stop_signals(handler) -> Iterator[None]:
     """While inside, SIGINT and SIGTERM go to ``handler`` (a function or ``SIG_IGN``);
     only the main thread can set handlers, elsewhere this does nothing."""
     import threading
@@ -339,7 +345,7 @@ def _on_stop_signals(handler) -> Iterator[None]:
             signal.signal(s, old)
 
 
-class _Stop(BaseException):
+class StopSignal(BaseException):
     """Raised in the parent by SIGINT / SIGTERM (a BaseException, so no ``except Exception``
     on the way swallows it)."""
 
@@ -347,8 +353,8 @@ class _Stop(BaseException):
         self.signum = signum
 
 
-def _raise_stop(signum: int, _frame) -> None:
-    raise _Stop(signum)
+def raise_stop(signum: int, _frame) -> None:
+    raise StopSignal(signum)
 
 
 def _stop_workers(processes: Sequence[multiprocessing.Process]) -> None:
@@ -382,7 +388,7 @@ def glob_escape(text: str) -> str:
     return re.sub(r"([*?\[])", r"[\1]", text)
 
 
-class _BatchProgress:
+class BatchProgress:
     """Documents done with an ETA, and one line per worker: its document and stage.
 
     Off a terminal (a log), a line per finished document on stderr instead; nothing with
@@ -420,18 +426,27 @@ def run_batch(
     items: Sequence[BatchItem],
     out_dir: str | Path,
     *,
-    workers: int = 2,
+    workers: int | None = None,
     quiet: bool = False,
     fresh: bool = False,
+    engine: str = "local",
+    address: str | None = None,
     **settings: Any,
 ) -> list[DocumentResult]:
-    """Check every pair with ``workers`` processes; results in manifest order.
+    """Check every pair with ``workers`` workers; results in manifest order.
 
+    ``engine`` ``"local"``: worker processes on this machine (default 2). ``"ray"``: Ray
+    actors (:mod:`align.batch_ray`) on the cluster at ``address``, or on a local Ray started
+    for the batch and stopped after it (default: one worker per CPU of the cluster).
     ``settings`` are ``align.pipeline.run_check`` keyword arguments (glossaries, model,
     select, ignore, options, presegmented, cache_dir). Documents finished by an earlier run
     with the same key are read back, not checked again, unless ``fresh``. SIGINT / SIGTERM
     stop every worker and raise ``BatchInterrupted``.
     """
+    if engine not in ENGINES:
+        raise AlignError(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    if address is not None and engine != "ray":
+        raise AlignError("--address is the Ray cluster to run on: it needs --engine ray")
     out = Path(out_dir)
     keys = [document_key(item, settings) for item in items]
     results: dict[int, DocumentResult] = {}
@@ -441,9 +456,14 @@ def run_batch(
             if finished is not None:
                 results[index] = finished
     todo = [i for i in range(len(items)) if i not in results]
-    if todo:
-        _run_in_workers(items, keys, todo, out, results, workers=workers, quiet=quiet, reused=len(results),
-                        settings=settings)
+    if todo and engine == "ray":
+        from align.batch_ray import run_on_ray
+
+        run_on_ray(items, keys, todo, out, results, workers=workers, quiet=quiet, reused=len(results),
+                   settings=settings, address=address)
+    elif todo:
+        _run_in_workers(items, keys, todo, out, results, workers=workers or 2, quiet=quiet,
+                        reused=len(results), settings=settings)
     return [results[i] for i in range(len(items))]
 
 
@@ -470,8 +490,8 @@ def _run_in_workers(items, keys, todo, out: Path, results: dict[int, DocumentRes
     ]
     running: dict[int, int] = {}  # slot -> document index
     try:
-        with _on_stop_signals(_raise_stop), Progress(quiet) as progress:
-            bar = _BatchProgress(progress, len(todo), reused, pool_size, quiet)
+        with on_stop_signals(raise_stop), Progress(quiet) as progress:
+            bar = BatchProgress(progress, len(todo), reused, pool_size, quiet)
             try:
                 for proc in processes:
                     proc.start()
@@ -490,12 +510,12 @@ def _run_in_workers(items, keys, todo, out: Path, results: dict[int, DocumentRes
             finally:
                 bar.close()
     except BaseException as exc:
-        with _on_stop_signals(signal.SIG_IGN):  # a second Ctrl-C must not cut the clean-up short
+        with on_stop_signals(signal.SIG_IGN):  # a second Ctrl-C must not cut the clean-up short
             _stop_workers(processes)
             remove_unfinished(out, [items[i].name for i in todo])
             tasks.cancel_join_thread()
             events.cancel_join_thread()
-        if isinstance(exc, _Stop):
+        if isinstance(exc, StopSignal):
             raise BatchInterrupted(exc.signum, len(results), len(items)) from None
         raise
     for proc in processes:

@@ -13,7 +13,7 @@ fi
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     .venv/bin/pip install -q --upgrade pip
     .venv/bin/pip install -q torch==2.13.0
-    .venv/bin/pip install -q -e ".[test]"
+    .venv/bin/pip install -q -e ".[test,ray]"
     echo "$want" > "$stamp"
 fi
 # Browser tests drive Debian's Chromium; CJK fonts so Chinese renders in screenshots (not

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -208,6 +209,56 @@ def _leftovers(folder: Path) -> list[str]:
     return [str(p) for p in folder.rglob("*") if p.name.endswith((".partial", ".tmp"))]
 
 
+def interrupt_then_resume(command: list[str], env: dict[str, str], out: Path, tmp_path: Path, documents: int, *,
+                          workers: Callable[[subprocess.Popen], list[int]], stop_within: float = 15.0,
+                          gone_within: float = 0.2) -> None:
+    """Start the batch ``command``, stop it with SIGINT once a document is done, again with
+    SIGTERM once one more is, then run it to the end.
+
+    Each stop: the signal's exit code, every worker process (``workers(proc)`` when the
+    signal is sent) gone within ``gone_within`` seconds of the exit, no half-written file, no
+    corpus report, the finished documents complete and those finished earlier untouched.
+    The last run checks only the rest."""
+
+    def finished() -> dict[str, int]:
+        return {p.parent.name: (p.parent / "flags.jsonl").stat().st_mtime_ns for p in out.glob(f"*/{KEY_FILE}")}
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        before = finished()
+        proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 300
+        while len(finished()) <= len(before) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        running = workers(proc)
+        assert proc.poll() is None and running, "the batch ended before the test could interrupt it"
+        sent = time.monotonic()
+        proc.send_signal(signum)
+        _, err = proc.communicate(timeout=60)
+        stopped = time.monotonic() - sent
+        assert proc.returncode == 128 + signum, err
+        assert f"interrupted by {signum.name}" in err
+        # not a timing test (the benchmark machine is shared): the documents still running
+        # take far longer than this, so a batch that waited for them would fail here
+        assert stopped < stop_within, f"took {stopped:.1f} s to stop"
+        deadline = time.monotonic() + gone_within
+        while [pid for pid in running if _alive(pid)] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not [pid for pid in running if _alive(pid)], "worker processes left running"
+        assert not _leftovers(tmp_path)
+        done = finished()
+        assert len(before) < len(done) < documents and not (out / "corpus.json").exists()
+        for name in done:  # a finished document is complete; one finished earlier is untouched
+            assert sorted(p.name for p in (out / name).iterdir()) == sorted([*OUTPUT_FILES, KEY_FILE])
+        assert all(done[name] == mtime for name, mtime in before.items())
+
+    before = finished()
+    run = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    assert f"({len(before)} unchanged since the last run, reused)" in run.stdout
+    after = finished()
+    assert len(after) == documents and all(after[name] == mtime for name, mtime in before.items())
+
+
 def test_sigint_and_sigterm_stop_every_worker_and_the_rerun_finishes_only_the_rest(tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -218,41 +269,7 @@ def test_sigint_and_sigterm_stop_every_worker_and_the_rerun_finishes_only_the_re
     env = {**os.environ, "ALIGN_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(Path(__file__).parent.parent)}
     command = [sys.executable, "-m", "align", "batch", str(docs), "--out", str(out), "--workers", "2"]
 
-    def finished() -> dict[str, int]:
-        return {p.parent.name: (p.parent / "flags.jsonl").stat().st_mtime_ns for p in out.glob(f"*/{KEY_FILE}")}
-
-    for signum, wait_for in ((signal.SIGINT, 1), (signal.SIGTERM, 2)):
-        before = finished()
-        proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 300
-        while len(finished()) < wait_for and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        workers = _children(proc.pid)
-        assert proc.poll() is None and workers, "the batch ended before the test could interrupt it"
-        sent = time.monotonic()
-        proc.send_signal(signum)
-        _, err = proc.communicate(timeout=30)
-        stopped = time.monotonic() - sent
-        assert proc.returncode == 128 + signum, err
-        assert f"interrupted by {signum.name}" in err
-        # not a timing test (the benchmark machine is shared): the documents still running
-        # take far longer than this, so a batch that waited for them would fail here
-        assert stopped < 15, f"took {stopped:.1f} s to stop"
-        time.sleep(0.2)
-        assert not [pid for pid in workers if _alive(pid)]
-        assert not _leftovers(tmp_path)
-        done = finished()
-        assert 1 <= len(done) < 6 and not (out / "corpus.json").exists()
-        for name in done:  # a finished document is complete; one finished earlier is untouched
-            assert sorted(p.name for p in (out / name).iterdir()) == sorted([*OUTPUT_FILES, KEY_FILE])
-        assert all(done[name] == mtime for name, mtime in before.items())
-
-    before = finished()
-    run = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
-    assert run.returncode == 0, run.stderr
-    assert f"({len(before)} unchanged since the last run, reused)" in run.stdout
-    after = finished()
-    assert len(after) == 6 and all(after[name] == mtime for name, mtime in before.items())
+    interrupt_then_resume(command, env, out, tmp_path, 6, workers=lambda proc: _children(proc.pid))
     corpus = json.loads((out / "corpus.json").read_text("utf-8"))
     assert sorted(d["name"] for d in corpus["documents"]) == [f"gen{n}" for n in range(6)]
     assert all(d["status"] == "ok" for d in corpus["documents"])

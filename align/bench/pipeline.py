@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-STAGES = ("read", "glossary", "model", "embed", "align", "checks", "report")
+STAGES = ("read", "glossary", "model", "embed", "align", "word-align", "checks", "report")
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from enum import Enum
 from pathlib import Path
 
 import typer
@@ -23,6 +24,11 @@ from align.commands.check import (
 )
 
 
+class Engine(str, Enum):
+    local = "local"
+    ray = "ray"
+
+
 def register(app: typer.Typer) -> None:
     @app.command("batch")
     def batch(
@@ -33,7 +39,19 @@ def register(app: typer.Typer) -> None:
             ..., "--out", "-o",
             help="Output folder: OUT/<name>/ per pair, plus corpus.html / corpus.xlsx / corpus.json.",
         ),
-        workers: int = typer.Option(2, "--workers", "-w", min=1, help="Worker processes (each loads the model once)."),
+        workers: int | None = typer.Option(
+            None, "--workers", "-w", min=1,
+            help="Workers, each loading the model once: processes with --engine local (default 2), "
+            "Ray actors with --engine ray (default one per CPU of the cluster).",
+        ),
+        engine: Engine = typer.Option(
+            Engine.local, "--engine", help="local: worker processes on this machine; ray: Ray actors, on a local Ray "
+            "started for the batch or on the cluster at --address.",
+        ),
+        address: str | None = typer.Option(
+            None, "--address", help="With --engine ray: a running Ray cluster (host:port of its head, or auto) "
+            "instead of a local Ray started and stopped by the batch.",
+        ),
         glossary: list[Path] | None = GLOSSARY,
         model: str | None = MODEL,
         select: list[str] | None = SELECT,
@@ -72,6 +90,8 @@ def register(app: typer.Typer) -> None:
                 workers=workers,
                 quiet=quiet,
                 fresh=fresh,
+                engine=engine.value,
+                address=address,
                 glossaries=glossaries,
                 model=model,
                 presegmented=presegmented,
