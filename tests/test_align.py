@@ -225,14 +225,25 @@ def test_near_path_merges_are_approximate_merges_close_to_the_best_path(verses, 
     assert near[0][1] not in [b for _, b in lattice.marginals(band).near_merges(0.3)]
 
 
-def test_link_confidence_rises_with_the_path_lead_and_the_margin():
+def test_link_confidence_of_the_features_is_the_cosine_curve_the_checks_read():
     from align.aligner.sentences import link_confidence
 
+    for cosine in (0.2, 0.45, 0.6, 0.8):
+        features = {"cosine": cosine, "margin": 0.3, "gap": 0.1, "extra": 1.0}
+        assert link_confidence(features) == pytest.approx(calibrated_confidence(cosine))
+
+
+def test_fitted_confidence_rises_with_the_path_lead_and_the_margin():
+    """The coefficients scripts/fit_confidence.py prints: a surer search and a larger margin
+    mean a likelier link, a bigger bead a less likely one."""
+    from align.aligner.sentences import link_confidence
+
+    fitted = {"intercept": 0.4069, "cosine": 0.7327, "margin": 2.634, "gap": 7.4463, "extra": -0.7532}
     base = {"cosine": 0.6, "margin": 0.3, "gap": 0.1, "extra": 0.0}
-    assert 0 < link_confidence(base) < 1
-    assert link_confidence({**base, "gap": 0.5}) > link_confidence(base)  # the search was surer
-    assert link_confidence({**base, "margin": 0.4}) > link_confidence(base)
-    assert link_confidence({**base, "extra": 2.0}) < link_confidence(base)  # bigger beads go wrong more
+    assert 0 < link_confidence(base, fitted) < 1
+    assert link_confidence({**base, "gap": 0.5}, fitted) > link_confidence(base, fitted)
+    assert link_confidence({**base, "margin": 0.4}, fitted) > link_confidence(base, fitted)
+    assert link_confidence({**base, "extra": 2.0}, fitted) < link_confidence(base, fitted)
 
 
 def test_near_path_encodes_stay_within_their_budget(verses, encoder):
