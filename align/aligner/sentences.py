@@ -62,7 +62,7 @@ class AlignConfig:
     # sentences, times the document's sentence-count ratio (fewer / more)
     merge_penalty: float = 0.08
     exact_rounds: int = 3  # times to re-encode the merged runs the path uses and search again
-    # ...and, each round, the merges whose best path comes within the approximation's error
+    # ...and, in the first round, the merges whose best path comes within the approximation's error
     # (this quantile of the document's own exact-minus-approximate cosines) of the best path,
     # closest first, at most near_budget runs per sentence of the document in all
     near_quantile: float = 0.9
@@ -104,17 +104,21 @@ def align_documents(zh: Document, en: Document, encoder, *, glossary=None, **con
 
 def align_sentences(zh: list[str], en: list[str], encoder, **config: Any) -> list[Link]:
     """Align two lists of sentences (one sentence per item)."""
-    return align_sentences_with_features(zh, en, encoder, **config)[0]
+    return _checked_align(zh, en, encoder, False, **config)[0]
 
 
 def align_sentences_with_features(zh: list[str], en: list[str], encoder, **config: Any):
     """``align_sentences`` and, per link, what its confidence was computed from
     (``bead_features``; None for a one-sided link): for fitting and measuring the confidence."""
+    return _checked_align(zh, en, encoder, True, **config)
+
+
+def _checked_align(zh, en, encoder, with_gaps: bool, **config: Any):
     for side, texts in (("zh", zh), ("en", en)):
         for k, text in enumerate(texts):
             if len(text) > MAX_SENTENCE_CHARS:
                 raise AlignError(f"{side} sentence {k}: {_too_long(len(text))}")
-    return _align(list(zh), list(en), encoder, AlignConfig.from_options(**config))
+    return _align(list(zh), list(en), encoder, AlignConfig.from_options(**config), with_gaps=with_gaps)
 
 
 def _too_long(length: int) -> str:
@@ -122,7 +126,7 @@ def _too_long(length: int) -> str:
             "is the file missing its line or sentence breaks?")
 
 
-def _align(zh, en, encoder, cfg, *, glossary=None, paragraphs=None) -> list[Link]:
+def _align(zh, en, encoder, cfg, *, glossary=None, paragraphs=None, with_gaps: bool = False):
     n, m = len(zh), len(en)
     if n == 0 or m == 0:
         beads = [((i,), ()) for i in range(n)] + [((), (j,)) for j in range(m)]
@@ -135,16 +139,15 @@ def _align(zh, en, encoder, cfg, *, glossary=None, paragraphs=None) -> list[Link
     path = lattice.search(band)
     exact = _ExactRuns(zh, en, emb_zh, emb_en, encoder, lattice)
     budget = int(cfg.near_budget * (n + m))
-    for _ in range(cfg.exact_rounds):
+    for round_ in range(cfg.exact_rounds):
         beads = lattice.merge_candidates(path)
         exact.encode(beads)
-        if budget > 0 and exact.errors:
+        if round_ == 0 and budget > 0 and exact.errors:
             # the approximation errs by up to this much upwards on this document's own
             # re-encoded runs: a merge whose best path is closer than that may win exactly
             within = float(np.quantile(exact.errors, cfg.near_quantile))
             near = [bead for _, bead in lattice.marginals(band).near_merges(max(within, 0.0))]
-            taken, encoded = exact.encode(near, limit=budget, must_gain=True)
-            budget -= encoded
+            taken, _ = exact.encode(near, limit=budget, must_gain=True)
             beads += near[:taken]
         if not beads:
             break
@@ -153,8 +156,10 @@ def _align(zh, en, encoder, cfg, *, glossary=None, paragraphs=None) -> list[Link
     beads = _rescue_orphans(searched, zh, en, encoder, cfg)
     rescued = [bead for bead in set(beads) - set(searched) if bead[0] and bead[1]]
     exact.encode([(zi[0], zi[-1] + 1, ei[0], ei[-1] + 1) for zi, ei in rescued])
-    on_path = [bead for bead in beads if bead[0] and bead[1] and bead in set(searched)]
-    gaps = dict(zip(on_path, lattice.marginals(band).gaps(on_path)))
+    gaps: dict = {}
+    if with_gaps or CONFIDENCE_COEF["gap"]:  # one more forward-backward pass: only when used
+        on_path = [bead for bead in beads if bead[0] and bead[1] and bead in set(searched)]
+        gaps = dict(zip(on_path, lattice.marginals(band).gaps(on_path)))
     features = {bead: bead_features(lattice, bead, gaps.get(bead, 0.0)) for bead in beads if bead[0] and bead[1]}
     confidence = {bead: link_confidence(features[bead]) if bead in features else 0.0 for bead in beads}
     links = _links(beads, zh, en, confidence)
@@ -734,30 +739,31 @@ def _backward(n: int, m: int, band, ta, tb, row_scores, skip: float) -> np.ndarr
     """Backward pass: Bk[i, j - lo[i]] = best score of a path from (i, j) to (n, m).
 
     With the forward scores it gives every bead's max-marginal (the best path forced through
-    it): S[start] + bead score + Bk[end]."""
+    it): S[start] + bead score + Bk[end]. Row by row from the end, the bead types grouped by
+    their zh count (one gather per group)."""
     lo, hi = band
     width = int((hi - lo).max()) + 1
     Bk = np.full((n + 1, width), NEG, dtype=np.float64)
+    ahead: dict[int, np.ndarray] = {}  # row r -> row scores + Bk[r]: the value of a bead ending in r
+    groups = [(int(a), np.flatnonzero(ta == a)) for a in np.unique(ta)]
     for i in range(n, -1, -1):
         cols = np.arange(lo[i], hi[i] + 1)
         w = len(cols)
-        T = np.full(w, NEG)
-        if i == n:
-            T[cols == m] = 0.0
-        for t, (a, b) in enumerate(zip(ta, tb)):
-            r = i + int(a)
+        T = np.where(cols == m, 0.0, NEG) if i == n else np.full(w, NEG)
+        for a, types in groups:
+            r = i + a
             if r > n:
                 continue
-            q = cols + int(b)
+            q = cols[None, :] + tb[types][:, None]
             ok = (q >= lo[r]) & (q <= hi[r])
-            if not ok.any():
-                continue
-            idx = np.flatnonzero(ok)
-            cand = row_scores(r, np.arange(lo[r], hi[r] + 1))[t, q[idx] - lo[r]] + Bk[r, q[idx] - lo[r]]
-            T[idx] = np.maximum(T[idx], cand)
+            values = ahead[r][types[:, None], np.clip(q - lo[r], 0, hi[r] - lo[r])]
+            T = np.maximum(T, np.where(ok, values, NEG).max(axis=0))
         offs = np.arange(w, dtype=np.float64) * skip
         shifted = (T + offs)[::-1]  # T[k] + k*skip, from the right end
         Bk[i, :w] = np.maximum.accumulate(shifted)[::-1] - offs
+        if i > 0:
+            ahead[i] = row_scores(i, cols) + Bk[i, :w][None, :]
+        ahead.pop(i + int(ta.max()), None)
     return Bk
 
 
