@@ -176,3 +176,89 @@ def test_glossary_terms_become_shared_anchors(encoder):
     assert sum(map(len, with_terms.shared.values())) > sum(map(len, plain.shared.values()))
     links = align_documents(zh, en, encoder, glossary=glossary)
     assert_covers(links, len(zh.segments), len(en.segments))
+
+
+def test_max_marginals_match_a_search_with_the_bead_forbidden(verses, encoder):
+    """``Marginals.gaps`` (forward + backward pass) equals what a fresh search loses when
+    the bead is taken out of the lattice, on a real split-and-merge case."""
+    import numpy as np
+
+    from align.aligner.sentences import AlignConfig, Lattice, _beads, _forward
+
+    zh = [z for z, _ in verses]
+    en = [e for _, e in verses]
+    zh[4:6] = ["".join(zh[4:6])]
+    lattice = Lattice(encoder.encode(zh), encoder.encode(en), AlignConfig())
+    band = lattice.band()
+    path = lattice.search(band)
+    marginals = lattice.marginals(band)
+    two_sided = [b for b in _beads(path) if b[0] and b[1]]
+    for bead, gap in zip(two_sided, marginals.gaps(two_sided)):
+        t = int(np.flatnonzero((lattice.ta == len(bead[0])) & (lattice.tb == len(bead[1])))[0])
+        i, j = bead[0][-1] + 1, bead[1][-1] + 1
+
+        def without(r, cols, i=i, j=j, t=t):
+            scores = lattice._cached_row_scores(r, cols).copy()
+            if r == i:
+                scores[t, j - band[0][r]] = -1e9
+            return scores
+
+        S, _, _ = _forward(lattice.n, lattice.m, band, lattice.ta, lattice.tb, without, lattice.cfg.skip)
+        assert gap == pytest.approx(marginals.best - S[-1, lattice.m - band[0][-1]], abs=1e-6)
+        assert gap > 0
+
+
+def test_near_path_merges_are_approximate_merges_close_to_the_best_path(verses, encoder):
+    from align.aligner.sentences import AlignConfig, Lattice
+
+    zh = [z for z, _ in verses]
+    en = [e for _, e in verses]
+    zh[4:7] = ["".join(zh[4:7])]
+    lattice = Lattice(encoder.encode(zh), encoder.encode(en), AlignConfig())
+    band = lattice.band()
+    lattice.search(band)
+    near = lattice.marginals(band).near_merges(0.3)
+    assert near and [g for g, _ in near] == sorted(g for g, _ in near) and all(0 <= g < 0.3 for g, _ in near)
+    assert all(ze - zs + ee - es > 2 and ze > zs and ee > es for _, (zs, ze, es, ee) in near)
+    zs, ze, es, ee = near[0][1]
+    lattice.set_exact_cosine(zs, ze, es, ee, 0.5)
+    assert near[0][1] not in [b for _, b in lattice.marginals(band).near_merges(0.3)]
+
+
+def test_link_confidence_of_the_features_is_the_cosine_curve_the_checks_read():
+    from align.aligner.sentences import link_confidence
+
+    for cosine in (0.2, 0.45, 0.6, 0.8):
+        features = {"cosine": cosine, "margin": 0.3, "gap": 0.1, "extra": 1.0}
+        assert link_confidence(features) == pytest.approx(calibrated_confidence(cosine))
+
+
+def test_fitted_confidence_rises_with_the_path_lead_and_the_margin():
+    """The coefficients scripts/fit_confidence.py prints: a surer search and a larger margin
+    mean a likelier link, a bigger bead a less likely one."""
+    from align.aligner.sentences import link_confidence
+
+    fitted = {"intercept": 0.4069, "cosine": 0.7327, "margin": 2.634, "gap": 7.4463, "extra": -0.7532}
+    base = {"cosine": 0.6, "margin": 0.3, "gap": 0.1, "extra": 0.0}
+    assert 0 < link_confidence(base, fitted) < 1
+    assert link_confidence({**base, "gap": 0.5}, fitted) > link_confidence(base, fitted)
+    assert link_confidence({**base, "margin": 0.4}, fitted) > link_confidence(base, fitted)
+    assert link_confidence({**base, "extra": 2.0}, fitted) < link_confidence(base, fitted)
+
+
+def test_near_path_encodes_stay_within_their_budget(verses, encoder):
+    """Exact encodes of merges off the path cost at most ``near_budget`` runs per sentence."""
+    zh = [z for z, _ in verses]
+    en = [e for _, e in verses]
+    zh[4:7] = ["".join(zh[4:7])]
+    from align.embed.encoders import load_encoder
+
+    calls = []
+    for budget in (0.0, 0.1, 1.0):
+        fresh = load_encoder(None, cache=False)
+        before = fresh.model_calls
+        align_sentences(zh, en, fresh, near_budget=budget)
+        calls.append(fresh.model_calls - before)
+    sentences = len(zh) + len(en)
+    assert calls[0] <= calls[1] <= calls[0] + int(0.1 * sentences)
+    assert calls[0] <= calls[2] <= calls[0] + sentences
