@@ -154,11 +154,12 @@ def _align(zh, en, encoder, cfg, *, glossary=None, paragraphs=None, with_gaps: b
         path = lattice.search(band)
     searched = _beads(path)
     beads = _rescue_orphans(searched, zh, en, encoder, cfg)
-    rescued = [bead for bead in set(beads) - set(searched) if bead[0] and bead[1]]
+    on_search_path = set(searched)
+    rescued = [bead for bead in set(beads) - on_search_path if bead[0] and bead[1]]
     exact.encode([(zi[0], zi[-1] + 1, ei[0], ei[-1] + 1) for zi, ei in rescued])
     gaps: dict = {}
     if with_gaps or CONFIDENCE_COEF["gap"]:  # one more forward-backward pass: only when used
-        on_path = [bead for bead in beads if bead[0] and bead[1] and bead in set(searched)]
+        on_path = [bead for bead in beads if bead[0] and bead[1] and bead in on_search_path]
         gaps = dict(zip(on_path, lattice.marginals(band).gaps(on_path)))
     features = {bead: bead_features(lattice, bead, gaps.get(bead, 0.0)) for bead in beads if bead[0] and bead[1]}
     confidence = {bead: link_confidence(features[bead]) if bead in features else 0.0 for bead in beads}
@@ -167,15 +168,17 @@ def _align(zh, en, encoder, cfg, *, glossary=None, paragraphs=None, with_gaps: b
 
 
 # Link confidence from the features below by a logistic. Shipped: the cosine curve of
-# ``calibrated_confidence`` (intercept -0.45/0.09, cosine 1/0.09), which the checks that read
-# link scores (omission.low_confidence, adequacy.score) were fitted on and which paired
+# ``calibrated_confidence`` (intercept -COSINE_MIDPOINT/COSINE_SCALE, cosine 1/COSINE_SCALE),
+# which the checks that read link scores (omission.low_confidence, adequacy.score) were fitted on and which paired
 # bilingual files share. scripts/fit_confidence.py fits P(exactly right) on the calibration
 # dev documents and prints a block for here; that fit (intercept 0.4069, cosine 0.7327,
 # margin 2.634, gap 7.4463, extra -0.7532) is calibrated on the held-out dev documents
 # (benchmarks/README.md, Alignment) but moves those checks' flags, so it waits for them to be
 # refitted on it.
+COSINE_MIDPOINT, COSINE_SCALE = 0.45, 0.09  # the curve of calibrated_confidence (see its docstring)
 CONFIDENCE_FEATURES = ("cosine", "margin", "gap", "extra")
-CONFIDENCE_COEF = {"intercept": -0.45 / 0.09, "cosine": 1 / 0.09, "margin": 0.0, "gap": 0.0, "extra": 0.0}
+CONFIDENCE_COEF = {"intercept": -COSINE_MIDPOINT / COSINE_SCALE, "cosine": 1 / COSINE_SCALE,
+                   "margin": 0.0, "gap": 0.0, "extra": 0.0}
 GAP_CAP = 1.0  # a path ahead by more than this is as sure as the search can be
 
 
@@ -649,7 +652,7 @@ def calibrated_confidence(cosine: float) -> float:
     and the best to 0.99. (A likelihood-ratio fit to the true and wrong distributions would be
     three times steeper and put nearly every true link at 1.00, which ranks nothing.)
     """
-    return 1.0 / (1.0 + math.exp(-(cosine - 0.45) / 0.09))
+    return 1.0 / (1.0 + math.exp(-(cosine - COSINE_MIDPOINT) / COSINE_SCALE))
 
 
 def _topk_mean(sims: np.ndarray, k: int) -> float:
