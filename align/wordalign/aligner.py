@@ -35,7 +35,7 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 _UNITS = frozenset("年 月 日 号 时 点 分 岁 个 名 人 次 天 周".split())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ZhWord:
     start: int
     end: int
@@ -156,6 +156,30 @@ def _compounds(text: str, dictionary: Dictionary, min_len: int = 3) -> list[tupl
     return found
 
 
+def _word_keys(dictionary: Dictionary, word: str, person: bool,
+               compounds: tuple[str, ...]) -> tuple[str, frozenset[str], bool]:
+    """The word (one shared string), its match keys (its senses, the senses of the longer
+    ``compounds`` around it, numeral value, reading, magnitudes) and whether the dictionary
+    knows it; memoised per distinct word on the dictionary, so a document's thousands of
+    occurrences share a few thousand key sets."""
+    memo_key = (word, person, compounds)
+    found = dictionary.key_memo.get(memo_key)
+    if found is None:
+        keys, known = _dictionary_keys(dictionary, word)
+        for compound in compounds:
+            keys = keys | _dictionary_keys(dictionary, compound)[0]
+        value = _numeral_value(word)
+        if value is not None:  # 三 ↔ three, third, 3
+            keys = keys | {f"{value:g}"}
+        if len(word) >= 2:  # 杉杉 ↔ Shanshan, 习近平 ↔ Xi Jinping: a reading spelt out is a rendering
+            keys = keys | _pinyin_keys(word, person)
+        for character, magnitudes in english.MAGNITUDES.items():
+            if character in word:
+                keys = keys | frozenset(magnitudes)
+        found = dictionary.key_memo[memo_key] = (word, keys, known)
+    return found
+
+
 def zh_words(text: str, dictionary: Dictionary) -> list[ZhWord]:
     """The Chinese of a link as jieba words with their match keys."""
     from align.text.zhtext import fold_width, pos_tokens
@@ -182,18 +206,8 @@ def zh_words(text: str, dictionary: Dictionary) -> list[ZhWord]:
             continue  # 2023年, 2月, 11日: the number carries the meaning
         if not _HAN.search(word):
             continue
-        keys, known = _dictionary_keys(dictionary, word)
-        for _, _, compound in wider:
-            keys = keys | _dictionary_keys(dictionary, compound)[0]
-        value = _numeral_value(word)
-        if value is not None:  # 三 ↔ three, third, 3
-            keys = keys | {f"{value:g}"}
+        word, keys, known = _word_keys(dictionary, word, tag in ("nr", "nrfg"), tuple(c for _, _, c in wider))
         name = tag in ("nr", "ns", "nt", "nz", "nrt", "nrfg") or word in dictionary.names
-        if len(word) >= 2:  # 杉杉 ↔ Shanshan, 习近平 ↔ Xi Jinping: a reading spelt out is a rendering
-            keys = keys | _pinyin_keys(word, tag in ("nr", "nrfg"))
-        for character, magnitudes in english.MAGNITUDES.items():
-            if character in word:
-                keys = keys | frozenset(magnitudes)
         content = (tag.startswith(_CONTENT_TAGS) and tag not in _NOT_CONTENT_TAGS and word not in LIGHT_WORDS
                    and not (len(word) == 1 and tag.startswith("v")) and bool(keys))
         out.append(ZhWord(token.start, token.end, word, tag, keys, content, known and bool(keys), name))

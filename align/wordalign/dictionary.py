@@ -14,7 +14,7 @@ import marshal
 import os
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,11 +44,15 @@ class Dictionary:
     cross-references removed ("to develop", "development"); ``names[word]`` the senses of an
     entry whose pinyin is capitalised (a person, place or organisation: 奥巴马 → "Barack
     Obama").
+
+    ``key_memo`` holds what the word aligner derives from the table per distinct word (its
+    match keys), so every occurrence of a word shares one key set instead of building its own.
     """
 
     senses: dict[str, tuple[str, ...]]
     names: dict[str, tuple[str, ...]]
     longest: int
+    key_memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def lookup(self, word: str) -> tuple[str, ...]:
         return self.senses.get(word, ())

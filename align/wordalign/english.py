@@ -56,7 +56,7 @@ def fold_accents(text: str) -> str:
     return "".join(out)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EnWord:
     start: int
     end: int
