@@ -16,7 +16,9 @@ verbs and single-character verbs (是, 有, 进行, 说) are not, because transl
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from array import array
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
 from functools import lru_cache
 
 from align.wordalign import english
@@ -47,23 +49,65 @@ class ZhWord:
     name: bool  # a proper name: jieba tags it nr/ns/nt/nz or the dictionary lists it as one
 
 
-@dataclass
+class WordList(Sequence):
+    """The words of one side of a link, kept compact: their offsets in one integer array and,
+    per word, a reference to one record shared by every occurrence of the same word (its text
+    and match keys); a word object (``ZhWord``/``EnWord``) is built only when asked for. A
+    run holds every link's words from the word-align stage to the end of the checks, so this
+    is what a long document's memory grows with."""
+
+    __slots__ = ("_kind", "_spans", "_records")
+
+    def __init__(self, kind: type, spans: Iterable[int], records: Iterable[tuple]) -> None:
+        self._kind = kind
+        self._spans = array("i", spans)  # start, end of word 0, start, end of word 1, …
+        self._records = tuple(records)  # the word's other fields, in the kind's order
+
+    @classmethod
+    def of(cls, kind: type, words: Iterable) -> WordList:
+        """A list of ready-made word objects, packed."""
+        words = list(words)
+        names = [f.name for f in fields(kind)][2:]
+        return cls(kind, [x for w in words for x in (w.start, w.end)],
+                   [tuple(getattr(w, name) for name in names) for w in words])
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        return self._kind(self._spans[2 * i], self._spans[2 * i + 1], *self._records[i])
+
+
 class WordAlignment:
-    """The words of a link and the pairs (zh index, en index) the signals support."""
+    """The words of a link and the pairs (zh index, en index) the signals support, stored
+    compactly (see ``WordList``): the pairs as one integer array, which words are linked as
+    one byte per word."""
 
-    zh: list[ZhWord]
-    en: list[english.EnWord]
-    pairs: list[tuple[int, int]] = field(default_factory=list)
+    __slots__ = ("zh", "en", "_pairs", "_zh_linked", "_en_linked")
 
-    def __post_init__(self) -> None:
-        self._zh_linked = {i for i, _ in self.pairs}
-        self._en_linked = {j for _, j in self.pairs}
+    def __init__(self, zh: Sequence[ZhWord], en: Sequence[english.EnWord],
+                 pairs: Iterable[tuple[int, int]] = ()) -> None:
+        self.zh = zh if isinstance(zh, WordList) else WordList.of(ZhWord, zh)
+        self.en = en if isinstance(en, WordList) else WordList.of(english.EnWord, en)
+        self._pairs = array("i", [x for pair in pairs for x in pair])
+        self._zh_linked = bytearray(len(self.zh))
+        self._en_linked = bytearray(len(self.en))
+        for i, j in self.pairs:
+            self._zh_linked[i] = self._en_linked[j] = 1
+
+    @property
+    def pairs(self) -> list[tuple[int, int]]:
+        return list(zip(self._pairs[::2], self._pairs[1::2]))
 
     def zh_aligned(self, i: int) -> bool:
-        return i in self._zh_linked
+        return bool(self._zh_linked[i])
 
     def en_aligned(self, j: int) -> bool:
-        return j in self._en_linked
+        return bool(self._en_linked[j])
 
     def renderings(self, i: int) -> list[english.EnWord]:
         """The English words aligned to Chinese word ``i``."""
@@ -71,20 +115,20 @@ class WordAlignment:
 
     def unaligned_zh(self) -> list[int]:
         """Known content words of the Chinese that no English word renders."""
-        return [i for i, w in enumerate(self.zh) if w.content and w.known and i not in self._zh_linked]
+        return [i for i, w in enumerate(self.zh) if w.content and w.known and not self._zh_linked[i]]
 
     def unaligned_en(self) -> list[int]:
         """Content words of the English that render no Chinese word."""
-        return [j for j, w in enumerate(self.en) if w.content and j not in self._en_linked]
+        return [j for j, w in enumerate(self.en) if w.content and not self._en_linked[j]]
 
     def zh_coverage(self) -> float:
         """Share of the Chinese known content words that the English renders (1.0 when none)."""
         known = [i for i, w in enumerate(self.zh) if w.content and w.known]
-        return sum(i in self._zh_linked for i in known) / len(known) if known else 1.0
+        return sum(self._zh_linked[i] for i in known) / len(known) if known else 1.0
 
     def en_coverage(self) -> float:
         content = [j for j, w in enumerate(self.en) if w.content]
-        return sum(j in self._en_linked for j in content) / len(content) if content else 1.0
+        return sum(self._en_linked[j] for j in content) / len(content) if content else 1.0
 
 
 @lru_cache(maxsize=65536)
@@ -156,13 +200,12 @@ def _compounds(text: str, dictionary: Dictionary, min_len: int = 3) -> list[tupl
     return found
 
 
-def _word_keys(dictionary: Dictionary, word: str, person: bool,
-               compounds: tuple[str, ...]) -> tuple[str, frozenset[str], bool]:
-    """The word (one shared string), its match keys (its senses, the senses of the longer
-    ``compounds`` around it, numeral value, reading, magnitudes) and whether the dictionary
-    knows it; memoised per distinct word on the dictionary, so a document's thousands of
-    occurrences share a few thousand key sets."""
-    memo_key = (word, person, compounds)
+def _han_record(dictionary: Dictionary, word: str, tag: str, compounds: tuple[str, ...]) -> tuple:
+    """A Chinese word's fields after its offsets (``ZhWord`` order): its match keys are the
+    keys of its senses, of the longer ``compounds`` around it, its numeral value, reading and
+    magnitudes. Memoised per distinct word on the dictionary, so a document's thousands of
+    occurrences share one record (one word string, one key set) per word."""
+    memo_key = (word, tag, compounds)
     found = dictionary.key_memo.get(memo_key)
     if found is None:
         keys, known = _dictionary_keys(dictionary, word)
@@ -172,46 +215,57 @@ def _word_keys(dictionary: Dictionary, word: str, person: bool,
         if value is not None:  # 三 ↔ three, third, 3
             keys = keys | {f"{value:g}"}
         if len(word) >= 2:  # 杉杉 ↔ Shanshan, 习近平 ↔ Xi Jinping: a reading spelt out is a rendering
-            keys = keys | _pinyin_keys(word, person)
+            keys = keys | _pinyin_keys(word, tag in ("nr", "nrfg"))
         for character, magnitudes in english.MAGNITUDES.items():
             if character in word:
                 keys = keys | frozenset(magnitudes)
-        found = dictionary.key_memo[memo_key] = (word, keys, known)
+        name = tag in ("nr", "ns", "nt", "nz", "nrt", "nrfg") or word in dictionary.names
+        content = (tag.startswith(_CONTENT_TAGS) and tag not in _NOT_CONTENT_TAGS and word not in LIGHT_WORDS
+                   and not (len(word) == 1 and tag.startswith("v")) and bool(keys))
+        found = dictionary.key_memo[memo_key] = (word, tag, keys, content, known and bool(keys), name)
     return found
 
 
-def zh_words(text: str, dictionary: Dictionary) -> list[ZhWord]:
-    """The Chinese of a link as jieba words with their match keys."""
+def _token_record(dictionary: Dictionary, word: str, tag: str, after: str) -> tuple:
+    """The fields of a number or Latin token (2019, GDP), whose keys also depend on the
+    character ``after`` it (2月 ↔ February, 5亿 ↔ 500 million); memoised like ``_han_record``."""
+    after = after if (after == "月" and word.isdigit()) or after in english.MAGNITUDES else ""
+    memo_key = (word, tag, after)
+    found = dictionary.key_memo.get(memo_key)
+    if found is None:
+        keys = set(english.keys(word))
+        if after == "月":
+            keys.add(f"month:{int(word)}")
+        if after in english.MAGNITUDES:
+            keys |= set(english.MAGNITUDES[after])
+        found = dictionary.key_memo[memo_key] = (word, tag, frozenset(keys), True, True, bool(_LATIN.fullmatch(word)))
+    return found
+
+
+def zh_words(text: str, dictionary: Dictionary) -> WordList:
+    """The Chinese of a link as jieba words with their match keys (packed, see ``WordList``)."""
     from align.text.zhtext import fold_width, pos_tokens
 
     folded = fold_width(text)
     compounds = _compounds(folded, dictionary)
-    out: list[ZhWord] = []
+    spans: list[int] = []
+    records: list[tuple] = []
     for token in pos_tokens(folded):
         word, tag = token.word, token.flag
-        wider = [c for c in compounds if c[0] <= token.start and token.end <= c[1] and c[1] - c[0] > len(word)]
         if not word.strip():
             continue
         if _DIGITS.fullmatch(word) or _LATIN.fullmatch(word):
-            keys = set(english.keys(word))
-            after = folded[token.end : token.end + 1]
-            if after == "月" and word.isdigit():
-                keys.add(f"month:{int(word)}")
-            if after in english.MAGNITUDES:
-                keys |= set(english.MAGNITUDES[after])
-            out.append(ZhWord(token.start, token.end, word, tag, frozenset(keys), True, True,
-                              bool(_LATIN.fullmatch(word))))
-            continue
-        if word in _UNITS and out and out[-1].end == token.start and _DIGITS.fullmatch(out[-1].text):
+            record = _token_record(dictionary, word, tag, folded[token.end : token.end + 1])
+        elif word in _UNITS and records and spans[-1] == token.start and _DIGITS.fullmatch(records[-1][0]):
             continue  # 2023年, 2月, 11日: the number carries the meaning
-        if not _HAN.search(word):
+        elif not _HAN.search(word):
             continue
-        word, keys, known = _word_keys(dictionary, word, tag in ("nr", "nrfg"), tuple(c for _, _, c in wider))
-        name = tag in ("nr", "ns", "nt", "nz", "nrt", "nrfg") or word in dictionary.names
-        content = (tag.startswith(_CONTENT_TAGS) and tag not in _NOT_CONTENT_TAGS and word not in LIGHT_WORDS
-                   and not (len(word) == 1 and tag.startswith("v")) and bool(keys))
-        out.append(ZhWord(token.start, token.end, word, tag, keys, content, known and bool(keys), name))
-    return out
+        else:
+            wider = tuple(c for a, b, c in compounds if a <= token.start and token.end <= b and b - a > len(word))
+            record = _han_record(dictionary, word, tag, wider)
+        spans += (token.start, token.end)
+        records.append(record)
+    return WordList(ZhWord, spans, records)
 
 
 def align_words(zh: str, en: str, dictionary: Dictionary) -> WordAlignment:

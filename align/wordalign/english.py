@@ -113,11 +113,26 @@ def is_content(word: str) -> bool:
     return lower not in STOPWORDS and (len(lower) > 1 or lower.isdigit())
 
 
-def words(text: str) -> list[EnWord]:
-    """Every word of ``text`` with its offsets, match keys and whether it carries content."""
-    return [EnWord(m.start(), m.end(), text[m.start():m.end()], keys(m.group()), is_content(m.group()),
-                   m.group()[:1].isupper())
-            for m in WORD.finditer(fold_accents(text))]
+@lru_cache(maxsize=200_000)
+def _record(word: str) -> tuple[str, frozenset[str], bool, bool]:
+    """The fields of an English word after its offsets (``EnWord`` order), one shared record
+    per distinct spelling (accents folded one character for one, so the folded word's keys
+    are those of the word as found in the folded text)."""
+    folded = fold_accents(word)
+    return word, keys(folded), is_content(folded), folded[:1].isupper()
+
+
+def words(text: str):
+    """Every word of ``text`` with its offsets, match keys and whether it carries content,
+    packed (``align.wordalign.aligner.WordList``)."""
+    from align.wordalign.aligner import WordList
+
+    spans: list[int] = []
+    records = []
+    for m in WORD.finditer(fold_accents(text)):
+        spans += (m.start(), m.end())
+        records.append(_record(text[m.start():m.end()]))
+    return WordList(EnWord, spans, records)
 
 
 @lru_cache(maxsize=300_000)
