@@ -124,6 +124,23 @@ def test_cli_writes_the_report_and_an_annotated_xliff(tmp_path, capsys, encoder)
     assert "report" in (out / "report.html").read_text(encoding="utf-8")
 
 
+def test_html_and_xlsx_cite_the_unit_of_every_flag_also_without_a_span(tmp_path, bilingual_runs):
+    import pandas as pd
+
+    from align.report import write_run
+
+    run, bilingual = bilingual_runs["seed.xlf"]
+    write_run(run, tmp_path, bilingual=bilingual)
+    spanless = [f for f in run.flags if f.position is None]
+    assert spanless, "the seed file has flags with no span (adequacy.score)"
+    page = etree.HTML((tmp_path / "report.html").read_text(encoding="utf-8"))
+    for flag in run.flags:
+        items = page.xpath(f"//li[@data-flag='{flag.id}']")
+        assert items and all(f"unit {flag.unit}" in "".join(item.itertext()) for item in items), flag
+    sheet = pd.read_excel(tmp_path / "report.xlsx", sheet_name="flags", keep_default_na=False, dtype=str)
+    assert sorted(zip(sheet["id"], sheet["unit"])) == sorted((f.id, f.unit) for f in run.flags)
+
+
 def test_annotated_xliff_20_notes_on_the_right_units(tmp_path, bilingual_runs):
     from translate.storage import xliff2
 
