@@ -78,8 +78,8 @@ def flags_frame(flags: Sequence[Flag]):
             }
             for f in flags
         ],
-        columns=["id", "link", *units, "check", "severity", "message", "zh_term", "en_term", "zh_position", "en_position",
-                 "zh", "en", "evidence"],
+        columns=["id", "link", *units, "check", "severity", "message", "zh_term", "en_term", "zh_position",
+                 "en_position", "zh", "en", "evidence"],
     )
 
 
