@@ -343,13 +343,14 @@ def append_entry(path: str | Path, entry: GlossaryEntry) -> GlossaryEntry:
             raise InputError(path, f"{entry.zh} → {entry.en} is already an entry (at {other.source})")
         if other.id == entry.id:
             raise InputError(path, f"id {entry.id!r} is already used (at {other.source})")
-    if path.exists():
-        write_bytes(path.with_name(path.name + ".bak"), path.read_bytes())
-    if path.suffix.lower() in (".tbx", ".xml") or not path.exists():
+    saved = path.read_bytes() if path.exists() else None
+    if saved is not None:
+        write_bytes(path.with_name(path.name + ".bak"), saved)
+    if path.suffix.lower() in (".tbx", ".xml") or saved is None:
         write_glossary([*existing, entry], path)
         return entry
     original = _decode(path)
-    mark = BOM if path.read_bytes().startswith(BOM.encode("utf-8")) else ""  # the file's own, kept
+    mark = BOM if saved.startswith(BOM.encode("utf-8")) else ""  # the file's own, kept
     columns = [h.strip().lower() for h in next(csv.reader(io.StringIO(original)))]
     values = dict(zip(CSV_COLUMNS, _csv_row(entry)))
     if "status" not in columns and entry.status != "approved":

@@ -111,7 +111,8 @@ class WordAlignment:
 
     def renderings(self, i: int) -> list[english.EnWord]:
         """The English words aligned to Chinese word ``i``."""
-        return [self.en[j] for a, j in self.pairs if a == i]
+        pairs = self._pairs
+        return [self.en[pairs[k + 1]] for k in range(0, len(pairs), 2) if pairs[k] == i]
 
     def unaligned_zh(self) -> list[int]:
         """Known content words of the Chinese that no English word renders."""
