@@ -146,14 +146,6 @@ def english_names(cache_dir: str | None = None) -> dict[str, frozenset[str]]:
 def transliteration_characters(min_names: int = 3) -> frozenset[str]:
     """Characters that spell foreign names (斯, 尔, 克, 拉…): those in at least ``min_names``
     of the words jieba's own dictionary tags ``nrt`` (transliterated personal names)."""
-    import jieba
+    from align.text.lexicon import shared
 
-    counts: dict[str, int] = {}
-    path = Path(jieba.__file__).parent / "dict.txt"
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            parts = line.split()
-            if len(parts) == 3 and parts[2] == "nrt":
-                for character in set(parts[0]):
-                    counts[character] = counts.get(character, 0) + 1
-    return frozenset(c for c, n in counts.items() if n >= min_names)
+    return frozenset(c for c, n in shared().nrt_counts.items() if n >= min_names)
