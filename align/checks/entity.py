@@ -244,8 +244,9 @@ def names(link: Link, ctx: CheckContext) -> Iterator[Flag]:
                 f"{token} appears in the English but not in the Chinese.",
                 en_span=(start, end), evidence={"token": token, "kind": "latin"},
             )
-    zh_pinyin = "".join(_pinyin(link.zh))
-    for start, end, name in en_pinyin_names(link.en):
+    spelt = en_pinyin_names(link.en)
+    zh_pinyin = "".join(_pinyin(link.zh)) if spelt else ""  # the pinyin of the whole pair only when needed
+    for start, end, name in spelt:
         if _compact(name) not in zh_pinyin and not _covered((start, end), en_glossary):
             yield ctx.flag(
                 link, "entity.extra",
