@@ -8,6 +8,9 @@ link becomes one unit (id ``u<N>``). The same units are then written as
   around the first Latin name, ``<x/>`` before the final stop) that the reader must remove;
 * ``seed.sdlxliff``: the SDLXLIFF dialect (``<seg-source>``/``<mrk mtype="seg">``, the sdl
   namespace), zh→en like the others;
+* ``seed.mqxliff``: memoQ's MQXLIFF (XLIFF 1.2 with the ``MQXliff`` namespace, ``mq:status`` /
+  ``mq:segmentguid`` on each unit, ``xml:space="preserve"``, memoQ's inline codes: ``<bpt>``/
+  ``<ept>`` around the first Latin name, an escaped ``mq:rxt`` tag in a ``<ph>`` before the stop);
 * ``seed-20.xlf``: XLIFF 2.0 written by hand from the OASIS spec (``<pc>``/``<ph/>``);
 * ``seed.po``: Gettext PO from translate-toolkit's ``pypo``, and ``seed-po2xliff.xlf``
   converted from it by translate-toolkit's own ``po2xliff`` (an independent writer);
@@ -16,7 +19,9 @@ link becomes one unit (id ``u<N>``). The same units are then written as
 * ``seed-en.pdf`` / ``seed-zh.pdf``: the seed texts as PDFs (fpdf2) with wrapped lines, a
   running header and page numbers.
 
-Run: ``python scripts/make_samples.py`` (needs the default model; takes about a minute).
+Run: ``python scripts/make_samples.py`` (needs the default model; takes about a minute), or
+``python scripts/make_samples.py --from-units`` to rewrite the files from the shipped
+``seed-units.*.txt`` without aligning again.
 """
 from __future__ import annotations
 
@@ -35,6 +40,8 @@ EN_SEED = REPO / "seeds" / "000_1deec09b464cf72e.txt"
 XLIFF12 = "urn:oasis:names:tc:xliff:document:1.2"
 XLIFF20 = "urn:oasis:names:tc:xliff:document:2.0"
 SDL = "http://sdl.com/FileTypes/SdlXliff/1.0"
+MQ = "MQXliff"  # memoQ's namespace name, as memoQ writes it (not a URI)
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 LATIN_NAME = re.compile(r"\b[A-Z][A-Za-z&]+(?: [A-Z][A-Za-z&]+)*")
 
 
@@ -106,6 +113,54 @@ def sdlxliff(units) -> bytes:
         segs = etree.SubElement(tu, f"{{{SDL}}}seg-defs")
         etree.SubElement(segs, f"{{{SDL}}}seg", id=str(number), conf="Translated")
     return _xml(root)
+
+
+def mqxliff(units) -> bytes:
+    """The units as memoQ exports a bilingual MQXLIFF: confirmed segments, memoQ's codes."""
+    import uuid
+
+    root = etree.Element(f"{{{XLIFF12}}}xliff", nsmap={None: XLIFF12, "mq": MQ}, version="1.2")
+    file_el = etree.SubElement(root, f"{{{XLIFF12}}}file", original="003_61e2e90163225e43.txt", datatype="plaintext",
+                               **{"source-language": "zh-cn", "target-language": "en-us"})
+    header = etree.SubElement(file_el, f"{{{XLIFF12}}}header")
+    etree.SubElement(header, f"{{{XLIFF12}}}tool", **{"tool-id": "MQ", "tool-name": "MemoQ", "tool-version": "10.0"})
+    body = etree.SubElement(file_el, f"{{{XLIFF12}}}body")
+    for number, (uid, zh, en) in enumerate(units, 1):
+        guid = uuid.uuid5(uuid.NAMESPACE_URL, f"align:seed:{uid}")
+        tu = etree.SubElement(body, f"{{{XLIFF12}}}trans-unit", id=str(number))
+        tu.set(f"{{{MQ}}}status", "ManuallyConfirmed")
+        tu.set(f"{{{MQ}}}segmentguid", str(guid))
+        tu.set(f"{{{MQ}}}percent", "0")
+        source = etree.SubElement(tu, f"{{{XLIFF12}}}source")
+        source.set(XML_SPACE, "preserve")
+        source.text = zh
+        target = etree.SubElement(tu, f"{{{XLIFF12}}}target")
+        target.set(XML_SPACE, "preserve")
+        _memoq_codes(target, en)
+    return _xml(root)
+
+
+def _memoq_codes(target: etree._Element, text: str) -> None:
+    """memoQ's inline codes: a bold run as ``<bpt>``/``<ept>`` pairs holding ``{}``, and an
+    inline tag as a ``<ph>`` holding the escaped ``<mq:rxt>`` memoQ stores for it."""
+    _tagged(target, text, "g", "x", XLIFF12)
+    for code in list(target):
+        tail = code.tail
+        if etree.QName(code).localname == "g":
+            bpt = etree.Element(f"{{{XLIFF12}}}bpt", id="1", ctype="bold")
+            bpt.text = "{}"
+            bpt.tail = code.text
+            ept = etree.Element(f"{{{XLIFF12}}}ept", id="1")
+            ept.text = "{}"
+            ept.tail = tail
+            code.addprevious(bpt)
+            code.addprevious(ept)
+        else:
+            ph = etree.Element(f"{{{XLIFF12}}}ph", id="2")
+            ph.text = '<mq:rxt displaytext="fn" val="&lt;fn/&gt;"/>'
+            ph.tail = tail
+            code.addprevious(ph)
+        target.remove(code)
 
 
 def xliff20(units) -> bytes:
@@ -209,16 +264,27 @@ def pdf(seed: Path, header: str, lang: str) -> bytes:
     return bytes(doc.output())
 
 
-def main() -> int:
+def shipped_units() -> list[tuple[str, str, str]]:
+    """(id, zh, en) of the units in tests/data/seed-units.*.txt."""
+    zh = (DATA / "seed-units.zh.txt").read_text(encoding="utf-8").splitlines()
+    en = (DATA / "seed-units.en.txt").read_text(encoding="utf-8").splitlines()
+    return [(f"u{i}", z, e) for i, (z, e) in enumerate(zip(zh, en), 1)]
+
+
+def main(argv: list[str]) -> int:
     sys.path.insert(0, str(REPO))
     DATA.mkdir(parents=True, exist_ok=True)
-    units = seed_units()
-    (DATA / "seed-units.zh.txt").write_text("".join(zh + "\n" for _, zh, _ in units), encoding="utf-8")
-    (DATA / "seed-units.en.txt").write_text("".join(en + "\n" for _, _, en in units), encoding="utf-8")
+    if "--from-units" in argv:
+        units = shipped_units()
+    else:
+        units = seed_units()
+        (DATA / "seed-units.zh.txt").write_text("".join(zh + "\n" for _, zh, _ in units), encoding="utf-8")
+        (DATA / "seed-units.en.txt").write_text("".join(en + "\n" for _, _, en in units), encoding="utf-8")
     po = gettext(units)
     outputs = {
         "seed.xlf": xliff12(units),
         "seed.sdlxliff": sdlxliff(units),
+        "seed.mqxliff": mqxliff(units),
         "seed-20.xlf": xliff20(units),
         "seed.po": po,
         "seed-po2xliff.xlf": po2xliff(po),
@@ -234,4 +300,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))

@@ -22,9 +22,12 @@ from tests.conftest import REPO, SEED_GLOSSARY
 DATA = REPO / "tests" / "data"
 ZH_UNITS = DATA / "seed-units.zh.txt"
 EN_UNITS = DATA / "seed-units.en.txt"
-SAMPLES = ["seed.xlf", "seed.sdlxliff", "seed-20.xlf", "seed.po", "seed-po2xliff.xlf", "seed.tmx", "seed.xlsx"]
-# The formats run through every check (the others read into the very same units above).
-CHECKED = ["seed.xlf", "seed-20.xlf", "seed.po", "seed.tmx", "seed.xlsx"]
+SAMPLES = ["seed.xlf", "seed.sdlxliff", "seed.mqxliff", "seed-20.xlf", "seed.po", "seed-po2xliff.xlf", "seed.tmx",
+           "seed.xlsx"]
+# The formats run through every check (po2xliff's file reads into the very same units above).
+CHECKED = ["seed.xlf", "seed.sdlxliff", "seed.mqxliff", "seed-20.xlf", "seed.po", "seed.tmx", "seed.xlsx"]
+XSD = DATA / "xsd"  # the OASIS schemas, as published (tests/data/xsd/README.md)
+XS = "{http://www.w3.org/2001/XMLSchema}"
 BANGKOK = "CAS has established the Innovation Cooperation Center in Bangkok"
 
 
@@ -92,7 +95,8 @@ def test_flag_file_spans_point_at_the_flagged_text(name, bilingual_runs):
             flagged = (flag.zh if lang == "zh" else flag.en)[span[0] : span[1]]
             raw = bilingual.original[fspan.start : fspan.end]
             if name.endswith(("xlf", "xliff", "tmx")):
-                plain = html.unescape(re.sub(r"<[^>]+>", "", raw))
+                codes = re.sub(r"<(bpt|ept|ph|it)\b[^>]*>.*?</\1>", "", raw)  # native code, not text
+                plain = html.unescape(re.sub(r"<[^>]+>", "", codes))
             else:  # a PO string continued on the next line, and its escapes
                 plain = re.sub(r'"\s*\n\s*"', "", raw).replace('\\"', '"')
             assert " ".join(plain.split()) == " ".join(flagged.split()), (flag.check, raw)
@@ -122,6 +126,80 @@ def test_cli_writes_the_report_and_an_annotated_xliff(tmp_path, capsys, encoder)
     written = etree.parse(str(out / "seed.xlf")).xpath("//*[local-name()='note'][@from='align']")
     assert len(written) == len(flags)
     assert "report" in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_html_and_xlsx_cite_the_unit_of_every_flag_also_without_a_span(tmp_path, bilingual_runs):
+    import pandas as pd
+
+    from align.report import write_run
+
+    run, bilingual = bilingual_runs["seed.xlf"]
+    write_run(run, tmp_path, bilingual=bilingual)
+    spanless = [f for f in run.flags if f.position is None]
+    assert spanless, "the seed file has flags with no span (adequacy.score)"
+    page = etree.HTML((tmp_path / "report.html").read_text(encoding="utf-8"))
+    for flag in run.flags:
+        items = page.xpath(f"//li[@data-flag='{flag.id}']")
+        assert items and all(f"unit {flag.unit}" in "".join(item.itertext()) for item in items), flag
+    sheet = pd.read_excel(tmp_path / "report.xlsx", sheet_name="flags", keep_default_na=False, dtype=str)
+    assert sorted(zip(sheet["id"], sheet["unit"])) == sorted((f.id, f.unit) for f in run.flags)
+
+
+class _LocalSchemas(etree.Resolver):
+    """The W3C schema of the xml: namespace that the XLIFF schemas import, read from
+    tests/data/xsd/ instead of the network."""
+
+    def resolve(self, url, pubid, context):
+        if url.endswith("/2001/xml.xsd"):
+            return self.resolve_filename(str(XSD / "informativeCopiesOf3rdPartySchemas" / "w3c" / "xml.xsd"), context)
+        return None
+
+
+def xliff_schema(name: str, lax_extensions: bool = False) -> etree.XMLSchema:
+    """An OASIS XLIFF schema; ``lax_extensions`` validates a CAT tool's own namespace (sdl:,
+    mq:), which has no schema here, laxly, as OASIS's transitional 1.2 schema does; every
+    XLIFF element and its order is still checked."""
+    parser = etree.XMLParser(no_network=True)
+    parser.resolvers.add(_LocalSchemas())
+    document = etree.parse(str(XSD / name), parser)
+    if lax_extensions:
+        for wildcard in document.iter(f"{XS}any", f"{XS}anyAttribute"):
+            if wildcard.get("namespace") == "##other":
+                wildcard.set("processContents", "lax")
+    return etree.XMLSchema(document)
+
+
+@pytest.mark.parametrize("name, schema, lax", [
+    ("seed.xlf", "xliff-core-1.2-strict.xsd", False),
+    ("seed.sdlxliff", "xliff-core-1.2-strict.xsd", True),
+    ("seed.mqxliff", "xliff-core-1.2-strict.xsd", True),
+    ("seed-20.xlf", "xliff_core_2.0.xsd", False),
+])
+def test_annotated_xliff_validates_against_the_oasis_schema(name, schema, lax, tmp_path, bilingual_runs):
+    from align.report import write_run
+
+    validator = xliff_schema(schema, lax)
+    assert validator.validate(etree.parse(str(DATA / name))), validator.error_log  # the sample itself
+    run, bilingual = bilingual_runs[name]
+    write_run(run, tmp_path, bilingual=bilingual)
+    annotated = etree.parse(str(tmp_path / name))
+    assert validator.validate(annotated), validator.error_log
+    notes = annotated.xpath("//*[local-name()='note'][@from='align' or @category='align']")
+    assert len(notes) == len(run.flags) > 0
+
+
+@pytest.mark.parametrize("name", ["seed.sdlxliff", "seed.mqxliff"])
+def test_cat_dialect_notes_open_in_translate_toolkit_on_their_units(name, tmp_path, bilingual_runs):
+    from translate.storage import xliff
+
+    from align.report import write_run
+
+    run, bilingual = bilingual_runs[name]
+    write_run(run, tmp_path, bilingual=bilingual)
+    store = xliff.xlifffile((tmp_path / name).read_bytes())
+    notes = {u.xmlelement.get("id"): u.getnotes() for u in store.units}
+    for flag in run.flags:
+        assert flag.id in notes[flag.unit.split("#")[0]], flag
 
 
 def test_annotated_xliff_20_notes_on_the_right_units(tmp_path, bilingual_runs):
@@ -181,6 +259,11 @@ BAD_FILES = {
         b'<?xml version="1.0"?><xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">'
         b'<file source-language="zh-CN" datatype="plaintext" original="x"><body>'
         b'<trans-unit id="1"><source>\xe4\xb8\xad</source></trans-unit></body></file></xliff>',
+        "no target language",
+    ),
+    "no-target-20.xlf": (
+        b'<?xml version="1.0"?><xliff version="2.0" xmlns="urn:oasis:names:tc:xliff:document:2.0" srcLang="zh-CN">'
+        b'<file id="f"><unit id="u"><segment><source>\xe4\xb8\xad</source></segment></unit></file></xliff>',
         "no target language",
     ),
     "one-lang.tmx": (

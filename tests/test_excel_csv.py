@@ -10,7 +10,7 @@ from lxml import etree
 
 from align.cli import main
 from tests.conftest import REPO, SEED_GLOSSARY
-from tests.review_helpers import seed_links, write_run
+from tests.review_helpers import ReviewClient, review_server, seed_links, write_run
 
 DATA = REPO / "tests" / "data"
 
@@ -41,6 +41,17 @@ def test_review_export_xliff_carries_the_decisions(tmp_path, encoder):
     assert "dismissed by 张伟 (acceptable variant)" in dismissed.text
     units = {f["id"]: f["unit"] for f in map(json.loads, (run / "flags.jsonl").read_text(encoding="utf-8").splitlines())}
     assert dismissed.getparent().get("id") == units[flag.id]  # on its trans-unit
+    # the CSV export and the review pages name the unit of every flag, also one without a span
+    assert main(["review", "export", str(run), "--format", "csv", "--out", str(tmp_path / "d.csv")]) == 0
+    with open(tmp_path / "d.csv", encoding="utf-8-sig", newline="") as fh:
+        assert {r["flag_id"]: r["unit"] for r in csv.DictReader(fh)} == units
+    spanless = next(i for i in workspace.queue() if i.flag.position is None)
+    with review_server(run) as (base, _):
+        client = ReviewClient(base, "Ann")
+        queue = client.http.get("/").text
+        page = client.http.get(f"/flag/0/{spanless.position}").text
+    assert f"unit {spanless.flag.unit}" in queue
+    assert f'unit <span id="unit">{spanless.flag.unit}</span>' in page
 
 
 def test_review_export_xliff_refuses_a_text_run(tmp_path, capsys):

@@ -51,7 +51,7 @@ def test_lint_reports_entries_unused_in_a_corpus(seed_run, tmp_path, capsys):
 def test_export_import_round_trip_through_the_cli(tmp_path):
     assert main(["glossary", "export", str(SEED_GLOSSARY), "--out", str(tmp_path / "g.tbx")]) == 0
     assert main(["glossary", "import", str(tmp_path / "g.tbx"), "--out", str(tmp_path / "g.csv")]) == 0
-    assert (tmp_path / "g.csv").read_bytes() == SEED_GLOSSARY.read_bytes()
+    assert (tmp_path / "g.csv").read_bytes() == b"\xef\xbb\xbf" + SEED_GLOSSARY.read_bytes()  # with Excel's BOM
 
 
 def test_broken_glossary_is_one_line_exit_2(tmp_path, capsys):
@@ -90,7 +90,7 @@ def test_suggest_on_the_seed_pair_ranks_institution_names_first(tmp_path):
     # no general-vocabulary runs glued across function words (中国是科技, 合作的贡献者)
     assert not [e.zh for e in entries[:30] if any(w in e.zh for w in "的是更")]
     assert [en for zh, en in ((e.zh, e.en) for e in entries) if zh == "科技部"] == ["Ministry of Science and Technology"]
-    with open(out, encoding="utf-8") as fh:
+    with open(out, encoding="utf-8-sig") as fh:
         note = next(r for r in csv.DictReader(fh) if r["zh"] == "科技部")["note"]
     assert "Ministry of Science and Technology" in note and "G2=" in note  # an example pair
 

@@ -2,6 +2,7 @@
 and the seed glossary checked against the seed texts."""
 from __future__ import annotations
 
+import codecs
 import re
 
 import pytest
@@ -29,7 +30,7 @@ def test_seed_csv_tbx_csv_round_trip_is_exact(tmp_path):
     back = read_tbx(tmp_path / "seed.tbx")
     assert back == entries
     write_csv(back, tmp_path / "seed.csv")
-    assert (tmp_path / "seed.csv").read_bytes() == SEED_GLOSSARY.read_bytes()
+    assert (tmp_path / "seed.csv").read_bytes() == codecs.BOM_UTF8 + SEED_GLOSSARY.read_bytes()  # Excel's mark
 
 
 def test_shipped_seed_tbx_matches_the_csv():
@@ -162,4 +163,16 @@ def test_append_entry_to_tbx_and_to_a_new_file(tmp_path):
     assert [e.id for e in read_tbx(tbx)] == ["a", "b"]
     new = tmp_path / "new.csv"
     append_entry(new, GlossaryEntry("c", "东盟", "ASEAN"))
-    assert new.read_text(encoding="utf-8") == csv_text([GlossaryEntry("c", "东盟", "ASEAN")])
+    assert new.read_text(encoding="utf-8") == "\ufeff" + csv_text([GlossaryEntry("c", "东盟", "ASEAN")])
+
+
+def test_append_entry_keeps_a_byte_order_mark_and_its_absence(tmp_path):
+    row = "科技部,Ministry of Science and Technology,MOST,,false,\n"
+    for mark in (b"", codecs.BOM_UTF8):
+        path = tmp_path / f"g{len(mark)}.csv"
+        original = mark + (HEADER + row).encode("utf-8")
+        path.write_bytes(original)
+        append_entry(path, GlossaryEntry("", "东盟", "ASEAN"))
+        data = path.read_bytes()
+        assert data.startswith(original) and data.count(codecs.BOM_UTF8) == len(mark) // 3
+        assert [e.zh for e in read_csv(path)] == ["科技部", "东盟"]

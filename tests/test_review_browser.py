@@ -162,7 +162,7 @@ def test_glossary_screen_approves_proposals_and_suggestions_into_the_file(seed_r
     suggestions = tmp_path / "suggested.csv"
     assert main(["glossary", "suggest", "--corpus", str(run), "--glossary", str(glossary),
                  "--out", str(suggestions), "--quiet"]) == 0
-    with open(suggestions, encoding="utf-8", newline="") as fh:
+    with open(suggestions, encoding="utf-8-sig", newline="") as fh:
         candidates = [(row["zh"], row["en"]) for row in csv.DictReader(fh)]
     assert len(candidates) >= 2, "the seed run should yield term candidates"
     with review_server(run, "--glossary", str(glossary), "--suggestions", str(suggestions)) as (base, _):

@@ -3,7 +3,8 @@
 The copy is the original file parsed and written back with lxml, changed only by the
 notes added (the original file is never touched), so a CAT tool re-imports it and shows
 each finding on its segment. XLIFF 1.2: ``<note from="align" priority=… annotates=…>``
-appended to the ``<trans-unit>`` (its content model allows notes after ``<target>``).
+in the ``<trans-unit>`` after its ``<target>`` and its own notes, before any element of a
+CAT tool's namespace (SDLXLIFF's ``<sdl:seg-defs>``), which the schema places last.
 XLIFF 2.0: ``<note category="align" priority=… appliesTo=…>`` in the unit's ``<notes>``,
 which the spec places before ``<originalData>`` and the segments.
 """
@@ -111,13 +112,20 @@ def _applies_to(bilingual: BilingualFile, side: str | None) -> str | None:
 
 def _note_12(trans_unit: etree._Element, text: str, severity: str, side: str | None) -> None:
     ns = etree.QName(trans_unit).namespace
-    note = etree.SubElement(trans_unit, f"{{{ns}}}note" if ns else "note")
+    note = etree.Element(f"{{{ns}}}note" if ns else "note")
     note.set("from", "align")
     note.set("priority", PRIORITY[severity])
     if side:
         note.set("annotates", side)
     note.text = text
-    _indent_like(trans_unit, note)
+    extension = next((c for c in trans_unit if isinstance(c.tag, str) and etree.QName(c).namespace != ns), None)
+    if extension is None:
+        trans_unit.append(note)
+        _indent_like(trans_unit, note)
+    else:
+        extension.addprevious(note)
+        previous = note.getprevious()
+        note.tail = previous.tail if previous is not None else trans_unit.text  # the extension keeps its line
 
 
 def _note_20(unit: etree._Element, text: str, severity: str, side: str | None) -> None:

@@ -1,7 +1,8 @@
 """Glossary files: the CSV of the data contract and TBX-Basic, read and written.
 
 CSV: ``zh,en,variants,forbidden,case_sensitive,note`` plus optional ``id,status``, UTF-8
-with a header row. TBX-Basic (ISO 30042) is read (v3 and the v2 most CAT tools write) and
+with a header row (read with or without a byte-order mark; written with one, so Excel opens
+the Chinese right). TBX-Basic (ISO 30042) is read (v3 and the v2 most CAT tools write) and
 written (v3) with lxml. Every problem raises ``InputError`` naming the file and line. The
 entry model and conflicts live in :mod:`align.glossary.termbase`.
 """
@@ -21,6 +22,7 @@ from align.text.ingest import refuse_control_characters
 
 REQUIRED_COLUMNS = ("zh", "en")
 CSV_COLUMNS = ("zh", "en", "variants", "forbidden", "case_sensitive", "note", "id", "status")
+BOM = "\ufeff"
 _TRUE = {"true", "yes", "1"}
 _FALSE = {"false", "no", "0", ""}
 
@@ -153,7 +155,8 @@ def csv_text(entries: Iterable[GlossaryEntry]) -> str:
 
 
 def write_csv(entries: Iterable[GlossaryEntry], path: str | Path) -> None:
-    write_text(path, csv_text(entries))
+    """The glossary as Excel-friendly CSV: UTF-8 with a byte-order mark."""
+    write_text(path, BOM + csv_text(entries))
 
 
 # ---------------------------------------------------------------------------- TBX
@@ -346,6 +349,7 @@ def append_entry(path: str | Path, entry: GlossaryEntry) -> GlossaryEntry:
         write_glossary([*existing, entry], path)
         return entry
     original = _decode(path)
+    mark = BOM if path.read_bytes().startswith(BOM.encode("utf-8")) else ""  # the file's own, kept
     columns = [h.strip().lower() for h in next(csv.reader(io.StringIO(original)))]
     values = dict(zip(CSV_COLUMNS, _csv_row(entry)))
     if "status" not in columns and entry.status != "approved":
@@ -356,7 +360,7 @@ def append_entry(path: str | Path, entry: GlossaryEntry) -> GlossaryEntry:
     csv.writer(row, lineterminator="\n").writerow([values.get(c, "") for c in columns])
     prefix = original if original.endswith("\n") or not original else original + "\n"
     with atomic_path(path) as tmp:
-        tmp.write_text(prefix + row.getvalue(), encoding="utf-8")
+        tmp.write_text(mark + prefix + row.getvalue(), encoding="utf-8")
     return replace(entry, source=f"{path}:{prefix.count(chr(10)) + 1}")
 
 

@@ -193,7 +193,7 @@ ul.flags .pos { color: #666; font-variant-numeric: tabular-nums; }
       <td class="conf"><span style="background: {{ row.colour }}">{{ '%.2f' % row.link.score }}</span></td>
       <td class="text zh" lang="zh-CN">{{ row.zh_html }}</td>
       <td class="text en" lang="en">{{ row.en_html }}</td>
-      <td>{% if row.flags %}<ul class="flags">{% for f in row.flags %}<li class="flag sev-{{ f.severity }}" data-flag="{{ f.id }}"><code>{{ f.check }}</code> {{ f.severity }}{% for lang in ("zh", "en") if f.file_span(lang) %} <small class="pos" title="{{ f.file_span(lang) }}">{{ lang }} {{ f.file_span(lang).short }}</small>{% endfor %}<br>{{ f.message }}</li>{% endfor %}</ul>{% endif %}</td>
+      <td>{% if row.flags %}<ul class="flags">{% for f in row.flags %}<li class="flag sev-{{ f.severity }}" data-flag="{{ f.id }}"><code>{{ f.check }}</code> {{ f.severity }}{% for lang in ("zh", "en") if f.file_span(lang) %} <small class="pos" title="{{ f.file_span(lang) }}">{{ lang }} {{ f.file_span(lang).short }}</small>{% endfor %}{% if f.unit is not none and not f.position %} <small class="pos">unit {{ f.unit }}</small>{% endif %}<br>{{ f.message }}</li>{% endfor %}</ul>{% endif %}</td>
     </tr>
   {% endfor %}
   </tbody>

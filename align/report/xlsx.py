@@ -54,13 +54,17 @@ def pairs_frame(links: Sequence[Link], flags: Sequence[Flag]):
 
 
 def flags_frame(flags: Sequence[Flag]):
+    """One row per flag; a run of a bilingual file gets a ``unit`` column (the file's unit
+    id, for every flag, also those with no span to point at)."""
     import pandas as pd
 
+    units = ["unit"] if any(f.unit is not None for f in flags) else []
     return pd.DataFrame(
         [
             {
                 "id": f.id,
                 "link": f.link,
+                "unit": f.unit or "",
                 "check": f.check,
                 "severity": f.severity,
                 "message": f.message,
@@ -74,8 +78,8 @@ def flags_frame(flags: Sequence[Flag]):
             }
             for f in flags
         ],
-        columns=["id", "link", "check", "severity", "message", "zh_term", "en_term", "zh_position", "en_position",
-                 "zh", "en", "evidence"],
+        columns=["id", "link", *units, "check", "severity", "message", "zh_term", "en_term", "zh_position",
+                 "en_position", "zh", "en", "evidence"],
     )
 
 

@@ -19,7 +19,7 @@ from align.review.workspace import Workspace
 
 EXPORT_FORMATS = ("csv", "json", "xliff")
 CSV_FIELDS = (
-    "doc", "link", "flag_id", "check", "severity", "status", "reviewer", "decided_at", "reason",
+    "doc", "link", "unit", "flag_id", "check", "severity", "status", "reviewer", "decided_at", "reason",
     "carried_over", "comments", "message", "zh", "en", "zh_position", "en_position",
 )
 COMMENT_SEPARATOR = " | "
@@ -36,6 +36,7 @@ def decision_rows(workspace: Workspace) -> list[dict[str, Any]]:
         {
             "doc": item.doc.name,
             "link": item.flag.link,
+            "unit": item.flag.unit or "",  # the file's unit id, for a run of a bilingual file
             "flag_id": item.flag.id,
             "check": item.flag.check,
             "severity": item.flag.severity,
