@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import contextlib
 import json
+import marshal
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from align.errors import InputError
 
@@ -82,3 +83,23 @@ def write_json(path: str | Path, data: Any) -> None:
     write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+
+
+T = TypeVar("T")
+
+
+def cached_marshal(path: Path, compute: Callable[[], T]) -> T:
+    """``compute()``, kept in ``path`` (a ``marshal`` file in the cache folder, named by
+    what it was computed from) so later processes load it instead of computing it again.
+    A damaged file is computed again; a folder that cannot be written only costs the
+    computation, every time."""
+    try:
+        return marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    value = compute()
+    try:
+        write_bytes(path, marshal.dumps(value))
+    except InputError:
+        pass
+    return value

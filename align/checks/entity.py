@@ -161,9 +161,19 @@ def _romanised_elsewhere(name: str, english: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _pinyin_syllables() -> frozenset[str]:
-    from pypinyin import lazy_pinyin
+    """Every pinyin syllable (the readings of the 20,902 basic CJK characters), computed once
+    and kept in the cache folder: converting them takes pypinyin about a second."""
+    from importlib.metadata import version
 
-    return frozenset(lazy_pinyin("".join(chr(c) for c in range(0x4E00, 0x9FA6))))
+    from align.embed.cache import default_cache_dir
+    from align.fileio import cached_marshal
+
+    def syllables() -> frozenset[str]:
+        from pypinyin import lazy_pinyin
+
+        return frozenset(lazy_pinyin("".join(chr(c) for c in range(0x4E00, 0x9FA6))))
+
+    return cached_marshal(default_cache_dir() / f"pinyin-syllables-{version('pypinyin')}.marshal", syllables)
 
 
 @lru_cache(maxsize=1)
@@ -234,8 +244,9 @@ def names(link: Link, ctx: CheckContext) -> Iterator[Flag]:
                 f"{token} appears in the English but not in the Chinese.",
                 en_span=(start, end), evidence={"token": token, "kind": "latin"},
             )
-    zh_pinyin = "".join(_pinyin(link.zh))
-    for start, end, name in en_pinyin_names(link.en):
+    spelt = en_pinyin_names(link.en)
+    zh_pinyin = "".join(_pinyin(link.zh)) if spelt else ""  # the pinyin of the whole pair only when needed
+    for start, end, name in spelt:
         if _compact(name) not in zh_pinyin and not _covered((start, end), en_glossary):
             yield ctx.flag(
                 link, "entity.extra",

@@ -184,10 +184,11 @@ def dictionary_names(link: Link, ctx: CheckContext) -> Iterator[Flag]:
     folded = fold_width(link.zh)
     unrendered = [name for name in names if not rendered(name, alignment)]
     variants = _unrendered_capitalised(alignment, link.en)
-    readings = _readings(folded)
     absent = [(start, end, name, forms) for start, end, name, forms in english_name_spans(alignment, link.en)
-              if not any(form in folded for form in forms) and not _DATE_WORD.search("".join(forms))
-              and name.lower().replace(" ", "") not in readings]
+              if not any(form in folded for form in forms) and not _DATE_WORD.search("".join(forms))]
+    if absent:  # the pinyin of every run of the Chinese, only where a name may be spelt from it
+        readings = _readings(folded)
+        absent = [span for span in absent if span[2].lower().replace(" ", "") not in readings]
     # a wrong entity is a substitution, one name for another: as many English names without
     # their Chinese as Chinese names without their English
     if len(absent) == len(unrendered):

@@ -373,7 +373,7 @@ def _zh_terms(text: str, tagger, names: dict[str, bool]) -> set[str]:
             if len(word) >= 2 and _content_word(word, tagger.word_tag_tab) and not _quantity_led(word, tagger):
                 terms.add(word)
                 names[word] = names.get(word, False) or tagger.word_tag_tab.get(word, "").startswith(_ZH_NAME_TAGS)
-        words = [(pair.word, pair.flag) for pair in tagger.cut(block, HMM=True)]
+        words = list(tagger.cut(block, HMM=True))
         for i in range(len(words)):
             for n in range(1, MAX_ZH_WORDS + 1):
                 gram = words[i: i + n]
@@ -397,7 +397,7 @@ def _quantity_led(term: str, tagger) -> bool:
     """两国 ("two countries"), 三十, 第二届: the tagger reads a quantity (``m``) first. Such
     runs are for the number checks; 一带一路 (一带 + 一路) starts with a noun and stays."""
     first = next(iter(tagger.cut(term, HMM=False)), None)
-    return first is not None and first.flag == "m"
+    return first is not None and first[1] == "m"
 
 
 def _en_phrases(text: str, surfaces: dict[str, Counter], standalone: Counter) -> set[str]:
@@ -536,12 +536,12 @@ def suggest_terms(
     forbidden). Pairs co-occurring in fewer than ``min_together`` pairs, or with G² below
     ``min_g2``, are dropped. A phrase inside a longer phrase with the same counts is dropped (it adds
     nothing), so "Ministry of Science" yields to "Ministry of Science and Technology"."""
-    import jieba.posseg
+    from align.text.lexicon import Tagger
 
     known = {e.zh for e in glossary.entries} if glossary else set()
     known_en = {normalise_for_matching(form) for e in glossary.entries for form, _ in e.forms()} if glossary else set()
     tokenizer = new_tokenizer(known)
-    tagger = jieba.posseg.POSTokenizer(tokenizer)
+    tagger = Tagger(tokenizer)
     # A repeated sentence pair is counted once: repetition is not evidence of translation.
     distinct = {(link.zh, link.en): link for link in reversed(links) if link.zh and link.en}
     pairs = sorted(distinct.values(), key=lambda link: link.index)

@@ -20,8 +20,6 @@ the translator wrote.
 """
 from __future__ import annotations
 
-import functools
-import logging
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -397,27 +395,16 @@ EDGE_WINDOW = 8
 
 
 def new_tokenizer(user_words: Iterable[str] = ()):
-    """A private jieba tokenizer (jieba's module-level one is process-wide)."""
-    import jieba
+    """A private jieba tokenizer (jieba's module-level one is process-wide) with
+    ``user_words`` added, over tables loaded per leading character
+    (:mod:`align.text.lexicon`)."""
+    from align.text.lexicon import tokenizer
 
-    freq, total = _base_dictionary()
-    tokenizer = jieba.Tokenizer()
-    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = dict(freq), total, True
+    tok = tokenizer()
     for word in sorted(user_words):
-        suggested = max(tokenizer.suggest_freq(word, False), tokenizer.FREQ.get(word, 0))
-        tokenizer.add_word(word, suggested * USER_WORD_WEIGHT)
-    return tokenizer
-
-
-@functools.lru_cache(maxsize=1)
-def _base_dictionary() -> tuple[dict[str, int], int]:
-    """jieba's default dictionary, loaded once per process and copied per tokenizer."""
-    import jieba
-
-    logging.getLogger("jieba").setLevel(logging.WARNING)
-    base = jieba.Tokenizer()
-    base.initialize()
-    return base.FREQ, base.total
+        suggested = max(tok.suggest_freq(word, False), tok.FREQ.get(word, 0))
+        tok.add_word(word, suggested * USER_WORD_WEIGHT)
+    return tok
 
 
 def _word_edges(text: str, start: int, end: int) -> bool:

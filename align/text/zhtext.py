@@ -7,13 +7,9 @@ may change the length of the string the checks scan.
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-
-_lock = threading.Lock()
-_pos_tokenizer = None
 
 
 def fold_width(text: str) -> str:
@@ -34,114 +30,19 @@ class Token:
     end: int
 
 
+@lru_cache(maxsize=1)
 def _tokenizer():
-    """A private jieba POS tokenizer: jieba's module-level state is left alone, because
-    other parts of the program (or the user's code) may customise it."""
-    global _pos_tokenizer
-    with _lock:
-        if _pos_tokenizer is None:
-            import logging
+    """A private jieba POS tagger (:class:`align.text.lexicon.Tagger`): jieba's module-level
+    state is left alone, because other parts of the program (or the user's code) may
+    customise it."""
+    from align.text.lexicon import Tagger
 
-            import jieba
-            import jieba.posseg
-
-            jieba.setLogLevel(logging.WARNING)
-            _pos_tokenizer = _tagger_class()(jieba.Tokenizer())
-        return _pos_tokenizer
-
-
-def _tagger_class():
-    """jieba's POS tokenizer with its HMM over unknown words decoded by :class:`_Viterbi`."""
-    from jieba import posseg
-
-    decode = _Viterbi(posseg.char_state_tab_P, posseg.start_P, posseg.trans_P, posseg.emit_P)
-
-    class Tagger(posseg.POSTokenizer):
-        def _POSTokenizer__cut(self, sentence):  # jieba's POSTokenizer.__cut, with ``decode``
-            pos_list = decode(sentence)[1]
-            begin, nexti = 0, 0
-            for i, char in enumerate(sentence):
-                pos = pos_list[i][0]
-                if pos == "B":
-                    begin = i
-                elif pos == "E":
-                    yield posseg.pair(sentence[begin:i + 1], pos_list[i][1])
-                    nexti = i + 1
-                elif pos == "S":
-                    yield posseg.pair(char, pos_list[i][1])
-                    nexti = i + 1
-            if nexti < len(sentence):
-                yield posseg.pair(sentence[nexti:], pos_list[nexti][1])
-
-    return Tagger
-
-
-class _Viterbi:
-    """jieba's POS HMM decoder (``jieba.posseg.viterbi``) with the inner maximum over the
-    previous states done by numpy: the same sums in the same order, the same tie-break (the
-    greatest state wins), so the same path; pure Python it is most of the checks' time."""
-
-    def __init__(self, states, start_p, trans_p, emit_p):
-        import numpy as np
-
-        self._np = np
-        self._char_states, self._start_p, self._emit_p = states, start_p, emit_p
-        self._states = sorted(trans_p, reverse=True)  # first maximum = the greatest state
-        self._index = {state: i for i, state in enumerate(self._states)}
-        n = len(self._states)
-        self._trans = np.full((n, n), float("-inf"))
-        self._follows = np.zeros((n, n), dtype=bool)
-        for state, nexts in trans_p.items():
-            for following, p in nexts.items():
-                self._trans[self._index[state], self._index[following]] = p
-                self._follows[self._index[state], self._index[following]] = True
-        self._has_next = self._follows.any(axis=1)
-        self._all = np.arange(n)
-
-    def _candidates(self, char: str):
-        states = self._char_states.get(char)
-        if states is None:
-            return self._all
-        return self._np.array(sorted(self._index[s] for s in states), dtype=int)
-
-    def __call__(self, obs: str):
-        np, min_float = self._np, -3.14e100
-        current = self._candidates(obs[0])
-        scores = np.array([self._start_p[self._states[i]] + self._emit_p[self._states[i]].get(obs[0], min_float)
-                           for i in current])
-        back = [None]
-        path_states = [current]
-        for char in obs[1:]:
-            keep = self._has_next[current]
-            prev, prev_scores = current[keep], scores[keep]
-            expected = self._follows[prev].any(axis=0)
-            wanted = np.zeros(len(self._states), dtype=bool)
-            wanted[self._candidates(char)] = True
-            chosen = wanted & expected
-            if not chosen.any():
-                chosen = expected if expected.any() else np.ones(len(self._states), dtype=bool)
-            current = np.nonzero(chosen)[0]
-            emit = np.array([self._emit_p[self._states[i]].get(char, min_float) for i in current])
-            totals = (prev_scores[:, None] + self._trans[np.ix_(prev, current)]) + emit[None, :]
-            best = totals.argmax(axis=0)
-            scores = totals[best, np.arange(len(current))]
-            back.append(prev[best])
-            path_states.append(current)
-        last = int(scores.argmax())
-        prob, state = float(scores[last]), int(path_states[-1][last])
-        route = [None] * len(obs)
-        for i in range(len(obs) - 1, -1, -1):
-            route[i] = self._states[state]
-            if i:
-                state = int(back[i][np.searchsorted(path_states[i], state)])
-        return prob, route
+    return Tagger()
 
 
 def in_dictionary(word: str) -> bool:
     """Is ``word`` a word of jieba's dictionary (not one its HMM made up for unknown text)?"""
-    tokenizer = _tokenizer().tokenizer
-    tokenizer.check_initialized()
-    return bool(tokenizer.FREQ.get(word))
+    return bool(_tokenizer().tokenizer.FREQ.get(word))
 
 
 @lru_cache(maxsize=4096)
@@ -176,15 +77,15 @@ def _blocks(text: str) -> list[str]:
     """The pieces jieba's POS tokenizer cuts independently of each other: cutting a text is
     cutting each of them, so their tags can be cached and shared between texts (a sentence,
     its width-folded form and its clauses have the same Chinese runs)."""
-    from jieba.posseg import re_han_internal
+    from align.text.lexicon import RE_HAN_INTERNAL
 
-    return [block for block in re_han_internal.split(text) if block]
+    return [block for block in RE_HAN_INTERNAL.split(text) if block]
 
 
 @lru_cache(maxsize=65536)
 def _block_tags(block: str) -> tuple[tuple[str, str], ...]:
     """(word, tag) of one block; the HMM over unknown words is the slow part of POS tagging."""
-    return tuple((pair.word, pair.flag) for pair in _tokenizer().cut(block))
+    return tuple(_tokenizer().cut(block))
 
 
 _ZH_CLAUSE_END = "，；。！？：,;!?:…"  # not 、: enumeration items are not clauses

@@ -10,10 +10,7 @@ of a second.
 from __future__ import annotations
 
 import gzip
-import marshal
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -86,38 +83,25 @@ def parse(text: str) -> tuple[dict, dict]:
             {k: tuple(dict.fromkeys(v)) for k, v in names.items()})
 
 
-def _cache_path(source: Path, cache_dir: Path) -> Path:
+def _cache_path(source: Path, cache_dir: str | Path | None, what: str = "cedict") -> Path:
+    from align.embed.cache import default_cache_dir
+
     stat = source.stat()
-    return cache_dir / f"cedict-{FORMAT}-{stat.st_size}-{int(stat.st_mtime)}.marshal"
-
-
-def _write_atomic(path: Path, payload: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    folder = Path(cache_dir) if cache_dir else default_cache_dir()
+    return folder / f"{what}-{FORMAT}-{stat.st_size}-{int(stat.st_mtime)}.marshal"
 
 
 def load(cache_dir: str | Path | None = None) -> Dictionary:
     """The dictionary, from the cache folder's parsed copy when there is one."""
-    from align.embed.cache import default_cache_dir
+    from align.fileio import cached_marshal
 
     source = data_file()
-    cached = _cache_path(source, Path(cache_dir) if cache_dir else default_cache_dir())
-    try:
-        senses, names = marshal.loads(cached.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
+
+    def parsed() -> tuple[dict, dict]:
         with gzip.open(source, "rt", encoding="utf-8") as handle:
-            senses, names = parse(handle.read())
-        try:
-            _write_atomic(cached, marshal.dumps((senses, names)))
-        except OSError:
-            pass  # a read-only cache folder costs the parse again next time, nothing else
+            return parse(handle.read())
+
+    senses, names = cached_marshal(_cache_path(source, cache_dir), parsed)
     return Dictionary(senses, names, max(map(len, senses)))
 
 
@@ -136,28 +120,26 @@ def name_head(sense: str) -> str:
 @lru_cache(maxsize=2)
 def english_names(cache_dir: str | None = None) -> dict[str, frozenset[str]]:
     """English proper name → the Chinese headwords the dictionary gives for it
-    ("Air China" → 国航, 中国国际航空公司)."""
-    out: dict[str, set[str]] = {}
-    for word, senses in shared(cache_dir).names.items():
-        for sense in senses:
-            head = name_head(sense)
-            if head[:1].isupper() and len(head) >= 3:
-                out.setdefault(head, set()).add(word)
-    return {head: frozenset(words) for head, words in out.items()}
+    ("Air China" → 国航, 中国国际航空公司); kept in the cache folder beside the parsed
+    dictionary."""
+    from align.fileio import cached_marshal
+
+    def inverted() -> dict[str, frozenset[str]]:
+        out: dict[str, set[str]] = {}
+        for word, senses in shared(cache_dir).names.items():
+            for sense in senses:
+                head = name_head(sense)
+                if head[:1].isupper() and len(head) >= 3:
+                    out.setdefault(head, set()).add(word)
+        return {head: frozenset(words) for head, words in out.items()}
+
+    return cached_marshal(_cache_path(data_file(), cache_dir, "cedict-english-names"), inverted)
 
 
 @lru_cache(maxsize=2)
 def transliteration_characters(min_names: int = 3) -> frozenset[str]:
     """Characters that spell foreign names (斯, 尔, 克, 拉…): those in at least ``min_names``
     of the words jieba's own dictionary tags ``nrt`` (transliterated personal names)."""
-    import jieba
+    from align.text.lexicon import shared
 
-    counts: dict[str, int] = {}
-    path = Path(jieba.__file__).parent / "dict.txt"
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            parts = line.split()
-            if len(parts) == 3 and parts[2] == "nrt":
-                for character in set(parts[0]):
-                    counts[character] = counts.get(character, 0) + 1
-    return frozenset(c for c, n in counts.items() if n >= min_names)
+    return frozenset(c for c, n in shared().nrt_counts.items() if n >= min_names)

@@ -75,10 +75,28 @@ def stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=1)
+def _lemmatizer():
+    """lemminflect's lemmatizer with its lemma table (80,000 lines of gzipped CSV, parsed on
+    first use) loaded from a copy in the cache folder instead: the same table, parsed once."""
+    from importlib.metadata import version
+
+    from lemminflect.core.Lemmatizer import LemmaLUCodec, Lemmatizer
+
+    from align.embed.cache import default_cache_dir
+    from align.fileio import cached_marshal
+
+    lemmatizer = Lemmatizer()
+    if not hasattr(lemmatizer, "lemma_dict"):
+        path = default_cache_dir() / f"lemminflect-lemmas-{version('lemminflect')}.marshal"
+        lemmatizer.lemma_dict = cached_marshal(path, lambda: LemmaLUCodec.load(lemmatizer.lemma_lu_fn))
+    return lemmatizer
+
+
 @lru_cache(maxsize=200_000)
 def keys(word: str) -> frozenset[str]:
     """Match keys of one word: lower case, every lemma lemminflect knows, the stem."""
-    from lemminflect import getAllLemmas, getAllLemmasOOV
+    lemmatizer = _lemmatizer()
 
     lower = word.lower().replace("’", "'")
     if re.fullmatch(r"(?:[a-z]\.){2,}", lower):  # U.S. → us, U.K. → uk
@@ -92,7 +110,9 @@ def keys(word: str) -> frozenset[str]:
         found.add(f"month:{_MONTHS.index(lower) + 1}")
     if word.isupper() and lower == "us":
         found |= {"usa", "america"}
-    lemmas = getAllLemmas(lower) or (getAllLemmasOOV(lower, "NOUN") if lower.endswith("s") else {})
+    lemmas = lemmatizer.getAllLemmas(lower)
+    if not lemmas and lower.endswith("s"):
+        lemmas = lemmatizer.getAllLemmasOOV(lower, "NOUN")
     for forms in lemmas.values():
         found.update(forms)
     forms = [form for form in found if ":" not in form]
