@@ -262,3 +262,31 @@ def test_near_path_encodes_stay_within_their_budget(verses, encoder):
     sentences = len(zh) + len(en)
     assert calls[0] <= calls[1] <= calls[0] + int(0.1 * sentences)
     assert calls[0] <= calls[2] <= calls[0] + sentences
+
+
+def test_larger_n_m_beads_open_only_where_the_document_merges_as_a_rule(encoder):
+    """2-3 / 3-2 / 3-3 beads are scored only when a first search merges at least as often as
+    it links 1-1: English verses cut at KJV's clause punctuation (1-2, 1-3 beads) open them,
+    the same verses sentence for sentence do not."""
+    import numpy as np
+
+    from align.aligner import signals
+    from align.aligner.sentences import AlignConfig, Lattice
+    from align.bench.devsets import split_clauses
+
+    bible = bible_pairs(SHARED)[0]
+    verses = [(bible.zh[s[0]], bible.en[t[0]]) for s, t in bible.gold[200:400]
+              if len(s) == 1 and len(t) == 1 and len(split_clauses(bible.en[t[0]])) > 1][:12]
+    zh = [z for z, _ in verses]
+
+    def opened(en):
+        lattice = Lattice(encoder.encode(zh), encoder.encode(en), AlignConfig(), signals.pair_features(zh, en))
+        band = lattice.band()
+        last = np.arange(band[0][-1], band[1][-1] + 1)
+        closed = bool((lattice.row_scores(len(zh), last)[lattice.large_nm] <= -1e8).all())
+        now_open = lattice.allow_large_nm(lattice.search(band))
+        assert closed and now_open == bool((lattice.row_scores(len(zh), last)[lattice.large_nm] > -1e8).any())
+        return now_open
+
+    assert not opened([e for _, e in verses])
+    assert opened([c for _, e in verses for c in split_clauses(e)])

@@ -8,7 +8,8 @@ How it works (after Vecalign's multi-resolution search and Bertalign's margin sc
    recursively, until the lattice is small enough for a full search; each level's path,
    widened by ``band`` sentences, is the search band of the next finer level.
 3. An exact dynamic programme in that band picks beads 0-1, 1-0, 1-n, n-1 (n <= ``max_bead``)
-   and n-m (2 <= n, m <= ``max_nm``), maximising the sum of bead scores: margin-normalised
+   and n-m (2 <= n, m <= ``max_nm``; beyond 2-2 only in a document whose first path merges at
+   least as often as it links 1-1), maximising the sum of bead scores: margin-normalised
    cosine (cosine minus the mean similarity of each side to its nearest neighbours, which
    cancels "hub" sentences that resemble everything), plus a length-ratio term and a bonus for
    numbers and Latin tokens found on both sides (``align.aligner.signals``), minus a penalty
@@ -51,7 +52,9 @@ class AlignConfig:
     """Aligner settings; every constant is explained where it is used."""
 
     max_bead: int = 4  # largest n in 1-n / n-1 beads (2-2 is always allowed)
-    max_nm: int = 2  # largest n and m of n-m beads (2-3, 3-2, 3-3 at 3)
+    # largest n and m of n-m beads: 2-2 everywhere; 2-3, 3-2, 3-3 (at 3) only where the first
+    # search's path already merges (see Lattice.allow_large_nm)
+    max_nm: int = 3
     band: int = 8  # half-width, in sentences, of the search band around the coarse path
     skip: float = -0.15  # score of a 1-0 / 0-1 bead: a deletion beats a pair scoring below it
     neighbours: int = 3  # k of the margin (mean cosine to the k most similar sentences)
@@ -137,6 +140,8 @@ def _align(zh, en, encoder, cfg, *, glossary=None, paragraphs=None, with_gaps: b
     lattice = Lattice(emb_zh, emb_en, cfg, features)
     band = lattice.band()
     path = lattice.search(band)
+    if lattice.allow_large_nm(path):
+        path = lattice.search(band)
     exact = _ExactRuns(zh, en, emb_zh, emb_en, encoder, lattice)
     budget = int(cfg.near_budget * (n + m))
     for round_ in range(cfg.exact_rounds):
@@ -387,6 +392,9 @@ class Lattice:
         self.B = max(b for _, b in types)
         self.ta = np.array([a for a, _ in types])
         self.tb = np.array([b for _, b in types])
+        # n-m beads beyond 2-2: closed until allow_large_nm opens them
+        self.large_nm = np.flatnonzero((self.ta >= 2) & (self.tb >= 2) & (np.maximum(self.ta, self.tb) > 2))
+        self.large_open = False
         # Run-vector weights: the encoder averages over tokens, so a longer sentence weighs
         # more in the vector of a concatenation; sqrt damps very long ones.
         if features is not None:
@@ -434,6 +442,20 @@ class Lattice:
         self.bg1_zh, self.bg1_en = bg_zh.astype(np.float32), bg_en.astype(np.float32)
         self.bg_zh = _run_max(bg_zh, self.A)
         self.bg_en = _run_max(bg_en, self.B)
+
+    def allow_large_nm(self, path) -> bool:
+        """Open the n-m beads beyond 2-2 (2-3, 3-2, 3-3) when this document shows that its
+        translator merges as a rule: the path of a search without them has at least as many
+        merged two-sided beads (a + b > 2) as 1-1 beads. Where both sides split freely a gold
+        2-3 is common; in verse-like or sentence-for-sentence text it would only be one more
+        way to over-merge. Returns whether they were opened (every row is rescored)."""
+        sizes = [(i1 - i0, j1 - j0) for (i0, j0), (i1, j1) in zip(path, path[1:])]
+        merged = sum(1 for a, b in sizes if a and b and a + b > 2)
+        if not len(self.large_nm) or merged < sizes.count((1, 1)):
+            return False
+        self.large_open = True
+        self._scores.clear()
+        return True
 
     # ----- exact cosines of re-encoded runs -----
     def merge_candidates(self, path) -> list[tuple[int, int, int, int]]:
@@ -486,6 +508,8 @@ class Lattice:
         ok = pair & (self.ta <= A)
         out[ok] = score[self.ta[ok] - 1, self.tb[ok] - 1] - self.merge_cost[ok, None]
         out[pair & (self.ta > A)] = NEG
+        if not self.large_open:
+            out[self.large_nm] = NEG
         return out
 
     def cosine(self, bead) -> float:
