@@ -42,6 +42,7 @@ XLIFF20 = "urn:oasis:names:tc:xliff:document:2.0"
 SDL = "http://sdl.com/FileTypes/SdlXliff/1.0"
 MQ = "MQXliff"  # memoQ's namespace name, as memoQ writes it (not a URI)
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+FORUM = datetime.datetime(2019, 4, 25, tzinfo=datetime.timezone.utc)  # every sample's date: bytes that repeat
 LATIN_NAME = re.compile(r"\b[A-Z][A-Za-z&]+(?: [A-Z][A-Za-z&]+)*")
 
 
@@ -178,7 +179,8 @@ def gettext(units) -> bytes:
     from translate.storage import pypo
 
     store = pypo.pofile()
-    store.updateheader(add=True, Language="en", X_Source_Language="zh_CN")
+    store.updateheader(add=True, Language="en", X_Source_Language="zh_CN",
+                       POT_Creation_Date=f"{FORUM:%Y-%m-%d %H:%M}+0000")
     for uid, zh, en in units:
         unit = store.addsourceunit(zh)
         unit.target = en
@@ -213,8 +215,25 @@ def xlsx(units) -> bytes:
     sheet.append(["id", "zh", "en"])
     for row in units:
         sheet.append(list(row))
+    book.properties.created = book.properties.modified = FORUM.replace(tzinfo=None)
     out = io.BytesIO()
     book.save(out)
+    return _dated_zip(out.getvalue())
+
+
+def _dated_zip(data: bytes) -> bytes:
+    """The workbook with every member, and the "modified" date openpyxl sets on saving,
+    stamped with the forum's date, so the bytes repeat."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            member = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                stamp = f"{FORUM:%Y-%m-%dT%H:%M:%SZ}".encode()
+                member = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, member)
+            target.writestr(zipfile.ZipInfo(info.filename, FORUM.timetuple()[:6]), member)
     return out.getvalue()
 
 
@@ -248,7 +267,7 @@ def pdf(seed: Path, header: str, lang: str) -> bytes:
 
     doc = Report(format="A4")
     doc.set_creator("align scripts/make_samples.py (fpdf2)")
-    doc.set_creation_date(datetime.datetime(2019, 4, 25, tzinfo=datetime.timezone.utc))  # reproducible bytes
+    doc.set_creation_date(FORUM)  # reproducible bytes
     # Chinese wraps at any character, as CJK typesetting does; English at spaces.
     if lang == "zh":
         doc.add_font("cjk", fname=str(CJK_FONT), collection_font_number=0)
