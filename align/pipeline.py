@@ -69,12 +69,16 @@ def check_links(
     select: Sequence[str] | None = None,
     ignore: Sequence[str] | None = None,
     options: dict[str, dict[str, Any]] | None = None,
+    translations=None,
 ) -> list[Flag]:
     """Every selected check on ready-made links; with the documents, the flags also get
-    their file spans (``locate_flags``). What the benchmarks run on their own links."""
+    their file spans (``locate_flags``). What the benchmarks run on their own links;
+    ``translations``, a word translation model learnt from more links than these
+    (``align.wordalign.model1.learn``), else the links teach their own."""
     from align.checks import CheckContext
 
-    ctx = CheckContext(list(links), zh_doc, en_doc, glossary, encoder=encoder, options=options or {})
+    ctx = CheckContext(list(links), zh_doc, en_doc, glossary, encoder=encoder, options=options or {},
+                       translations=translations)
     return _checked(ctx, select, ignore)
 
 

@@ -183,6 +183,16 @@ def sentence_cosines(items: Sequence[MqmItem], encoder) -> dict[tuple, float]:
     return {item.key: float(np.dot(a, b)) for item, a, b in zip(items, zh, en)}
 
 
+def learnt_translations(items: Sequence[MqmItem]):
+    """The word translation model learnt from every item's pair (no labels read): the
+    corpus a document's checks align its words with, as ``align batch`` would."""
+    from align.wordalign import dictionary_alignments
+    from align.wordalign.model1 import learn
+
+    return learn(dictionary_alignments([Link(k, (k,), (k,), item.zh, item.en, 0.0)
+                                        for k, item in enumerate(items)]).values())
+
+
 def run_checks_on_items(items: Sequence[MqmItem], encoder, *, select: Sequence[str] | None = None,
                         ignore: Sequence[str] | None = None, options: dict | None = None,
                         progress=None) -> tuple[dict[tuple, list[Flag]], dict[tuple, float], float]:
@@ -190,6 +200,7 @@ def run_checks_on_items(items: Sequence[MqmItem], encoder, *, select: Sequence[s
     from align.pipeline import check_links
 
     cosines = sentence_cosines(items, encoder)
+    translations = learnt_translations(items)
     flags: dict[tuple, list[Flag]] = {item.key: [] for item in items}
     seconds = 0.0
     groups = documents(items)
@@ -197,7 +208,8 @@ def run_checks_on_items(items: Sequence[MqmItem], encoder, *, select: Sequence[s
     for group in iterator:
         links = item_links(group, cosines)
         started = time.perf_counter()
-        found = check_links(links, encoder=encoder, select=select, ignore=ignore, options=options)
+        found = check_links(links, encoder=encoder, select=select, ignore=ignore, options=options,
+                            translations=translations)
         seconds += time.perf_counter() - started
         for flag in found:
             flags[group[flag.link].key].append(flag)

@@ -112,6 +112,9 @@ class CheckContext:
     glossary: Glossary | None = None
     encoder: Any = None  # an align.embed.encoders encoder, for checks that compare clause meanings
     options: dict[str, dict[str, Any]] = field(default_factory=dict)  # {code: {key: value}}
+    # word translation probabilities learnt from a bigger corpus (align.wordalign.model1); None:
+    # the run learns them from its own links
+    translations: Any = None
     _memos: dict[Hashable, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def option(self, code: str, key: str) -> Any:

@@ -205,6 +205,10 @@ def dictionary_names(link: Link, ctx: CheckContext) -> Iterator[Flag]:
         unrendered = unrendered_left  # each unrendered Chinese name is reported once
     if variants or _PRONOUN.search(link.en):  # a name spelt otherwise, or referred to as "he"
         return
+    # a name the word aligner links to some English word is given, if not as the dictionary
+    # spells it (耶和华 ↔ LORD, learnt from the run's links)
+    linked = [(w.start, w.end) for i, w in enumerate(alignment.zh) if alignment.zh_aligned(i)]
+    unrendered = [name for name in unrendered if not any(a < name.end and name.start < b for a, b in linked)]
     spelling = transliteration_characters()
     tags = {(t.start, t.end): t.flag for t in pos_tokens(folded)}
     for name in unrendered:
