@@ -35,7 +35,6 @@ MIN_PRECISION = 0.65
 
 def mqm_signals(items, encoder) -> list[dict]:
     from align.checks import CheckContext
-
     from align.progress import Progress
 
     rows = []
