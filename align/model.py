@@ -326,6 +326,17 @@ def normalise_for_matching(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
+def _earlier_occurrences(text: str, span: tuple[int, int] | None) -> int:
+    """How many times the span's text starts in ``text`` before the span does (0 with no span)."""
+    if not span or span[1] <= span[0]:
+        return 0
+    part, count, at = text[span[0]:span[1]], 0, text.find(text[span[0]:span[1]])
+    while 0 <= at < span[0]:
+        count += 1
+        at = text.find(part, at + 1)
+    return count
+
+
 @dataclass
 class Flag:
     """One finding on one link. Spans are ``[start, end)`` offsets into the link's zh/en."""
@@ -358,20 +369,24 @@ class Flag:
         """Stable fingerprint: same check on the same (normalised) text and spans.
 
         A reviewer's decision is keyed by this, so it carries over to a re-run on
-        unchanged text and lapses when the text changes.
+        unchanged text and lapses when the text changes. A span whose text also stands
+        earlier in its sentence (科技创新 twice in one link) is told apart by which
+        occurrence it is, so each finding keeps its own decision; a first occurrence keeps
+        the key it always had.
         """
         zh_part = self.zh[slice(*self.zh_span)] if self.zh_span else ""
         en_part = self.en[slice(*self.en_span)] if self.en_span else ""
-        key = "\x1f".join(
-            [
-                self.check,
-                normalise_for_matching(self.zh),
-                normalise_for_matching(self.en),
-                normalise_for_matching(zh_part),
-                normalise_for_matching(en_part),
-            ]
-        )
-        return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+        parts = [
+            self.check,
+            normalise_for_matching(self.zh),
+            normalise_for_matching(self.en),
+            normalise_for_matching(zh_part),
+            normalise_for_matching(en_part),
+        ]
+        repeats = (_earlier_occurrences(self.zh, self.zh_span), _earlier_occurrences(self.en, self.en_span))
+        if any(repeats):
+            parts.append(f"{repeats[0]},{repeats[1]}")
+        return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
     def to_json(self) -> dict[str, Any]:
         return {

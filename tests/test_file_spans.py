@@ -63,6 +63,17 @@ def test_every_flag_of_the_seed_run_points_at_its_text_in_the_original_file(seed
     assert exact > located / 2
 
 
+def test_every_finding_of_the_seed_run_has_its_own_id_also_for_a_word_repeated_in_its_sentence(seed_check):
+    """Review decisions are keyed by flag id: two findings on the same words at two places of
+    one sentence (科技创新 twice in link 22) must not share a decision."""
+    run, _ = seed_check
+    assert len({flag.id for flag in run.flags}) == len(run.flags)
+    repeated = [(a, b) for a in run.flags for b in run.flags
+                if a.link == b.link and a.check == b.check and a.zh_span and b.zh_span
+                and a.zh_span[0] < b.zh_span[0] and a.zh[slice(*a.zh_span)] == b.zh[slice(*b.zh_span)]]
+    assert repeated  # the seed has the case this guards
+
+
 def test_pairs_jsonl_carries_each_sentence_of_each_link(seed_check):
     run, out = seed_check
     docs = {"zh": run.zh_doc, "en": run.en_doc}
