@@ -134,3 +134,15 @@ def test_perfect_in_a_once_clause_reports_nothing():
     en = "We must enhance the stability of the strategy: once the strategy has been formed, it must be upheld."
     assert tense_flags(zh, en) == []
     assert tense_flags(zh, "We must enhance the stability of the strategy: the strategy has been upheld.") != []
+
+
+def test_a_future_marker_over_another_verb_than_the_completed_one_is_no_conflict():
+    """Genesis 24:46: the 了 of 我便喝了 is rendered by "drank" (the word aligner links 喝 ↔
+    drank), the "will" of the English governs "give", another event of the sentence."""
+    zh = "她就急忙从肩头上拿下瓶来，说，请喝，我也给你的骆驼喝。我便喝了。她又给我的骆驼喝了。"
+    en = ("And she made haste, and let down her pitcher from her shoulder, and said, Drink, and I will give "
+          "thy camels drink also: so I drank, and she made the camels drink also.")
+    assert tense_flags(zh, en) == []
+    # near miss: the same completion with its own verb under the "will" is still flagged
+    [flag] = tense_flags("我便喝了。", "So I will drink.")
+    assert flag.evidence["zh"] == "done" and flag.evidence["en"] == "plan"

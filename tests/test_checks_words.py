@@ -2,6 +2,8 @@
 checks on it, on the seed report's sentences: each check's hit and its near miss."""
 from __future__ import annotations
 
+from conftest import SHARED
+
 from align.checks import CheckContext, run_checks
 from align.model import Link
 from align.wordalign import align_words, english, shared_dictionary
@@ -115,3 +117,41 @@ def test_untranslated_name_hit_and_near_miss():
     assert name_flags(RIOS_ZH, RIOS_KEPT) == []  # "Rios" spells Ríos once the accent is folded
     # a Chinese name read in pinyin is no transliteration, and a common word is no name (金子 gold)
     assert name_flags("他在上海买了金子。", "He bought gold in the city.") == []
+
+
+def bible_chapter(book_chapter: str) -> list[Link]:
+    """One chapter of the shipped Bible pair, a link per verse (CUV ↔ KJV)."""
+    folder = SHARED / "bench" / "bible-zh-en"
+    verses: dict[str, list[list[str]]] = {}
+    for lang in ("zh", "en"):
+        ids = (folder / f"{lang}.verse").read_text(encoding="utf-8").splitlines()
+        lines = (folder / f"{lang}.txt").read_text(encoding="utf-8").splitlines()
+        for verse, line in zip(ids, lines):
+            if verse.startswith(book_chapter + ":"):
+                verses.setdefault(verse, [[], []])[lang == "en"].append(line)
+    joined = [("".join(zh), " ".join(en)) for zh, en in verses.values()]
+    return [Link(i, (i,), (i,), zh, en, 0.9) for i, (zh, en) in enumerate(joined)]
+
+
+def test_a_name_the_word_aligner_links_is_no_wrong_entity():
+    """Exodus 40: 是照耶和华所吩咐他的 ↔ "as the LORD commanded Moses", verse after verse. The
+    dictionary has no 耶和华 ↔ LORD, the chapter's own links teach it (Model 1), so Moses —
+    whose 摩西 the Chinese leaves as 他 — is no name put in 耶和华's place."""
+    links = bible_chapter("Exo:40")
+    assert sum("耶和华" in link.zh and "LORD" in link.en for link in links) >= 10
+    flags = run_checks(CheckContext(links), select=["entity.wrong_name"])
+    assert [link.en for link in links if any(f.link == link.index for f in flags)] == []
+    # near miss: a name linked only to the English name that lacks its Chinese is still replaced
+    flags = run_checks(CheckContext([*links, Link(len(links), (len(links),), (len(links),),
+                                                  "东方航空公司宣布将恢复上海至曼谷的航线。",
+                                                  "Air China announced that it will resume the Shanghai-Bangkok route.",
+                                                  0.9)]),
+                       select=["entity.wrong_name"])
+    assert [(f.link, f.evidence["english_name"]) for f in flags] == [(len(links), "Air China")]
+
+
+def test_a_capitalised_common_noun_after_a_determiner_is_a_title_not_a_name():
+    zh = "这以色列妇人的儿子亵渎了圣名。"  # Leviticus 24:11; CC-CEDICT lists "Lord" as 洛德
+    assert name_flags(zh, "And the Israelitish woman's son blasphemed the name of the Lord.") == []
+    [flag] = name_flags(zh, "And the son of Lord blasphemed the holy name.")
+    assert flag.check == "entity.wrong_name" and flag.evidence["english_name"] == "Lord"

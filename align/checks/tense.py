@@ -69,6 +69,7 @@ class Marker:
     start: int
     end: int
     text: str
+    verb: tuple[int, int] | None = None  # the Chinese verb the marker is tied to
 
 
 def zh_markers(text: str) -> list[Marker]:
@@ -81,8 +82,16 @@ def zh_markers(text: str) -> list[Marker]:
         for i, token in enumerate(tokens):
             kind = _zh_marker_kind(tokens, i)
             if kind:
-                found.append(Marker(kind, token.start, token.end, token.word))
+                found.append(Marker(kind, token.start, token.end, token.word, _verb_of(tokens, i)))
     return found
+
+
+def _verb_of(tokens: list[Token], i: int) -> tuple[int, int] | None:
+    """The verb a marker is tied to: the word before 了/过, else the first verb after it."""
+    if tokens[i].word in _ZH_DONE_AFTER:
+        return (tokens[i - 1].start, tokens[i - 1].end) if i else None
+    verb = next((t for t in tokens[i + 1:] if t.flag.startswith("v")), None)
+    return (verb.start, verb.end) if verb else None
 
 
 def _zh_marker_kind(tokens: list[Token], i: int) -> str | None:
@@ -212,6 +221,8 @@ def plan_vs_done(link: Link, ctx: CheckContext) -> Iterator[Flag]:
         if not near_en or any(e.kind != opposite[z.kind] for e in near_en) \
                 or any(m.kind != z.kind for m in near_zh):
             continue
+        if not _verb_under(z, near_en, link, ctx):
+            continue
         e = min(near_en, key=lambda m: abs(_position(m, link.en) - _position(z, link.zh)))
         wording = {"plan": "a plan or future event", "done": "something already done"}
         yield ctx.flag(
@@ -223,6 +234,43 @@ def plan_vs_done(link: Link, ctx: CheckContext) -> Iterator[Flag]:
                       "en_markers": [m.text for m in en]},
         )
         return
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:.!?，；：。！？]")
+
+
+def _verb_under(z: Marker, near_en: list[Marker], link: Link, ctx: CheckContext) -> bool:
+    """Whether the English marker governs the English rendering of the marker's verb, where
+    the word aligner renders that verb: 我便喝了 ↔ "I will give … so I drank" renders 喝 by
+    "drank", outside the "will", so the "will" says nothing about it. With no rendering
+    found the positions decide alone."""
+    from align.wordalign import link_alignments
+
+    alignment = link_alignments(ctx).get(link.index)
+    if z.verb is None or alignment is None:
+        return True
+    a, b = z.verb
+    inside = [i for i, w in enumerate(alignment.zh) if a < w.end and w.start < b]
+    renderings = sorted({e.start: e for i in inside for e in alignment.renderings(i)}.values(), key=lambda e: e.start)
+    if not renderings:
+        return True
+    # a verb said as often as its renderings (喝 ×4 ↔ Drink, drink, drank, drink): the k-th
+    # time is the k-th rendering; otherwise the rendering nearest the verb's place
+    same = [i for i, w in enumerate(alignment.zh) if w.text == alignment.zh[inside[0]].text]
+    if len(inside) == 1 and len(same) == len(renderings):
+        word = renderings[same.index(inside[0])]
+    else:
+        at = (a + b) / 2 / max(1, len(link.zh))
+        word = min(renderings, key=lambda w: abs((w.start + w.end) / 2 / max(1, len(link.en)) - at))
+    return any(_governs(link.en, marker, word.start) for marker in near_en)
+
+
+def _governs(text: str, marker: Marker, at: int) -> bool:
+    """The word at ``at`` is inside the marker or at most three words after it, same clause."""
+    if marker.start <= at < marker.end:
+        return True
+    between = text[marker.end:at]
+    return at >= marker.end and not _CLAUSE_BREAK.search(between) and len(between.split()) <= 3
 
 
 def _position(marker: Marker, text: str) -> float:

@@ -134,6 +134,17 @@ def _unrendered_capitalised(alignment: WordAlignment, text: str) -> list:
             if w.capitalised and not alignment.en_aligned(j) and not _sentence_initial(text, w.start)]
 
 
+_DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|this|that|my|our|your|his|her|their|thy)\s+$", re.I)
+
+
+def _title(text: str, word) -> bool:
+    """A capitalised ordinary noun after a determiner: "the Lord", "our President" — a title
+    or a common noun written with a capital, not the name CC-CEDICT transliterates (洛德)."""
+    from align.wordalign.english import is_common_noun
+
+    return _DETERMINER_BEFORE.search(text[:word.start]) is not None and is_common_noun(word.text)
+
+
 def english_name_spans(alignment: WordAlignment, text: str) -> list[tuple[int, int, str, frozenset[str]]]:
     """English names the dictionary knows, longest first, not overlapping: (start, end, name,
     its Chinese forms)."""
@@ -153,7 +164,8 @@ def english_name_spans(alignment: WordAlignment, text: str) -> list[tuple[int, i
                 continue
             name = text[run[0].start:run[-1].end]
             if name in known and (size > 1 or (len(name) >= 4 and name.lower() not in STOPWORDS
-                                                and not _sentence_initial(text, run[0].start))):
+                                                and not _sentence_initial(text, run[0].start)
+                                                and not _title(text, run[0]))):
                 match = (run[0].start, run[-1].end, name, known[name], size)
                 break
         if match:
@@ -162,6 +174,18 @@ def english_name_spans(alignment: WordAlignment, text: str) -> list[tuple[int, i
         else:
             j += 1
     return found
+
+
+def _linked_elsewhere(name, alignment: WordAlignment, absent: list[tuple[int, int]]) -> bool:
+    """Every word of the name is linked by the word aligner, and not only to the English names
+    that lack their Chinese: the name is given, if not as the dictionary spells it (耶和华 ↔
+    LORD, 以色列人 ↔ "children of Israel", learnt from the run's links); 东方航空 linked to
+    "Air China" alone is still another airline."""
+    inside = [i for i, w in enumerate(alignment.zh) if name.start <= w.start and w.end <= name.end]
+    if not inside or not all(alignment.zh_aligned(i) for i in inside):
+        return False
+    return any(not any(a <= e.start and e.end <= b for a, b in absent)
+               for i in inside for e in alignment.renderings(i))
 
 
 @register("entity.dictionary_names", codes=("entity.wrong_name", "entity.untranslated_name"),
@@ -182,13 +206,14 @@ def dictionary_names(link: Link, ctx: CheckContext) -> Iterator[Flag]:
     if not names:
         return
     folded = fold_width(link.zh)
-    unrendered = [name for name in names if not rendered(name, alignment)]
     variants = _unrendered_capitalised(alignment, link.en)
     absent = [(start, end, name, forms) for start, end, name, forms in english_name_spans(alignment, link.en)
               if not any(form in folded for form in forms) and not _DATE_WORD.search("".join(forms))]
     if absent:  # the pinyin of every run of the Chinese, only where a name may be spelt from it
         readings = _readings(folded)
         absent = [span for span in absent if span[2].lower().replace(" ", "") not in readings]
+    unrendered = [name for name in names if not rendered(name, alignment)
+                  and not _linked_elsewhere(name, alignment, [(start, end) for start, end, *_ in absent])]
     # a wrong entity is a substitution, one name for another: as many English names without
     # their Chinese as Chinese names without their English
     if len(absent) == len(unrendered):
@@ -205,10 +230,6 @@ def dictionary_names(link: Link, ctx: CheckContext) -> Iterator[Flag]:
         unrendered = unrendered_left  # each unrendered Chinese name is reported once
     if variants or _PRONOUN.search(link.en):  # a name spelt otherwise, or referred to as "he"
         return
-    # a name the word aligner links to some English word is given, if not as the dictionary
-    # spells it (耶和华 ↔ LORD, learnt from the run's links)
-    linked = [(w.start, w.end) for i, w in enumerate(alignment.zh) if alignment.zh_aligned(i)]
-    unrendered = [name for name in unrendered if not any(a < name.end and name.start < b for a, b in linked)]
     spelling = transliteration_characters()
     tags = {(t.start, t.end): t.flag for t in pos_tokens(folded)}
     for name in unrendered:

@@ -120,6 +120,12 @@ def keys(word: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def is_common_noun(word: str) -> bool:
+    """lemminflect knows the word, lower-cased, as an ordinary noun (lord, president, king):
+    after "the" a capitalised one is a title, not a name."""
+    return "NOUN" in _lemmatizer().getAllLemmas(word.lower())
+
+
 def lemmas(word: str) -> tuple[str, ...]:
     """The lemmas of ``word`` (its lower-case self when lemminflect knows none)."""
     return tuple(sorted(k for k in keys(word) if not k.startswith("~")))

@@ -92,7 +92,10 @@ class TranslationModel:
         zh_words = [alignment.zh[i].text for i in zi]
         en_tokens = [en_token(alignment.en[j]) for j in ej]
         added = []
-        best_zh, best_en = p_en.argmax(axis=0), p_zh.argmax(axis=1)
+        # a word repeated on both sides (耶和华 … 耶和华 ↔ LORD … LORD) has equal posteriors
+        # at each place: the ties pair the first with the first, the second with the second
+        nearness = 1.0 - 1e-6 * np.abs(_occurrence(zh_words)[:, None] - _occurrence(en_tokens)[None, :])
+        best_zh, best_en = (p_en * nearness).argmax(axis=0), (p_zh * nearness).argmax(axis=1)
         for a, i in enumerate(zi):
             b = int(best_en[a])
             j = ej[b]
@@ -112,6 +115,16 @@ class TranslationModel:
         """The English lemmas most likely to render ``word``, with p(en | zh)."""
         found = [(e, ef) for (f, e), (ef, _) in self.table.items() if f == word]
         return sorted(found, key=lambda pair: -pair[1])[:limit]
+
+
+def _occurrence(tokens: Sequence[str]) -> np.ndarray:
+    """Per token, how many times the same token came before it."""
+    seen: dict[str, int] = {}
+    ranks = []
+    for token in tokens:
+        ranks.append(seen.get(token, 0))
+        seen[token] = ranks[-1] + 1
+    return np.array(ranks, dtype=float)
 
 
 def _spread(items: Sequence, limit: int) -> list:
