@@ -9,9 +9,11 @@ Steps: run every other check on each item (grouped by system and document, as
 ``link_features``; cross-validate by source document (GroupKFold, 5 folds, on the dev part
 only) to choose the threshold — the one with the best out-of-fold F1 of "any other
 error/warning flag, or a score over the threshold", subject to precision ≥ 0.65 and to the
-clean-Bible gate (error + warning flags of all checks, ≤ 5 per 100 gold pairs; the score's
-warning counts only on a pair no other check flags, where it is not just ``info``); refit on all
-dev documents. ``--signals`` keeps the computed signals so a second run skips the checks.
+clean-Bible gate on each of three samples of gold pairs (seeds 13, the one ``align bench mqm``
+counts, 14 and 15: error + warning flags of all checks ≤ 5 per 100; the score's warning counts
+only on a pair no other check flags, where it is not just ``info``) — one sample alone lets
+the threshold fit that sample's few borderline verses. Refit on all dev documents.
+``--signals`` keeps the computed signals so a second run skips the checks.
 """
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from align.checks import adequacy  # noqa: E402
 
 GATE = 5.0  # error + warning flags per 100 clean Bible gold pairs
 MIN_PRECISION = 0.65
+BIBLE_SEEDS = (13, 14, 15)
 
 
 def mqm_signals(items, encoder) -> list[dict]:
@@ -47,15 +50,16 @@ def mqm_signals(items, encoder) -> list[dict]:
         for i, item in enumerate(group):
             if i in features:
                 rows.append({"doc": item.doc, "system": item.system, "seg": item.seg, "positive": item.positive(1),
-                             "heldout": mqm.in_heldout(item.doc), "features": features[i]})
+                             "heldout": mqm.in_heldout(item.doc), "cosine": cosines[item.key],
+                             "features": features[i]})
     return rows
 
 
-def bible_signals(encoder, pairs: int) -> list[dict]:
+def bible_signals(encoder, pairs: int, seed: int) -> list[dict]:
     from align.bench.divergence import _rescored, bible_links
     from align.checks import CheckContext, run_checks
 
-    links = _rescored(bible_links(REPO.parent / "shared" / "bench" / "bible-zh-en", pairs, random.Random(13)),
+    links = _rescored(bible_links(REPO.parent / "shared" / "bench" / "bible-zh-en", pairs, random.Random(seed)),
                       encoder)
     ctx = CheckContext(links, encoder=encoder)
     flags = run_checks(ctx, ignore=["adequacy"])
@@ -96,7 +100,8 @@ def main() -> None:
         from align.embed.encoders import load_encoder
 
         encoder = load_encoder(None)
-        data = {"mqm": mqm_signals(mqm.load_items(args.data), encoder), "bible": bible_signals(encoder, args.bible)}
+        data = {"mqm": mqm_signals(mqm.load_items(args.data), encoder),
+                "bible": {str(seed): bible_signals(encoder, args.bible, seed) for seed in BIBLE_SEEDS}}
         if cached:
             cached.write_text(json.dumps(data), encoding="utf-8")
     dev = [row for row in data["mqm"] if not row["heldout"]]
@@ -112,25 +117,29 @@ def main() -> None:
     flagged = np.array([row["features"]["flagged"] > 0 for row in dev])
     print(f"dev: {len(dev)} pairs, {len(set(groups))} documents; out-of-fold AUC {roc_auc_score(y, oof):.3f}")
     model = LogisticRegression(C=1.0, max_iter=1000).fit(standard, y)
-    bible = data["bible"]
-    bx = (matrix(bible) - means) / scales if bible else np.zeros((0, len(adequacy.FEATURES)))
-    bp = model.predict_proba(bx)[:, 1] if bible else np.zeros(0)
-    bible_flagged = np.array([row["flagged"] for row in bible], dtype=bool)
+    samples = [(np.array([row["flagged"] for row in rows], dtype=bool),
+                model.predict_proba((matrix(rows) - means) / scales)[:, 1], sum(row["flags"] for row in rows))
+               for rows in data["bible"].values() if rows]
     tx = (matrix(test) - means) / scales
     tp_ = model.predict_proba(tx)[:, 1]
     ty = np.array([row["positive"] for row in test])
     tflagged = np.array([row["features"]["flagged"] > 0 for row in test])
+    cosines = np.array([row["cosine"] for row in dev])
     best = None
-    print("| threshold | dev P (oof) | dev R | dev F1 | held-out P | R | F1 | Bible flags /100 |")
+    print("| threshold | dev P (oof) | dev R | dev F1 | lowest cosine, same rate: F1 | held-out P | R | F1 | "
+          "Bible flags /100 (seeds " + ", ".join(data["bible"]) + ") |")
     for threshold in np.arange(0.50, 0.96, 0.01):
-        p, r, f = scores(flagged | (oof >= threshold), y)
+        predicted = flagged | (oof >= threshold)
+        p, r, f = scores(predicted, y)
+        lowest = cosines <= np.sort(cosines)[max(0, predicted.sum() - 1)]
         hp, hr, hf = scores(tflagged | (tp_ >= threshold), ty)
         # flags, not pairs: the other checks' error + warning flags, plus a score warning on each
         # pair none of them flagged (on a flagged pair the score is only info)
-        rate = (100.0 * (sum(row["flags"] for row in bible) + ((bp >= threshold) & ~bible_flagged).sum())
-                / len(bible)) if bible else 0.0
-        print(f"| {threshold:.2f} | {p:.3f} | {r:.3f} | {f:.3f} | {hp:.3f} | {hr:.3f} | {hf:.3f} | {rate:.1f} |")
-        if p >= MIN_PRECISION and rate <= GATE and (best is None or f > best[1]):
+        rates = [100.0 * (others + ((scored >= threshold) & ~pre).sum()) / len(scored)
+                 for pre, scored, others in samples]
+        print(f"| {threshold:.2f} | {p:.3f} | {r:.3f} | {f:.3f} | {scores(lowest, y)[2]:.3f} | {hp:.3f} | {hr:.3f} | "
+              f"{hf:.3f} | {' / '.join(f'{rate:.1f}' for rate in rates)} |")
+        if p >= MIN_PRECISION and max(rates, default=0.0) <= GATE and (best is None or f > best[1]):
             best = (threshold, f)
     print(f"\nchosen threshold: {best[0]:.2f}" if best else "\nno threshold meets the precision and Bible gate")
     names = adequacy.FEATURES
@@ -138,6 +147,7 @@ def main() -> None:
     print("MEANS = {" + ", ".join(f'"{n}": {m:.4f}' for n, m in zip(names, means)) + "}")
     print("SCALES = {" + ", ".join(f'"{n}": {s:.4f}' for n, s in zip(names, scales)) + "}")
     print(f"INTERCEPT = {model.intercept_[0]:.4f}")
+    print(f"LONGEST = {x[:, list(names).index('length')].max():.4f}")
     if best:
         print(f"THRESHOLD = {best[0]:.2f}")
 

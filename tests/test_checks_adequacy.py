@@ -19,9 +19,15 @@ def document(encoder):
 
 
 def test_probability_rises_with_the_evidence_of_an_error():
-    base = {"cosine_z": 0.0, "zh_gaps_rel": 0.0, "en_gaps_rel": 0.0, "length_off": 0.1, "length": 3.6, "flagged": 0.0}
-    worse = {**base, "cosine_z": -3.0, "en_gaps_rel": 1.5, "flagged": 1.0}
-    assert 0.0 < adequacy.probability(base) < adequacy.probability(worse) < 1.0
+    def signals(cosine_z: float, length: float, flagged: float) -> dict[str, float]:
+        return {"cosine_z": cosine_z, "length": length, "cosine_z_by_length": cosine_z * length, "flagged": flagged}
+
+    base = signals(0.0, 3.6, 0.0)
+    for worse in (signals(-3.0, 3.6, 0.0), signals(0.0, 5.0, 0.0), signals(0.0, 3.6, 1.0)):
+        assert 0.0 < adequacy.probability(base) < adequacy.probability(worse) < 1.0
+    # a poorer match for its document raises the probability at every length seen in news text
+    for length in (2.0, 3.6, 5.0):
+        assert adequacy.probability(signals(-2.0, length, 0.0)) > adequacy.probability(signals(0.0, length, 0.0))
     assert set(adequacy.COEFFICIENTS) == set(adequacy.FEATURES) == set(adequacy.MEANS) == set(adequacy.SCALES)
 
 
