@@ -224,6 +224,7 @@ class Link:
     fixed: bool = False  # made by a reviewer's alignment fix (its score re-computed, not the aligner's)
     zh_sentences: tuple[SentenceBound, ...] = ()
     en_sentences: tuple[SentenceBound, ...] = ()
+    adequacy: float | None = None  # probability of a meaning error (adequacy.score), once checked
 
     def __post_init__(self) -> None:
         """A one-sentence side is its whole text, so only longer sides need their bounds."""
@@ -287,6 +288,8 @@ class Link:
             data["fixed"] = True
         data["zh_sentences"] = [list(b) for b in self.zh_sentences]
         data["en_sentences"] = [list(b) for b in self.en_sentences]
+        if self.adequacy is not None:
+            data["adequacy"] = round(float(self.adequacy), 3)
         return data
 
     @classmethod
@@ -301,6 +304,7 @@ class Link:
             fixed=bool(data.get("fixed", False)),
             zh_sentences=_bounds_from_json(data, "zh"),
             en_sentences=_bounds_from_json(data, "en"),
+            adequacy=float(data["adequacy"]) if data.get("adequacy") is not None else None,
         )
 
 

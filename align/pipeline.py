@@ -83,9 +83,16 @@ def check_links(
 
 
 def _checked(ctx, select: Sequence[str] | None, ignore: Sequence[str] | None) -> list[Flag]:
-    from align.checks import run_checks
+    """The flags of the selected checks; each link also gets its adequacy probability (for
+    the report's column and the review app) when the score is among them."""
+    from align.checks import adequacy, run_checks
+    from align.checks.registry import code_enabled
 
     flags = run_checks(ctx, select=select, ignore=ignore)
+    if code_enabled("adequacy.score", select, ignore):
+        by_index = {link.index: link for link in ctx.links}
+        for index, p in adequacy.link_probabilities(ctx, flags).items():
+            by_index[index].adequacy = p
     if ctx.zh_doc is not None and ctx.en_doc is not None:
         flags = locate_flags(flags, ctx.links, ctx.zh_doc, ctx.en_doc)
     return flags

@@ -184,3 +184,22 @@ def test_a_segment_unit_is_carried_to_the_flags_file_span():
     assert located.zh_file_span.to_json()["unit"] == "tu-7" and "unit" not in located.en_file_span.to_json()
     assert Flag.from_json(json.loads(json.dumps(located.to_json()))) == located
     assert str(located.zh_file_span) == "a.xlf:1:1 (unit tu-7)"
+
+
+def test_the_review_app_shows_each_flagged_links_error_risk(seed_check):
+    """The queue and the pair page give the adequacy probability of the flag's link, read
+    back from pairs.jsonl (a one-sided link has none)."""
+    run, out = seed_check
+    workspace = Workspace(out)
+    with review_server(out) as (base, _):
+        client = ReviewClient(base, "Ann")
+        queue = client.http.get("/").text
+        cells = re.findall(r'<td class="risk">([^<]*)</td>', queue)
+        expected = [f"{item.risk:.2f}" if item.risk is not None else "–" for item in workspace.queue()]
+        assert cells == expected and any(cell != "–" for cell in cells)
+        written = {link.index: link.adequacy for link in run.links}  # pairs.jsonl keeps 3 decimals
+        assert [item.risk for item in workspace.queue()] == \
+            [None if written[item.flag.link] is None else round(written[item.flag.link], 3) for item in workspace.queue()]
+        item = next(i for i in workspace.queue() if i.risk is not None)
+        page = client.http.get(f"/flag/0/{item.position}").text
+        assert f'<td class="risk">{item.risk:.2f}</td>' in page

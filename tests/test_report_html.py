@@ -94,3 +94,39 @@ def test_seed_report_highlights_cas_bangkok_row_and_saves_screenshot(page, seed_
     screenshot = screenshot_dir / "report-screenshot.png"
     page.screenshot(path=str(screenshot))
     assert screenshot.stat().st_size > 10_000
+
+
+def test_seed_report_shows_each_links_error_risk_and_orders_by_it(page, seed_report):
+    """The adequacy score of every two-sided link is a column of the report (and of
+    pairs.jsonl and report.xlsx); the rows filter by it and sort by it, highest first."""
+    import json
+
+    from openpyxl import load_workbook
+
+    from align.checks import adequacy
+
+    run, html = seed_report
+    scored = {link.index: link.adequacy for link in run.links if link.adequacy is not None}
+    assert set(scored) == {link.index for link in run.links if not link.one_sided}
+    warned = {f.link: f.evidence["probability"] for f in run.flags if f.check == "adequacy.score"}
+    assert warned and all(round(scored[i], 3) == p >= adequacy.THRESHOLD for i, p in warned.items())
+    pairs = [json.loads(line) for line in (html.parent / "pairs.jsonl").read_text("utf-8").splitlines()]
+    assert {p["link"]: p["adequacy"] for p in pairs if "adequacy" in p} == {i: round(v, 3) for i, v in scored.items()}
+    sheet = load_workbook(html.parent / "report.xlsx", read_only=True)["pairs"]
+    rows = list(sheet.iter_rows(values_only=True))
+    column = rows[0].index("error risk")
+    assert {row[0]: row[column] for row in rows[1:] if row[column] is not None} == \
+        {i: round(v, 3) for i, v in scored.items()}
+
+    page.goto(html.as_uri())
+    first = min(scored)
+    assert page.inner_text(f"#link-{first} td.adq") == f"{scored[first]:.2f}"
+    page.fill("#f-risk", str(adequacy.THRESHOLD))
+    assert visible_links(page) == sorted(i for i, v in scored.items() if v >= adequacy.THRESHOLD)
+    page.fill("#f-risk", "0")
+    page.select_option("#f-order", "risk")
+    order = page.eval_on_selector_all("tr.pair", "rows => rows.map(r => parseInt(r.id.slice(5)))")
+    assert order[:len(scored)] == sorted(scored, key=lambda i: (-round(scored[i], 3), i))
+    page.select_option("#f-order", "document")
+    assert page.eval_on_selector_all("tr.pair", "rows => rows.map(r => parseInt(r.id.slice(5)))") == \
+        [link.index for link in run.links]

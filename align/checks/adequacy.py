@@ -88,6 +88,13 @@ def link_features(ctx: CheckContext, flags: Iterable[Flag]) -> dict[int, dict[st
     return out
 
 
+def link_probabilities(ctx: CheckContext, flags: Iterable[Flag]) -> dict[int, float]:
+    """Link index → its probability of a meaning error, for every two-sided link (memoised:
+    the score check and the pipeline, which puts it on each link, share one computation)."""
+    return ctx.memo("adequacy.probabilities",
+                    lambda: {index: probability(features) for index, features in link_features(ctx, flags).items()})
+
+
 def contributions(features: dict[str, float]) -> dict[str, float]:
     """Each signal's share of the log-odds (coefficient × standardised value)."""
     return {name: COEFFICIENTS[name] * (features[name] - MEANS[name]) / SCALES[name] for name in FEATURES}
@@ -105,8 +112,9 @@ def score(ctx: CheckContext, flags: list[Flag]) -> Iterator[Flag]:
     threshold = float(ctx.option("adequacy.score", "threshold"))
     by_index = {link.index: link for link in ctx.links}
     flagged = raised(flags)
+    probabilities = link_probabilities(ctx, flags)
     for index, features in link_features(ctx, flags).items():
-        p = probability(features)
+        p = probabilities[index]
         if p < threshold:
             continue
         parts = contributions(features)

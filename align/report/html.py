@@ -66,6 +66,7 @@ def report_rows(links: Sequence[Link], flags: Sequence[Flag]) -> list[dict[str, 
                 "flags": fs,
                 "worst": worst_severity(fs),
                 "colour": confidence_colour(link.score),
+                "adequacy_colour": None if link.adequacy is None else confidence_colour(1.0 - link.adequacy),
                 "zh_html": mark_spans(link.zh, fs, "zh"),
                 "en_html": mark_spans(link.en, fs, "en"),
                 "tokens": " ".join(sorted({f"{f.check}|{f.severity}" for f in fs})),
@@ -111,8 +112,8 @@ h1 { font-size: 18px; margin: 0 0 4px; }
 table { border-collapse: collapse; width: 100%; table-layout: fixed; }
 th, td { border-bottom: 1px solid var(--line); padding: 6px 8px; vertical-align: top; text-align: left; }
 th { background: #fafafa; font-weight: 600; font-size: 12px; }
-col.n { width: 4.5em; } col.conf { width: 5.5em; } col.fl { width: 24%; }
-td.conf span { display: inline-block; min-width: 3.6em; text-align: center; color: #fff; border-radius: 4px; font-variant-numeric: tabular-nums; }
+col.n { width: 4.5em; } col.conf { width: 5.5em; } col.adq { width: 5.5em; } col.fl { width: 24%; }
+td.conf span, td.adq span { display: inline-block; min-width: 3.6em; text-align: center; color: #fff; border-radius: 4px; font-variant-numeric: tabular-nums; }
 td.n { color: #777; font-size: 12px; }
 td.n small { display: block; }
 tr.one-sided td.text:empty::after { content: "—"; color: #aaa; }
@@ -167,6 +168,14 @@ ul.flags .pos { color: #666; font-variant-numeric: tabular-nums; }
     </label>
     <label>confidence from <input id="f-min" type="number" min="0" max="1" step="0.05" value="0" style="width:4.5em"></label>
     <label>to <input id="f-max" type="number" min="0" max="1" step="0.05" value="1" style="width:4.5em"></label>
+    <label title="probability that the English does not say what the Chinese says (adequacy.score)">error risk from <input id="f-risk" type="number" min="0" max="1" step="0.05" value="0" style="width:4.5em"></label>
+    <label>order
+      <select id="f-order">
+        <option value="document">document</option>
+        <option value="risk">error risk, highest first</option>
+        <option value="confidence">confidence, lowest first</option>
+      </select>
+    </label>
     <span id="shown" class="meta"></span>
   </div>
   <svg id="chart" viewBox="0 0 {{ chart.width }} {{ chart.height }}" preserveAspectRatio="none" role="img" aria-label="alignment confidence along the document">
@@ -184,13 +193,14 @@ ul.flags .pos { color: #666; font-variant-numeric: tabular-nums; }
   <div class="meta">confidence per link (line; dashed: one-sided links) and flagged links (ticks) along the document; click to jump</div>
 </header>
 <table id="pairs">
-  <colgroup><col class="n"><col class="conf"><col><col><col class="fl"></colgroup>
-  <thead><tr><th>link</th><th>confidence</th><th>中文 ({{ summary.zh.doc_id }})</th><th>English ({{ summary.en.doc_id }})</th><th>flags</th></tr></thead>
+  <colgroup><col class="n"><col class="conf"><col class="adq"><col><col><col class="fl"></colgroup>
+  <thead><tr><th>link</th><th>confidence</th><th title="probability that the English does not say what the Chinese says (adequacy.score)">error risk</th><th>中文 ({{ summary.zh.doc_id }})</th><th>English ({{ summary.en.doc_id }})</th><th>flags</th></tr></thead>
   <tbody>
   {% for row in rows %}
-    <tr id="link-{{ row.link.index }}" class="pair{% if row.worst %} worst-{{ row.worst }}{% endif %}{% if row.one_sided %} one-sided{% endif %}" data-score="{{ '%.4f' % row.link.score }}" data-flags="{{ row.tokens }}">
+    <tr id="link-{{ row.link.index }}" class="pair{% if row.worst %} worst-{{ row.worst }}{% endif %}{% if row.one_sided %} one-sided{% endif %}" data-score="{{ '%.4f' % row.link.score }}"{% if row.link.adequacy is not none %} data-risk="{{ '%.3f' % row.link.adequacy }}"{% endif %} data-flags="{{ row.tokens }}">
       <td class="n">{{ row.link.index }}<small>{{ row.link.zh_ids | join(",") or "–" }} : {{ row.link.en_ids | join(",") or "–" }}</small></td>
       <td class="conf"><span style="background: {{ row.colour }}">{{ '%.2f' % row.link.score }}</span></td>
+      <td class="adq">{% if row.link.adequacy is not none %}<span style="background: {{ row.adequacy_colour }}">{{ '%.2f' % row.link.adequacy }}</span>{% else %}–{% endif %}</td>
       <td class="text zh" lang="zh-CN">{{ row.zh_html }}</td>
       <td class="text en" lang="en">{{ row.en_html }}</td>
       <td>{% if row.flags %}<ul class="flags">{% for f in row.flags %}<li class="flag sev-{{ f.severity }}" data-flag="{{ f.id }}"><code>{{ f.check }}</code> {{ f.severity }}{% for lang in ("zh", "en") if f.file_span(lang) %} <small class="pos" title="{{ f.file_span(lang) }}">{{ lang }} {{ f.file_span(lang).short }}</small>{% endfor %}{% if f.unit is not none and not f.position %} <small class="pos">unit {{ f.unit }}</small>{% endif %}<br>{{ f.message }}</li>{% endfor %}</ul>{% endif %}</td>
@@ -207,12 +217,17 @@ ul.flags .pos { color: #666; font-variant-numeric: tabular-nums; }
   const severity = document.getElementById("f-severity");
   const lo = document.getElementById("f-min");
   const hi = document.getElementById("f-max");
+  const risk = document.getElementById("f-risk");
+  const order = document.getElementById("f-order");
+  const body = document.querySelector("#pairs tbody");
   const shown = document.getElementById("shown");
   const popup = document.getElementById("popup");
 
   function rowMatches(row) {
     const score = parseFloat(row.dataset.score);
     if (score < parseFloat(lo.value || "0") || score > parseFloat(hi.value || "1")) return false;
+    const least = parseFloat(risk.value || "0");
+    if (least > 0 && !(parseFloat(row.dataset.risk) >= least)) return false;
     const tokens = row.dataset.flags ? row.dataset.flags.split(" ") : [];
     const c = check.value, s = severity.value;
     if (c === "__clean") return tokens.length === 0 && !s;
@@ -236,7 +251,18 @@ ul.flags .pos { color: #666; font-variant-numeric: tabular-nums; }
     });
   }
 
-  [check, severity, lo, hi].forEach(function (el) { el.addEventListener("input", apply); el.addEventListener("change", apply); });
+  [check, severity, lo, hi, risk].forEach(function (el) { el.addEventListener("input", apply); el.addEventListener("change", apply); });
+
+  // the rows in document order (``rows``), by error risk or by confidence; links without a
+  // risk (one-sided) go last, ties keep document order
+  order.addEventListener("change", function () {
+    const key = {
+      risk: function (row) { return -(row.dataset.risk === undefined ? -1 : parseFloat(row.dataset.risk)); },
+      confidence: function (row) { return parseFloat(row.dataset.score); },
+    }[order.value];
+    const sorted = key ? rows.slice().sort(function (a, b) { return key(a) - key(b); }) : rows;
+    sorted.forEach(function (row) { body.appendChild(row); });
+  });
   document.querySelectorAll("#totals .chip").forEach(function (chip) {
     chip.addEventListener("click", function () {
       check.value = chip.dataset.check;

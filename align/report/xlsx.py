@@ -42,6 +42,7 @@ def pairs_frame(links: Sequence[Link], flags: Sequence[Flag]):
                 "zh_ids": " ".join(map(str, link.zh_ids)),
                 "en_ids": " ".join(map(str, link.en_ids)),
                 "confidence": round(link.score, 4),
+                "error risk": None if link.adequacy is None else round(link.adequacy, 3),
                 "zh": link.zh,
                 "en": link.en,
                 "severity": worst_severity(by_link[link.index]) or "",
@@ -49,7 +50,7 @@ def pairs_frame(links: Sequence[Link], flags: Sequence[Flag]):
             }
             for link in links
         ],
-        columns=["link", "zh_ids", "en_ids", "confidence", "zh", "en", "severity", "flags"],
+        columns=["link", "zh_ids", "en_ids", "confidence", "error risk", "zh", "en", "severity", "flags"],
     )
 
 

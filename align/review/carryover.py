@@ -28,6 +28,13 @@ class QueueItem:
     decisions: dict = field(default_factory=dict)  # reviewer → their latest event (status, reason, at)
 
     @property
+    def risk(self) -> float | None:
+        """The flagged link's adequacy probability (none for a one-sided link or a run
+        written before the score was kept on each link)."""
+        links = self.doc.links
+        return links[self.flag.link].adequacy if 0 <= self.flag.link < len(links) else None
+
+    @property
     def decided_by(self) -> dict[str, str]:
         """Reviewer → confirmed/dismissed, for reviewers whose latest word is a decision."""
         return {name: d["status"] for name, d in self.decisions.items() if d["status"] != "open"}
