@@ -120,7 +120,7 @@ def test_seed_report_shows_each_links_error_risk_and_orders_by_it(page, seed_rep
 
     page.goto(html.as_uri())
     first = min(scored)
-    assert page.inner_text(f"#link-{first} td.adq") == f"{scored[first]:.2f}"
+    assert page.inner_text(f"#link-{first} td.conf span.risk") == f"{scored[first]:.2f}"
     page.fill("#f-risk", str(adequacy.THRESHOLD))
     assert visible_links(page) == sorted(i for i, v in scored.items() if v >= adequacy.THRESHOLD)
     page.fill("#f-risk", "0")

@@ -112,8 +112,9 @@ h1 { font-size: 18px; margin: 0 0 4px; }
 table { border-collapse: collapse; width: 100%; table-layout: fixed; }
 th, td { border-bottom: 1px solid var(--line); padding: 6px 8px; vertical-align: top; text-align: left; }
 th { background: #fafafa; font-weight: 600; font-size: 12px; }
-col.n { width: 4.5em; } col.conf { width: 5.5em; } col.adq { width: 5.5em; } col.fl { width: 24%; }
-td.conf span, td.adq span { display: inline-block; min-width: 3.6em; text-align: center; color: #fff; border-radius: 4px; font-variant-numeric: tabular-nums; }
+col.n { width: 4.5em; } col.conf { width: 5.5em; } col.fl { width: 24%; }
+td.conf span.risk { margin-top: 4px; }
+td.conf span { display: inline-block; min-width: 3.6em; text-align: center; color: #fff; border-radius: 4px; font-variant-numeric: tabular-nums; }
 td.n { color: #777; font-size: 12px; }
 td.n small { display: block; }
 tr.one-sided td.text:empty::after { content: "—"; color: #aaa; }
@@ -193,14 +194,13 @@ ul.flags .pos { color: #666; font-variant-numeric: tabular-nums; }
   <div class="meta">confidence per link (line; dashed: one-sided links) and flagged links (ticks) along the document; click to jump</div>
 </header>
 <table id="pairs">
-  <colgroup><col class="n"><col class="conf"><col class="adq"><col><col><col class="fl"></colgroup>
-  <thead><tr><th>link</th><th>confidence</th><th title="probability that the English does not say what the Chinese says (adequacy.score)">error risk</th><th>中文 ({{ summary.zh.doc_id }})</th><th>English ({{ summary.en.doc_id }})</th><th>flags</th></tr></thead>
+  <colgroup><col class="n"><col class="conf"><col><col><col class="fl"></colgroup>
+  <thead><tr><th>link</th><th title="alignment confidence; below it the error risk: the probability that the English does not say what the Chinese says (adequacy.score)">confidence<br><small>error risk</small></th><th>中文 ({{ summary.zh.doc_id }})</th><th>English ({{ summary.en.doc_id }})</th><th>flags</th></tr></thead>
   <tbody>
   {% for row in rows %}
     <tr id="link-{{ row.link.index }}" class="pair{% if row.worst %} worst-{{ row.worst }}{% endif %}{% if row.one_sided %} one-sided{% endif %}" data-score="{{ '%.4f' % row.link.score }}"{% if row.link.adequacy is not none %} data-risk="{{ '%.3f' % row.link.adequacy }}"{% endif %} data-flags="{{ row.tokens }}">
       <td class="n">{{ row.link.index }}<small>{{ row.link.zh_ids | join(",") or "–" }} : {{ row.link.en_ids | join(",") or "–" }}</small></td>
-      <td class="conf"><span style="background: {{ row.colour }}">{{ '%.2f' % row.link.score }}</span></td>
-      <td class="adq">{% if row.link.adequacy is not none %}<span style="background: {{ row.adequacy_colour }}">{{ '%.2f' % row.link.adequacy }}</span>{% else %}–{% endif %}</td>
+      <td class="conf"><span style="background: {{ row.colour }}">{{ '%.2f' % row.link.score }}</span>{% if row.link.adequacy is not none %}<br><span class="risk" title="error risk" style="background: {{ row.adequacy_colour }}">{{ '%.2f' % row.link.adequacy }}</span>{% endif %}</td>
       <td class="text zh" lang="zh-CN">{{ row.zh_html }}</td>
       <td class="text en" lang="en">{{ row.en_html }}</td>
       <td>{% if row.flags %}<ul class="flags">{% for f in row.flags %}<li class="flag sev-{{ f.severity }}" data-flag="{{ f.id }}"><code>{{ f.check }}</code> {{ f.severity }}{% for lang in ("zh", "en") if f.file_span(lang) %} <small class="pos" title="{{ f.file_span(lang) }}">{{ lang }} {{ f.file_span(lang).short }}</small>{% endfor %}{% if f.unit is not none and not f.position %} <small class="pos">unit {{ f.unit }}</small>{% endif %}<br>{{ f.message }}</li>{% endfor %}</ul>{% endif %}</td>
@@ -326,6 +326,9 @@ ul.flags .pos { color: #666; font-variant-numeric: tabular-nums; }
 
   apply();
   fromHash();
+  // the browser's own jump to #link-N (row at the very top, under the sticky header) can
+  // come after this script: centre the row again once the page has loaded
+  window.addEventListener("load", function () { requestAnimationFrame(fromHash); });
 })();
 </script>
 </body>
