@@ -4,15 +4,16 @@ coefficient block to paste into that module.
 
     python scripts/fit_adequacy.py [--data items.jsonl] [--signals signals.json] [--bible 1000]
 
-Steps: run every other check on each item of the development part and of the held-out
-part (each part on its own, grouped by system and document, as ``align bench mqm --part``
-does) and compute each link's signals with the module's own
+Steps: run every other check on each item (grouped by system and document, as
+``align bench mqm`` does) and compute each link's signals with the module's own
 ``link_features``; cross-validate by source document (GroupKFold, 5 folds, on the dev part
 only) to choose the threshold — the one with the best out-of-fold F1 of "any other
 error/warning flag, or a score over the threshold", subject to precision ≥ 0.65 and to the
-clean-Bible gate (error + warning flags of all checks, ≤ 5 per 100 gold pairs; the score's
-warning counts only on a pair no other check flags, where it is not just ``info``); refit on all
-dev documents. ``--signals`` keeps the computed signals so a second run skips the checks.
+clean-Bible gate on each of three samples of gold pairs (seeds 13, the one ``align bench mqm``
+counts, 14 and 15: error + warning flags of all checks ≤ 5 per 100; the score's warning counts
+only on a pair no other check flags, where it is not just ``info``) — one sample alone lets
+the threshold fit that sample's few borderline verses. Refit on all dev documents.
+``--signals`` keeps the computed signals so a second run skips the checks.
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from align.checks import adequacy  # noqa: E402
 
 GATE = 5.0  # error + warning flags per 100 clean Bible gold pairs
 MIN_PRECISION = 0.65
+BIBLE_SEEDS = (13, 14, 15)
 
 
 def mqm_signals(items, encoder) -> list[dict]:
@@ -41,24 +43,23 @@ def mqm_signals(items, encoder) -> list[dict]:
     rows = []
     with Progress(False) as progress:
         flags, cosines, _ = mqm.run_checks_on_items(items, encoder, ignore=["adequacy"], progress=progress)
-    translations = mqm.learnt_translations(items)  # the corpus model the benchmark's checks see
     for group in mqm.documents(items):
         links = mqm.item_links(group, cosines)
         found = [f for item in group for f in flags[item.key]]  # f.link: the item's place in its group
-        features = adequacy.link_features(CheckContext(links, translations=translations), found)
-        shown = {f.link for f in found if f.severity in ("error", "warning")}
+        features = adequacy.link_features(CheckContext(links), found)
         for i, item in enumerate(group):
             if i in features:
                 rows.append({"doc": item.doc, "system": item.system, "seg": item.seg, "positive": item.positive(1),
-                             "heldout": mqm.in_heldout(item.doc), "features": features[i], "flagged": i in shown})
+                             "heldout": mqm.in_heldout(item.doc), "cosine": cosines[item.key],
+                             "features": features[i]})
     return rows
 
 
-def bible_signals(encoder, pairs: int) -> list[dict]:
+def bible_signals(encoder, pairs: int, seed: int) -> list[dict]:
     from align.bench.divergence import _rescored, bible_links
     from align.checks import CheckContext, run_checks
 
-    links = _rescored(bible_links(REPO.parent / "shared" / "bench" / "bible-zh-en", pairs, random.Random(13)),
+    links = _rescored(bible_links(REPO.parent / "shared" / "bench" / "bible-zh-en", pairs, random.Random(seed)),
                       encoder)
     ctx = CheckContext(links, encoder=encoder)
     flags = run_checks(ctx, ignore=["adequacy"])
@@ -67,20 +68,12 @@ def bible_signals(encoder, pairs: int) -> list[dict]:
     for flag in flags:
         if flag.severity in ("error", "warning"):
             counts[flag.link] = counts.get(flag.link, 0) + 1
-    return [{"features": features[link.index], "flagged": link.index in counts, "flags": counts.get(link.index, 0)}
-            for link in links if link.index in features]
+    return [{"features": features[link.index], "flagged": features[link.index]["flagged"] > 0,
+             "flags": counts.get(link.index, 0)} for link in links if link.index in features]
 
 
-def matrix(rows, names) -> np.ndarray:
-    return np.array([[row["features"][name] for name in names] for row in rows], dtype=float).reshape(
-        len(rows), len(names))
-
-
-def lowest(values: np.ndarray, count: int) -> np.ndarray:
-    """The ``count`` pairs of lowest value (the cosine baseline at a given flag rate)."""
-    chosen = np.zeros(len(values), dtype=bool)
-    chosen[np.argsort(values, kind="stable")[:count]] = True
-    return chosen
+def matrix(rows) -> np.ndarray:
+    return np.array([[row["features"][name] for name in adequacy.FEATURES] for row in rows], dtype=float)
 
 
 def scores(predicted: np.ndarray, truth: np.ndarray) -> tuple[float, float, float]:
@@ -95,9 +88,6 @@ def main() -> None:
     parser.add_argument("--data", default=str(REPO.parent / "shared" / "bench" / "mqm-wmt23-zhen" / "items.jsonl"))
     parser.add_argument("--signals", help="JSON file keeping the computed signals (read if present)")
     parser.add_argument("--bible", type=int, default=1000, help="clean Bible gold pairs for the gate")
-    parser.add_argument("--features", default=",".join(adequacy.FEATURES),
-                        help="comma-separated signals to fit on (default: the module's FEATURES); any key of "
-                             "adequacy.link_features")
     args = parser.parse_args()
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import roc_auc_score
@@ -110,16 +100,13 @@ def main() -> None:
         from align.embed.encoders import load_encoder
 
         encoder = load_encoder(None)
-        items = mqm.load_items(args.data)
-        # each part on its own, as ``align bench mqm --part`` runs it (Model 1 learns from the part's pairs)
-        parts = [mqm_signals(mqm.select_part(items, part), encoder) for part in ("dev", "heldout")]
-        data = {"mqm": [row for rows in parts for row in rows], "bible": bible_signals(encoder, args.bible)}
+        data = {"mqm": mqm_signals(mqm.load_items(args.data), encoder),
+                "bible": {str(seed): bible_signals(encoder, args.bible, seed) for seed in BIBLE_SEEDS}}
         if cached:
             cached.write_text(json.dumps(data), encoding="utf-8")
     dev = [row for row in data["mqm"] if not row["heldout"]]
     test = [row for row in data["mqm"] if row["heldout"]]
-    names = tuple(args.features.split(","))
-    x, y = matrix(dev, names), np.array([row["positive"] for row in dev])
+    x, y = matrix(dev), np.array([row["positive"] for row in dev])
     groups = np.array([row["doc"] for row in dev])
     means, scales = x.mean(axis=0), x.std(axis=0) + 1e-9
     standard = (x - means) / scales
@@ -127,44 +114,40 @@ def main() -> None:
     for train, held in GroupKFold(n_splits=5).split(standard, y, groups):
         model = LogisticRegression(C=1.0, max_iter=1000).fit(standard[train], y[train])
         oof[held] = model.predict_proba(standard[held])[:, 1]
-    # pairs another check flags as an error or warning (the score is only info there)
-    flagged = np.array([row["flagged"] for row in dev])
+    flagged = np.array([row["features"]["flagged"] > 0 for row in dev])
     print(f"dev: {len(dev)} pairs, {len(set(groups))} documents; out-of-fold AUC {roc_auc_score(y, oof):.3f}")
     model = LogisticRegression(C=1.0, max_iter=1000).fit(standard, y)
-    bible = data["bible"]
-    bx = (matrix(bible, names) - means) / scales if bible else np.zeros((0, len(names)))
-    bp = model.predict_proba(bx)[:, 1] if bible else np.zeros(0)
-    bible_flagged = np.array([row["flagged"] for row in bible], dtype=bool)
-    tx = (matrix(test, names) - means) / scales
+    samples = [(np.array([row["flagged"] for row in rows], dtype=bool),
+                model.predict_proba((matrix(rows) - means) / scales)[:, 1], sum(row["flags"] for row in rows))
+               for rows in data["bible"].values() if rows]
+    tx = (matrix(test) - means) / scales
     tp_ = model.predict_proba(tx)[:, 1]
     ty = np.array([row["positive"] for row in test])
-    tflagged = np.array([row["flagged"] for row in test])
-    cosine, tcosine = (np.array([row["features"]["cosine"] for row in rows]) for rows in (dev, test))
-    bible_flags = sum(row["flags"] for row in bible)
+    tflagged = np.array([row["features"]["flagged"] > 0 for row in test])
+    cosines = np.array([row["cosine"] for row in dev])
     best = None
-    print(f"held-out AUC {roc_auc_score(ty, tp_):.3f}\n")
-    print("| threshold | dev flagged | P (out of fold) | R | F1 | lowest cosine F1, same rate | "
-          "held-out flagged | P | R | F1 | lowest cosine F1 | Bible flags /100 |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for threshold in np.arange(0.30, 0.96, 0.01):
-        predicted, held_predicted = flagged | (oof >= threshold), tflagged | (tp_ >= threshold)
+    print("| threshold | dev P (oof) | dev R | dev F1 | lowest cosine, same rate: F1 | held-out P | R | F1 | "
+          "Bible flags /100 (seeds " + ", ".join(data["bible"]) + ") |")
+    for threshold in np.arange(0.50, 0.96, 0.01):
+        predicted = flagged | (oof >= threshold)
         p, r, f = scores(predicted, y)
-        hp, hr, hf = scores(held_predicted, ty)
-        cf = scores(lowest(cosine, int(predicted.sum())), y)[2]
-        hcf = scores(lowest(tcosine, int(held_predicted.sum())), ty)[2]
+        lowest = cosines <= np.sort(cosines)[max(0, predicted.sum() - 1)]
+        hp, hr, hf = scores(tflagged | (tp_ >= threshold), ty)
         # flags, not pairs: the other checks' error + warning flags, plus a score warning on each
         # pair none of them flagged (on a flagged pair the score is only info)
-        rate = (100.0 * (bible_flags + ((bp >= threshold) & ~bible_flagged).sum()) / len(bible)) if bible else 0.0
-        print(f"| {threshold:.2f} | {predicted.sum()} | {p:.3f} | {r:.3f} | {f:.3f} | {cf:.3f} | "
-              f"{held_predicted.sum()} | {hp:.3f} | {hr:.3f} | {hf:.3f} | {hcf:.3f} | {rate:.1f} |")
-        if p >= MIN_PRECISION and rate <= GATE and (best is None or f > best[1]):
+        rates = [100.0 * (others + ((scored >= threshold) & ~pre).sum()) / len(scored)
+                 for pre, scored, others in samples]
+        print(f"| {threshold:.2f} | {p:.3f} | {r:.3f} | {f:.3f} | {scores(lowest, y)[2]:.3f} | {hp:.3f} | {hr:.3f} | "
+              f"{hf:.3f} | {' / '.join(f'{rate:.1f}' for rate in rates)} |")
+        if p >= MIN_PRECISION and max(rates, default=0.0) <= GATE and (best is None or f > best[1]):
             best = (threshold, f)
     print(f"\nchosen threshold: {best[0]:.2f}" if best else "\nno threshold meets the precision and Bible gate")
-    print(f"FEATURES = {names!r}")
+    names = adequacy.FEATURES
     print("COEFFICIENTS = {" + ", ".join(f'"{n}": {c:.4f}' for n, c in zip(names, model.coef_[0])) + "}")
     print("MEANS = {" + ", ".join(f'"{n}": {m:.4f}' for n, m in zip(names, means)) + "}")
     print("SCALES = {" + ", ".join(f'"{n}": {s:.4f}' for n, s in zip(names, scales)) + "}")
     print(f"INTERCEPT = {model.intercept_[0]:.4f}")
+    print(f"LONGEST = {x[:, list(names).index('length')].max():.4f}")
     if best:
         print(f"THRESHOLD = {best[0]:.2f}")
 

@@ -284,3 +284,25 @@ def test_decade_shorthand_and_prefixed_years():
     assert codes("已恢复到2019年疫情前的水平。", "It has recovered to pre-2019 levels.") == []
     assert codes("已恢复到2018年疫情前的水平。", "It has recovered to pre-2019 levels.") == ["number.mismatch"]
     assert codes("新冠疫情", "the COVID-19 pandemic") == []  # still a name, not a number
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("two thirds of the member states", [(2 / 3, None)]),
+        ("three-quarters of the firms", [(0.75, None)]),
+        ("three tenth deals unto every bullock", [(0.3, None)]),  # KJV Numbers 29:14
+        ("two third-party vendors", [(2, None), (3, None)]),  # a compound adjective, not 2/3
+    ],
+)
+def test_english_fractions(text, expected):
+    assert_reads(en_quantities(text), text, expected)
+
+
+def test_a_fraction_rendered_as_a_count_of_parts_matches_and_a_wrong_one_does_not():
+    zh = "同献的素祭用调油的细面。为那十三只公牛，每只要献伊法十分之三。为那两只公羊，每只要献伊法十分之二。"
+    en = ("And their meat offering shall be of flour mingled with oil, three tenth deals unto every bullock of "
+          "the thirteen bullocks, two tenth deals to each ram of the two rams,")
+    assert flags(zh, en) == []
+    [flag] = flags("三分之二的成员国支持该决议。", "Three quarters of the member states supported the resolution.")
+    assert flag.check == "number.mismatch"

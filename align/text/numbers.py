@@ -460,7 +460,7 @@ def en_quantities(text: str) -> list[Quantity]:
     (five, twenty-one, an hundred and twenty, threescore and ten), ordinals, month names in
     dates, percentages and approximations ("more than 20", "about 150", "hundreds")."""
     folded = fold_width(text)
-    periods = list(_en_periods(folded))
+    periods = [*_en_periods(folded), *_en_fractions(folded)]
     symbolic = periods + [q for q in _en_symbolic(folded) if not any(a <= q[0] < b for a, b, *_ in periods)]
     taken = [(start, end) for start, end, *_ in symbolic]
     found = []
@@ -487,6 +487,27 @@ def _en_periods(folded: str):
             yield m.start(), m.end(), years, "vague" if plural else "", True
         else:
             yield m.start(), m.end(), years * (_SMALL.get(count) or float(count)), "", False
+
+
+_DENOMINATORS = {**{word: value for word, value in _ORDINAL.items() if value >= 3}, "quarter": 4, **_SCALE_ORDINAL}
+_EN_FRACTION = re.compile(
+    rf"\b(?P<count>{'|'.join(w for w, v in _SMALL.items() if 1 <= v <= 19)}|\d{{1,2}})[\s-]+"
+    rf"(?P<part>(?:{'|'.join(sorted(_DENOMINATORS, key=len, reverse=True))})s?)\b(?!-)",
+    re.IGNORECASE,  # (?!-): not "two third-party vendors"
+)
+
+
+def _en_fractions(folded: str):
+    """"Two thirds", "three-quarters", KJV's "three tenth deals": a count of parts, 2/3, 3/4,
+    3/10 (三分之二, 四分之三, 十分之三). One part ("a tenth", "one third") is left to the
+    ordinal, which the comparison pairs with 十分之一 itself."""
+    for m in _EN_FRACTION.finditer(folded):
+        count = m.group("count").lower()
+        parts = _SMALL.get(count) or float(count)
+        if parts < 2:
+            continue
+        part = m.group("part").lower()
+        yield m.start(), m.end(), parts / _DENOMINATORS[part.removesuffix("s")], "", False
 
 
 def _en_symbolic(folded: str):
