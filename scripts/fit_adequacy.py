@@ -4,9 +4,10 @@ coefficient block to paste into that module.
 
     python scripts/fit_adequacy.py [--data items.jsonl] [--signals signals.json] [--bible 1000]
 
-Steps: run every other check on each item (grouped by system and document, as
-``align bench mqm`` does) and compute each link's signals with the module's own
-``link_features``; cross-validate by source document (GroupKFold, 5 folds, on the dev part
+Steps: run every other check on each item of the development part and of the held-out
+part (each part on its own, grouped by system and document, as ``align bench mqm --part``
+does, with the Model 1 it learns from the part's pairs) and compute each link's signals with
+the module's own ``link_features``; cross-validate by source document (GroupKFold, 5 folds, on the dev part
 only) to choose the threshold — the one with the best out-of-fold F1 of "any other
 error/warning flag, or a score over the threshold", subject to precision ≥ 0.65 and to the
 clean-Bible gate on each of three samples of gold pairs (seeds 13, the one ``align bench mqm``
@@ -43,15 +44,17 @@ def mqm_signals(items, encoder) -> list[dict]:
     rows = []
     with Progress(False) as progress:
         flags, cosines, _ = mqm.run_checks_on_items(items, encoder, ignore=["adequacy"], progress=progress)
+    translations = mqm.learnt_translations(items)  # the corpus model the benchmark's checks see
     for group in mqm.documents(items):
         links = mqm.item_links(group, cosines)
         found = [f for item in group for f in flags[item.key]]  # f.link: the item's place in its group
-        features = adequacy.link_features(CheckContext(links), found)
+        features = adequacy.link_features(CheckContext(links, translations=translations), found)
+        shown = {f.link for f in found if f.severity in ("error", "warning")}
         for i, item in enumerate(group):
             if i in features:
                 rows.append({"doc": item.doc, "system": item.system, "seg": item.seg, "positive": item.positive(1),
                              "heldout": mqm.in_heldout(item.doc), "cosine": cosines[item.key],
-                             "features": features[i]})
+                             "features": features[i], "flagged": i in shown})
     return rows
 
 
@@ -68,12 +71,13 @@ def bible_signals(encoder, pairs: int, seed: int) -> list[dict]:
     for flag in flags:
         if flag.severity in ("error", "warning"):
             counts[flag.link] = counts.get(flag.link, 0) + 1
-    return [{"features": features[link.index], "flagged": features[link.index]["flagged"] > 0,
-             "flags": counts.get(link.index, 0)} for link in links if link.index in features]
+    return [{"features": features[link.index], "flagged": link.index in counts, "flags": counts.get(link.index, 0)}
+            for link in links if link.index in features]
 
 
-def matrix(rows) -> np.ndarray:
-    return np.array([[row["features"][name] for name in adequacy.FEATURES] for row in rows], dtype=float)
+def matrix(rows, names) -> np.ndarray:
+    return np.array([[row["features"][name] for name in names] for row in rows], dtype=float).reshape(
+        len(rows), len(names))
 
 
 def scores(predicted: np.ndarray, truth: np.ndarray) -> tuple[float, float, float]:
@@ -88,6 +92,9 @@ def main() -> None:
     parser.add_argument("--data", default=str(REPO.parent / "shared" / "bench" / "mqm-wmt23-zhen" / "items.jsonl"))
     parser.add_argument("--signals", help="JSON file keeping the computed signals (read if present)")
     parser.add_argument("--bible", type=int, default=1000, help="clean Bible gold pairs for the gate")
+    parser.add_argument("--features", default=",".join(adequacy.FEATURES),
+                        help="comma-separated signals to fit on (default: the module's FEATURES); any key of "
+                             "adequacy.link_features")
     args = parser.parse_args()
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import roc_auc_score
@@ -100,13 +107,17 @@ def main() -> None:
         from align.embed.encoders import load_encoder
 
         encoder = load_encoder(None)
-        data = {"mqm": mqm_signals(mqm.load_items(args.data), encoder),
+        items = mqm.load_items(args.data)
+        # each part on its own, as ``align bench mqm --part`` runs it (Model 1 learns from the part's pairs)
+        parts = [mqm_signals(mqm.select_part(items, part), encoder) for part in ("dev", "heldout")]
+        data = {"mqm": [row for rows in parts for row in rows],
                 "bible": {str(seed): bible_signals(encoder, args.bible, seed) for seed in BIBLE_SEEDS}}
         if cached:
             cached.write_text(json.dumps(data), encoding="utf-8")
     dev = [row for row in data["mqm"] if not row["heldout"]]
     test = [row for row in data["mqm"] if row["heldout"]]
-    x, y = matrix(dev), np.array([row["positive"] for row in dev])
+    names = tuple(args.features.split(","))
+    x, y = matrix(dev, names), np.array([row["positive"] for row in dev])
     groups = np.array([row["doc"] for row in dev])
     means, scales = x.mean(axis=0), x.std(axis=0) + 1e-9
     standard = (x - means) / scales
@@ -114,16 +125,17 @@ def main() -> None:
     for train, held in GroupKFold(n_splits=5).split(standard, y, groups):
         model = LogisticRegression(C=1.0, max_iter=1000).fit(standard[train], y[train])
         oof[held] = model.predict_proba(standard[held])[:, 1]
-    flagged = np.array([row["features"]["flagged"] > 0 for row in dev])
+    # pairs another check flags as an error or warning (the score is only info there)
+    flagged = np.array([row["flagged"] for row in dev])
     print(f"dev: {len(dev)} pairs, {len(set(groups))} documents; out-of-fold AUC {roc_auc_score(y, oof):.3f}")
     model = LogisticRegression(C=1.0, max_iter=1000).fit(standard, y)
     samples = [(np.array([row["flagged"] for row in rows], dtype=bool),
-                model.predict_proba((matrix(rows) - means) / scales)[:, 1], sum(row["flags"] for row in rows))
+                model.predict_proba((matrix(rows, names) - means) / scales)[:, 1], sum(row["flags"] for row in rows))
                for rows in data["bible"].values() if rows]
-    tx = (matrix(test) - means) / scales
+    tx = (matrix(test, names) - means) / scales
     tp_ = model.predict_proba(tx)[:, 1]
     ty = np.array([row["positive"] for row in test])
-    tflagged = np.array([row["features"]["flagged"] > 0 for row in test])
+    tflagged = np.array([row["flagged"] for row in test])
     cosines = np.array([row["cosine"] for row in dev])
     best = None
     print("| threshold | dev P (oof) | dev R | dev F1 | lowest cosine, same rate: F1 | held-out P | R | F1 | "
@@ -142,7 +154,7 @@ def main() -> None:
         if p >= MIN_PRECISION and max(rates, default=0.0) <= GATE and (best is None or f > best[1]):
             best = (threshold, f)
     print(f"\nchosen threshold: {best[0]:.2f}" if best else "\nno threshold meets the precision and Bible gate")
-    names = adequacy.FEATURES
+    print(f"FEATURES = {names!r}")
     print("COEFFICIENTS = {" + ", ".join(f'"{n}": {c:.4f}' for n, c in zip(names, model.coef_[0])) + "}")
     print("MEANS = {" + ", ".join(f'"{n}": {m:.4f}' for n, m in zip(names, means)) + "}")
     print("SCALES = {" + ", ".join(f'"{n}": {s:.4f}' for n, s in zip(names, scales)) + "}")

@@ -19,11 +19,12 @@ def document(encoder):
 
 
 def test_probability_rises_with_the_evidence_of_an_error():
-    def signals(cosine_z: float, length: float, flagged: float) -> dict[str, float]:
-        return {"cosine_z": cosine_z, "length": length, "cosine_z_by_length": cosine_z * length, "flagged": flagged}
+    def signals(cosine_z: float, length: float, flagged: float, m1_document: float = 0.0) -> dict[str, float]:
+        return {"cosine_z": cosine_z, "length": length, "cosine_z_by_length": cosine_z * length,
+                "m1_en_document": m1_document, "flagged": flagged}
 
     base = signals(0.0, 3.6, 0.0)
-    for worse in (signals(-3.0, 3.6, 0.0), signals(0.0, 5.0, 0.0), signals(0.0, 3.6, 1.0)):
+    for worse in (signals(-3.0, 3.6, 0.0), signals(0.0, 5.0, 0.0), signals(0.0, 3.6, 1.0), signals(0.0, 3.6, 0.0, -0.5)):
         assert 0.0 < adequacy.probability(base) < adequacy.probability(worse) < 1.0
     # a poorer match for its document raises the probability at every length seen in news text
     for length in (2.0, 3.6, 5.0):
@@ -52,3 +53,38 @@ def test_threshold_and_selection(document):
     assert run_checks(CheckContext(links, options={"adequacy.score": {"threshold": 1.01}}), select=["adequacy"]) == []
     default = run_checks(CheckContext(links), select=["adequacy"])
     assert all(f.evidence["probability"] >= adequacy.THRESHOLD for f in default)
+
+
+def test_a_document_of_wrong_translations_reads_as_one(document, encoder):
+    """Real text: the document's Chinese under its English shifted by one segment (every
+    link a whole-sentence mistranslation) against the faithful document, with the corpus
+    Model 1 the benchmark uses: each link's own Model 1 score and the document's fall, and
+    every probability rises."""
+    from align.aligner.sentences import calibrated_confidence
+    from align.model import Link
+
+    group, links = document
+    translations = mqm.learnt_translations(mqm.load_items(MQM))
+    english = [link.en for link in links[1:] + links[:1]]
+    cosines = (encoder.encode([link.zh for link in links]) * encoder.encode(english)).sum(axis=1)
+    shifted = [Link(link.index, link.zh_ids, link.en_ids, link.zh, en, calibrated_confidence(float(c)))
+               for link, en, c in zip(links, english, cosines)]
+    faithful = adequacy.link_features(CheckContext(links, translations=translations), [])
+    wrong = adequacy.link_features(CheckContext(shifted, translations=translations), [])
+    assert wrong[0]["m1_en_document"] < faithful[0]["m1_en_document"] - 0.5
+    assert sum(wrong[k]["m1_en"] < faithful[k]["m1_en"] for k in faithful) >= 0.8 * len(faithful)
+    assert all(adequacy.probability(wrong[k]) > adequacy.probability(faithful[k]) for k in faithful)
+
+
+def test_only_a_finding_its_check_rated_error_or_warning_counts(document):
+    """An info-rated finding of a code declared a warning (an uncertain name swap) is no
+    evidence for the score, and does not silence its warning; a user's severity for another
+    code changes neither."""
+    _, links = document
+    ctx = CheckContext(links)
+    info = ctx.flag(links[0], "entity.swapped", "uncertain", severity="info")
+    warning = ctx.flag(links[1], "entity.swapped", "a swap")
+    assert adequacy.raised([info, warning], ctx) == {1}
+    quiet = CheckContext(links, options={"entity.swapped": {"severity": "info"}})
+    demoted = quiet.flag(links[1], "entity.swapped", "a swap")
+    assert demoted.severity == "info" and adequacy.raised([demoted], quiet) == {1}

@@ -49,3 +49,23 @@ def test_a_model_handed_in_on_the_context_is_used():
     hit = next(k for k, i in enumerate(items) if i.system == "ONLINE-A" and i.seg == 4)
     ctx = CheckContext([links[hit]], translations=model)
     assert renderings(link_alignments(ctx)[hit], "北交所") == {"BSE"} and translation_model(ctx) is model
+
+
+def test_word_log_probabilities_read_a_mistranslation_against_the_training_level():
+    import numpy as np
+
+    items, links = document_links()
+    alignments = list(dictionary_alignments(links).values())
+    model = learn(alignments)
+    means = [model.word_log_probabilities(a)[0].mean() for a in alignments if model.word_log_probabilities(a)[0].size]
+    # the level a link is read against is the median training link's, as computed at run time
+    assert abs(model.typical_en - float(np.median(means))) < 1e-6
+    zh_means = [model.word_log_probabilities(a)[1].mean() for a in alignments if model.word_log_probabilities(a)[1].size]
+    assert abs(model.typical_zh - float(np.median(zh_means))) < 1e-6
+    # one segment's Chinese under another segment's English: its words are unlikely translations
+    own = next(k for k, i in enumerate(items) if i.system == "ONLINE-A" and i.seg == 4)
+    other = next(k for k, i in enumerate(items) if i.system == "ONLINE-A" and i.seg != 4)
+    swapped = dictionary_alignments([Link(0, (0,), (0,), items[own].zh, items[other].en, 0.9)])[0]
+    right, _ = model.word_log_probabilities(alignments[own])
+    wrong, _ = model.word_log_probabilities(swapped)
+    assert right.mean() > model.typical_en - 0.5 > wrong.mean()

@@ -65,10 +65,16 @@ class TranslationModel:
     en_null: dict[str, float]  # p(en | NULL)
     zh_null: dict[str, float]  # p(zh | NULL)
     links: int  # training links
+    # the median training link's mean per-word log probability (``word_log_probabilities``) of
+    # its English given its Chinese, and of its Chinese given its English: the level a link's
+    # own is read against, since it falls as the training corpus grows (more words compete)
+    typical_en: float = 0.0
+    typical_zh: float = 0.0
 
-    def posteriors(self, alignment: WordAlignment) -> tuple[list[int], list[int], np.ndarray, np.ndarray]:
-        """(zh positions, en positions, P[en j from zh i], P[zh i from en j]) of the link's
-        content words: Model 1's alignment posteriors, each normalised over the link."""
+    def _grids(self, alignment: WordAlignment) -> tuple[list[int], list[int], np.ndarray, np.ndarray,
+                                                         np.ndarray, np.ndarray]:
+        """(zh positions, en positions, p(en j | zh i), p(zh i | en j), p(en j | NULL),
+        p(zh i | NULL)) over the link's content words."""
         zi, zt, ej, et = _tokens(alignment)
         ef = np.full((len(zt), len(et)), _FLOOR)
         fe = np.full((len(zt), len(et)), _FLOOR)
@@ -79,6 +85,23 @@ class TranslationModel:
                     ef[a, b], fe[a, b] = found
         en_null = np.array([self.en_null.get(e, _FLOOR) for e in et])
         zh_null = np.array([self.zh_null.get(f, _FLOOR) for f in zt])
+        return zi, ej, ef, fe, en_null, zh_null
+
+    def word_log_probabilities(self, alignment: WordAlignment) -> tuple[np.ndarray, np.ndarray]:
+        """Per English content word, log p(word | the Chinese) under Model 1 (the mean of
+        its translation probabilities from each Chinese content word and NULL), and per
+        Chinese content word the same from the English: the classic quality-estimation
+        signal — a word nothing on the other side is a likely source of is a likely error."""
+        _, _, ef, fe, en_null, zh_null = self._grids(alignment)
+        zh_count, en_count = ef.shape
+        en = np.log((ef.sum(axis=0) + en_null) / (zh_count + 1)) if en_count else np.zeros(0)
+        zh = np.log((fe.sum(axis=1) + zh_null) / (en_count + 1)) if zh_count else np.zeros(0)
+        return en, zh
+
+    def posteriors(self, alignment: WordAlignment) -> tuple[list[int], list[int], np.ndarray, np.ndarray]:
+        """(zh positions, en positions, P[en j from zh i], P[zh i from en j]) of the link's
+        content words: Model 1's alignment posteriors, each normalised over the link."""
+        zi, ej, ef, fe, en_null, zh_null = self._grids(alignment)
         p_en = ef / (ef.sum(axis=0) + en_null) if ef.size else ef
         p_zh = fe / (fe.sum(axis=1, keepdims=True) + zh_null[:, None]) if fe.size else fe
         return zi, ej, p_en, p_zh
@@ -135,18 +158,21 @@ def _spread(items: Sequence, limit: int) -> list:
 
 
 def _em(source: list[np.ndarray], target: list[np.ndarray], prior: list[np.ndarray],
-        iterations: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        iterations: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """p(target | source) by Model 1 over sentences of int ids (source id 0 is NULL, added
     to each sentence here): (unique pair codes source * n + target, probabilities, the
-    number of sentences holding each pair).
+    number of sentences holding each pair, the median over the sentences of the mean
+    per-word log p(target word | source sentence) as ``word_log_probabilities`` will
+    compute it from the kept table).
     ``prior[s]`` marks, per (source, target) co-occurrence of sentence s in row-major order,
     the pairs the dictionary links."""
     n_target = 1 + max((int(t.max()) for t in target if t.size), default=0)
-    codes, positions, priors, distinct = [], [], [], []
+    codes, positions, priors, distinct, sizes = [], [], [], [], []
     at = 0
     for src, tgt, marks in zip(source, target, prior):
         if not tgt.size:
             continue
+        sizes.append((src.size, tgt.size))
         with_null = np.concatenate(([NULL], src))
         codes.append((np.repeat(with_null, tgt.size) * n_target + np.tile(tgt, with_null.size)).astype(np.int64))
         positions.append(np.tile(np.arange(at, at + tgt.size, dtype=np.int64), with_null.size))
@@ -154,7 +180,7 @@ def _em(source: list[np.ndarray], target: list[np.ndarray], prior: list[np.ndarr
         distinct.append(np.unique(codes[-1]))
         at += tgt.size
     if not codes:
-        return np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=np.int64), 0.0
     code = np.concatenate(codes)
     position = np.concatenate(positions)
     unique, inverse = np.unique(code, return_inverse=True)
@@ -169,7 +195,13 @@ def _em(source: list[np.ndarray], target: list[np.ndarray], prior: list[np.ndarr
         counts = np.bincount(inverse, weights=weight, minlength=unique.size) + pseudo
         t = counts / np.bincount(source_of, weights=counts)[source_of]
     sentences = np.bincount(np.searchsorted(unique, np.concatenate(distinct)), minlength=unique.size)
-    return unique, t, sentences
+    kept = np.where((source_of == NULL) | (t >= MIN_KEPT), t, _FLOOR)
+    source_sizes, target_sizes = np.array(sizes).T
+    word = np.log(np.bincount(position, weights=kept[inverse], minlength=at) / np.repeat(source_sizes + 1,
+                                                                                          target_sizes))
+    sentence_of = np.repeat(np.arange(len(sizes)), target_sizes)
+    typical = float(np.median(np.bincount(sentence_of, weights=word) / target_sizes))
+    return unique, t, sentences, typical
 
 
 def learn(alignments: Iterable[WordAlignment], iterations: int = ITERATIONS) -> TranslationModel:
@@ -186,8 +218,8 @@ def learn(alignments: Iterable[WordAlignment], iterations: int = ITERATIONS) -> 
         grid = np.array([[(i, j) in linked for j in ej] for i in zi], dtype=bool).reshape(len(zi), len(ej))
         marks_ef.append(grid.ravel())  # source zh (rows), target en
         marks_fe.append(grid.T.ravel())  # source en, target zh
-    ef_codes, ef, together = _em(zh_sents, en_sents, marks_ef, iterations)
-    fe_codes, fe, _ = _em(en_sents, zh_sents, marks_fe, iterations)
+    ef_codes, ef, together, typical_en = _em(zh_sents, en_sents, marks_ef, iterations)
+    fe_codes, fe, _, typical_zh = _em(en_sents, zh_sents, marks_fe, iterations)
     zh_words = ["<null>", *zh_ids]
     en_words = ["<null>", *en_ids]
     n_en, n_zh = len(en_words), len(zh_words)
@@ -209,4 +241,4 @@ def learn(alignments: Iterable[WordAlignment], iterations: int = ITERATIONS) -> 
         elif p >= MIN_KEPT:
             table.setdefault((zh_words[f], en_words[e]), [_FLOOR, _FLOOR])[1] = p
     kept = {pair: (a, b) for pair, (a, b) in table.items()}
-    return TranslationModel(kept, seen, en_null, zh_null, len(chosen))
+    return TranslationModel(kept, seen, en_null, zh_null, len(chosen), typical_en, typical_zh)
