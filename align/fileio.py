@@ -75,8 +75,15 @@ def write_bytes(path: str | Path, data: bytes) -> None:
         tmp.write_bytes(data)
 
 
+def write_chunks(path: str | Path, chunks: Iterable[str]) -> None:
+    """Write text piece by piece as it is produced, so a large file is never one string."""
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as out:
+        for chunk in chunks:
+            out.write(chunk)
+
+
 def write_jsonl(path: str | Path, rows: Iterable[dict[str, Any]]) -> None:
-    write_text(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    write_chunks(path, (json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
 
 
 def write_json(path: str | Path, data: Any) -> None:

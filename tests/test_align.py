@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from conftest import EN_SEED, SHARED, ZH_SEED
 
@@ -233,17 +234,68 @@ def test_link_confidence_of_the_features_is_the_cosine_curve_the_checks_read():
         assert link_confidence(features) == pytest.approx(calibrated_confidence(cosine))
 
 
-def test_fitted_confidence_rises_with_the_path_lead_and_the_margin():
-    """The coefficients scripts/fit_confidence.py prints: a surer search and a larger margin
-    mean a likelier link, a bigger bead a less likely one."""
-    from align.aligner.sentences import link_confidence
+@pytest.fixture(scope="module")
+def fitted_confidence(encoder):
+    """The confidence fitted as scripts/fit_confidence.py fits it, on one calibration document
+    of each dev set, and the links of one held-out document of each (features, exactly gold)."""
+    from align.bench.alignment import confidence_examples, fit_confidence
+    from align.bench.devsets import dev_sets
 
-    fitted = {"intercept": 0.4069, "cosine": 0.7327, "margin": 2.634, "gap": 7.4463, "extra": -0.7532}
-    base = {"cosine": 0.6, "margin": 0.3, "gap": 0.1, "extra": 0.0}
-    assert 0 < link_confidence(base, fitted) < 1
-    assert link_confidence({**base, "gap": 0.5}, fitted) > link_confidence(base, fitted)
-    assert link_confidence({**base, "margin": 0.4}, fitted) > link_confidence(base, fitted)
-    assert link_confidence({**base, "extra": 2.0}, fitted) < link_confidence(base, fitted)
+    sets = dev_sets(SHARED)
+    calibration = [pairs[0] for name, pairs in sets.items() if "calibration" in name]
+    held_out = [pairs[0] for name, pairs in sets.items() if "held out" in name]
+    assert len(calibration) == len(held_out) == 2
+    fit_rows, fit_labels = confidence_examples(calibration, encoder)
+    rows, labels = confidence_examples(held_out, encoder)
+    return fit_confidence(fit_rows, fit_labels), (fit_rows, fit_labels), (rows, labels)
+
+
+def _predicted(coef, rows):
+    from align.aligner.sentences import CONFIDENCE_FEATURES, link_confidence
+
+    return [link_confidence(dict(zip(CONFIDENCE_FEATURES, row)), coef) for row in rows]
+
+
+def test_fitted_confidence_is_calibrated_on_held_out_documents(fitted_confidence):
+    """Fitted on calibration documents, on documents the fit never saw: each well-filled bin of
+    the reliability curve holds about as many exactly-right links as it predicts, the curve
+    rises, and the probability beats both the base rate and the shipped cosine curve (Brier)."""
+    from align.aligner.sentences import CONFIDENCE_COEF
+    from align.bench.alignment import reliability
+
+    coef, _, (rows, labels) = fitted_confidence
+    predicted = _predicted(coef, rows)
+    bins = [b for b in reliability(list(zip(predicted, labels))) if b["links"] >= 10]
+    assert len(bins) >= 3
+    for b in bins:
+        assert abs(b["correct"] - (b["lo"] + b["hi"]) / 2) < 0.15, b
+    assert [b["correct"] for b in bins] == sorted(b["correct"] for b in bins)
+
+    def brier(probabilities):
+        return sum((p - ok) ** 2 for p, ok in zip(probabilities, labels)) / len(labels)
+
+    rate = sum(labels) / len(labels)
+    assert brier(predicted) < rate * (1 - rate)
+    assert brier(predicted) < brier(_predicted(CONFIDENCE_COEF, rows))
+
+
+def test_low_fitted_confidence_marks_the_wrong_links(fitted_confidence):
+    """Held out: a link below 0.6 is wrong at least twice as often as links are overall."""
+    coef, _, (rows, labels) = fitted_confidence
+    low = [ok for p, ok in zip(_predicted(coef, rows), labels) if p < 0.6]
+    assert low
+    assert 1 - sum(low) / len(low) > 2 * (1 - sum(labels) / len(labels))
+
+
+def test_fitted_confidence_rises_with_the_path_lead_and_the_margin(fitted_confidence):
+    """On the calibration links: a surer search and a larger margin mean a likelier link."""
+    from align.aligner.sentences import CONFIDENCE_FEATURES, link_confidence
+
+    coef, (rows, _), _ = fitted_confidence
+    base = dict(zip(CONFIDENCE_FEATURES, map(float, np.median(np.asarray(rows), axis=0))))
+    assert 0 < link_confidence(base, coef) < 1
+    assert link_confidence({**base, "gap": base["gap"] + 0.3}, coef) > link_confidence(base, coef)
+    assert link_confidence({**base, "margin": base["margin"] + 0.1}, coef) > link_confidence(base, coef)
 
 
 def test_near_path_encodes_stay_within_their_budget(verses, encoder):

@@ -367,6 +367,48 @@ def reliability(judged: Sequence[tuple[float, bool]], bins: int = 5) -> list[dic
     return out
 
 
+CONFIDENCE_L2 = 1e-2  # ridge on standardised features, per example: a separable feature cannot run off
+
+
+def confidence_examples(pairs: Iterable[Pair], encoder) -> tuple[list[list[float]], list[bool]]:
+    """Every two-sided link the aligner outputs (default settings) on ``pairs``: its
+    ``bead_features`` (in ``CONFIDENCE_FEATURES`` order) and whether it is exactly a gold link."""
+    from align.aligner.sentences import CONFIDENCE_FEATURES, align_sentences_with_features
+
+    rows, labels = [], []
+    for pair in pairs:
+        gold = set(pair.gold or [])
+        links, features = align_sentences_with_features(pair.zh, pair.en, encoder)
+        for link, feats in zip(links, features):
+            if feats is not None:
+                rows.append([feats[k] for k in CONFIDENCE_FEATURES])
+                labels.append((link.zh_ids, link.en_ids) in gold)
+    return rows, labels
+
+
+def fit_confidence(rows: Sequence[Sequence[float]], labels: Sequence[bool], iterations: int = 50) -> dict[str, float]:
+    """Coefficients of ``link_confidence`` (raw feature scale): an L2-penalised logistic
+    regression of P(exactly gold) on the features, by Newton's method on standardised features."""
+    import numpy as np
+
+    from align.aligner.sentences import CONFIDENCE_FEATURES
+
+    x, y = np.asarray(rows, dtype=np.float64), np.asarray(labels, dtype=np.float64)
+    mean, std = x.mean(0), x.std(0) + 1e-9
+    z = np.hstack([np.ones((len(x), 1)), (x - mean) / std])
+    w = np.zeros(z.shape[1])
+    penalty = CONFIDENCE_L2 * len(x) * np.diag([0.0] + [1.0] * x.shape[1])
+    for _ in range(iterations):
+        p = 1 / (1 + np.exp(-z @ w))
+        step = np.linalg.solve((z * (p * (1 - p))[:, None]).T @ z + penalty, z.T @ (p - y) + penalty @ w)
+        w -= step
+        if np.abs(step).max() < 1e-10:
+            break
+    weights = w[1:] / std
+    return {"intercept": float(w[0] - (weights * mean).sum()),
+            **{k: float(v) for k, v in zip(CONFIDENCE_FEATURES, weights)}}
+
+
 def run_benchmark(shared: Path, sets: Sequence[str], synthetic: Sequence[int] = (), *, model=None,
                   cache: bool = True, bertalign: bool = True, **config) -> str:
     """Run the chosen sets and return a Markdown table: ours and Bertalign's algorithm on the

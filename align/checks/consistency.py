@@ -55,19 +55,24 @@ Item = tuple[str, Link]  # (document name, link)
 def _departures(
     items: Sequence[Item], key: Callable[[Link], str], rendering: Callable[[Link], object], min_key: int,
 ) -> Iterator[tuple[Item, list[Item]]]:
-    """Items whose rendering differs from their group's reference rendering."""
+    """Items whose rendering differs from their group's reference rendering (each item's
+    rendering computed once: a group of a sentence repeated m times costs m, not m²)."""
     groups: dict[str, list[Item]] = defaultdict(list)
     for item in items:
         k = key(item[1])
         if len(k) >= min_key:
             groups[k].append(item)
     for members in groups.values():
-        counts = Counter(rendering(link) for _, link in members)
+        renderings = [rendering(link) for _, link in members]
+        counts = Counter(renderings)
         if len(counts) < 2:
             continue
-        reference = max(counts, key=lambda r: (counts[r], -_first_index(members, rendering, r)))
-        for item in members:
-            if rendering(item[1]) != reference:
+        first: dict[object, int] = {}
+        for i, r in enumerate(renderings):
+            first.setdefault(r, i)
+        reference = max(counts, key=lambda r: (counts[r], -first[r]))
+        for item, r in zip(members, renderings):
+            if r != reference:
                 yield item, members
 
 
@@ -75,10 +80,6 @@ def _bigram_overlap(a: str, b: str) -> float:
     """Share of the longer Chinese string's character bigrams that the other one has too."""
     x, y = Counter(a[i:i + 2] for i in range(len(a) - 1)), Counter(b[i:i + 2] for i in range(len(b) - 1))
     return sum((x & y).values()) / max(1, sum(x.values()), sum(y.values()))
-
-
-def _first_index(members: list[Item], rendering, value) -> int:
-    return next(i for i, (_, link) in enumerate(members) if rendering(link) == value)
 
 
 def _zh_variant_flags(items: Sequence[Item], ctx: CheckContext) -> Iterator[tuple[str, Flag]]:
@@ -99,9 +100,27 @@ def _en_variant_flags(items: Sequence[Item], ctx: CheckContext) -> Iterator[tupl
     min_words = ctx.option("consistency.en_variants", "min_words")
     paired = [item for item in items if not item[1].one_sided]
     key = lambda x: " ".join(en_words(x.en)) if len(en_words(x.en)) >= min_words else ""  # noqa: E731
-    for (doc, link), members in _departures(paired, key, lambda x: zh_key(x.zh), 1):
+    zh_keys: dict[str, str] = {}  # Chinese text → zh_key, each text reduced once
+    overlaps: dict[tuple[str, str], float] = {}  # per pair of distinct Chinese renderings
+    group_keys: dict[int, Counter] = {}  # per group: how many members have each Chinese rendering
+
+    def zh_of(link: Link) -> str:
+        if link.zh not in zh_keys:
+            zh_keys[link.zh] = zh_key(link.zh)
+        return zh_keys[link.zh]
+
+    def overlap(a: str, b: str) -> float:
+        if (a, b) not in overlaps:
+            overlaps[a, b] = _bigram_overlap(a, b)
+        return overlaps[a, b]
+
+    for (doc, link), members in _departures(paired, key, zh_of, 1):
         others = [(d, other) for d, other in members if other is not link]
-        if all(_bigram_overlap(zh_key(link.zh), zh_key(other.zh)) >= 0.5 for _, other in others):
+        if id(members) not in group_keys:
+            group_keys[id(members)] = Counter(zh_of(other) for _, other in members)
+        own = zh_of(link)
+        other_keys = [k for k, n in group_keys[id(members)].items() if n > (k == own)]
+        if all(overlap(own, k) >= 0.5 for k in other_keys):
             continue  # 耶和华对摩西说 / 耶和华吩咐摩西说 ↔ "And the LORD spake unto Moses": a wording, not a meaning
         where = ", ".join(_where(d, other, doc) for d, other in others)
         yield doc, ctx.flag(

@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from align.fileio import write_json, write_jsonl, write_text
-from align.report.html import render_report
+from align.fileio import write_chunks, write_json, write_jsonl
+from align.report.html import report_chunks
 from align.report.staging import staged_run
 from align.report.tmx import write_tmx
 from align.report.xlsx import write_report_xlsx
@@ -43,7 +43,7 @@ def write_run(run: CheckRun, out_dir: str | Path, bilingual: BilingualFile | Non
         started = time.perf_counter()
         write_jsonl(staging / "pairs.jsonl", (link.to_json() for link in run.links))
         write_jsonl(staging / "flags.jsonl", (f.to_json() for f in run.flags))
-        write_text(staging / "report.html", render_report(run.links, run.flags, run.summary))
+        write_chunks(staging / "report.html", report_chunks(run.links, run.flags, run.summary))
         write_report_xlsx(staging / "report.xlsx", run.links, run.flags, run.summary)
         write_tmx(run.links, staging / "pairs.tmx", origin=f"{run.zh_doc.doc_id} / {run.en_doc.doc_id}")
         timings = {**run.summary.get("timings", {})}

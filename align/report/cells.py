@@ -25,11 +25,3 @@ def csv_cell(value: Any) -> Any:
     """``value`` as a CSV field a spreadsheet shows as text: ``'=1+2`` for ``=1+2``."""
     return "'" + value if starts_formula(value) else value
 
-
-def protect_sheet(ws) -> None:
-    """Store every formula-like cell of an openpyxl sheet as quote-prefixed text."""
-    for row in ws.iter_rows():
-        for cell in row:
-            if cell.data_type == "f" or starts_formula(cell.value):
-                cell.data_type = "s"
-                cell.quotePrefix = True

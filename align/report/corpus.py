@@ -189,13 +189,13 @@ def write_corpus(
         write_workbook(
             staging / "corpus.xlsx",
             {
-                "documents": Sheet(pd.DataFrame(doc_sheet), doc_fills),
-                "flags_by_check": Sheet(pd.DataFrame(matrix, columns=["name", *codes])),
-                "terms_across_documents": Sheet(
+                "documents": Sheet.of_frame(pd.DataFrame(doc_sheet), doc_fills),
+                "flags_by_check": Sheet.of_frame(pd.DataFrame(matrix, columns=["name", *codes])),
+                "terms_across_documents": Sheet.of_frame(
                     pd.DataFrame(term_sheet_rows(terms), columns=["zh", "approved", "status", "rendering", "kind",
                                                                  "forms", "document", "count", "first_link"])
                 ),
-                "sentences_across_documents": Sheet(
+                "sentences_across_documents": Sheet.of_frame(
                     pd.DataFrame(
                         [{**f, "others": " ".join(f"{o['document']}#{o['link']}" for o in f["others"])}
                          for f in finding_table],

@@ -9,7 +9,7 @@ text goes through Jinja's autoescaping or :func:`align.report.highlight.mark_spa
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from jinja2 import Environment
@@ -53,14 +53,14 @@ def confidence_chart(links: Sequence[Link], flags: Sequence[Flag]) -> dict[str, 
     }
 
 
-def report_rows(links: Sequence[Link], flags: Sequence[Flag]) -> list[dict[str, Any]]:
+def report_rows(links: Sequence[Link], flags: Sequence[Flag]) -> Iterator[dict[str, Any]]:
+    """One row per link, made as the page is written (never all rows at once)."""
     by_link: dict[int, list[Flag]] = defaultdict(list)
     for f in flags:
         by_link[f.link].append(f)
-    rows = []
     for link in links:
         fs = by_link.get(link.index, [])
-        rows.append(
+        yield (
             {
                 "link": link,
                 "flags": fs,
@@ -73,12 +73,12 @@ def report_rows(links: Sequence[Link], flags: Sequence[Flag]) -> list[dict[str, 
                 "one_sided": not (link.zh and link.en),
             }
         )
-    return rows
 
 
-def render_report(links: Sequence[Link], flags: Sequence[Flag], summary: dict[str, Any]) -> str:
+def report_chunks(links: Sequence[Link], flags: Sequence[Flag], summary: dict[str, Any]) -> Iterator[str]:
+    """The page in pieces as Jinja produces them, for writing straight to a file."""
     env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
-    return env.from_string(TEMPLATE).render(
+    return env.from_string(TEMPLATE).generate(
         rows=report_rows(links, flags),
         chart=confidence_chart(links, flags),
         summary=summary,

@@ -1,23 +1,25 @@
-"""``report.xlsx`` for reviewers who work in Excel (pandas + openpyxl).
+"""``report.xlsx`` for reviewers who work in Excel (openpyxl, write-only mode).
 
 Sheets: ``pairs`` (every link with its flags), ``flags`` (one row per finding),
-``summary`` (counts, timings, model, versions). Every sheet has a frozen bold header,
-wrapped text and set column widths; flagged cells are filled in their severity's colour
-and the confidence column carries a red-to-green colour scale.
+``summary`` (counts, timings, model, versions), written row by row as they are made.
+Every sheet has a frozen bold header, wrapped text and set column widths; flagged cells
+are filled in their severity's colour and the confidence column carries a red-to-green colour scale.
 """
 from __future__ import annotations
 
+import itertools
 import json
+import math
 import unicodedata
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from align.fileio import atomic_path
 from align.model import Flag, Link
-from align.report.cells import protect_sheet
+from align.report.cells import starts_formula
 from align.report.highlight import worst_severity
 
 SEVERITY_FILLS = {"error": "F8C9C9", "warning": "FCE3B0", "info": "CFE2F3"}
@@ -29,117 +31,160 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def pairs_frame(links: Sequence[Link], flags: Sequence[Flag]):
-    import pandas as pd
+PAIR_COLUMNS = ("link", "zh_ids", "en_ids", "confidence", "error risk", "zh", "en", "severity", "flags")
+FLAG_COLUMNS = ("id", "link", "unit", "check", "severity", "message", "zh_term", "en_term", "zh_position",
+                "en_position", "zh", "en", "evidence")
+EXCEL_CELL_LIMIT = 32767  # characters; longer text is cut, as pandas does
 
+
+def pair_rows(links: Sequence[Link], flags: Sequence[Flag]) -> Iterator[tuple]:
+    """The ``pairs`` sheet's rows, one per link, made as they are written."""
     by_link: dict[int, list[Flag]] = defaultdict(list)
     for f in flags:
         by_link[f.link].append(f)
-    return pd.DataFrame(
-        [
-            {
-                "link": link.index,
-                "zh_ids": " ".join(map(str, link.zh_ids)),
-                "en_ids": " ".join(map(str, link.en_ids)),
-                "confidence": round(link.score, 4),
-                "error risk": None if link.adequacy is None else round(link.adequacy, 3),
-                "zh": link.zh,
-                "en": link.en,
-                "severity": worst_severity(by_link[link.index]) or "",
-                "flags": "\n".join(f"{f.check}: {f.message}" for f in by_link[link.index]),
-            }
-            for link in links
-        ],
-        columns=["link", "zh_ids", "en_ids", "confidence", "error risk", "zh", "en", "severity", "flags"],
-    )
+    for link in links:
+        fs = by_link.get(link.index, [])
+        yield (link.index, " ".join(map(str, link.zh_ids)), " ".join(map(str, link.en_ids)), round(link.score, 4),
+               None if link.adequacy is None else round(link.adequacy, 3),
+               link.zh, link.en, worst_severity(fs) or "", "\n".join(f"{f.check}: {f.message}" for f in fs))
 
 
-def flags_frame(flags: Sequence[Flag]):
-    """One row per flag; a run of a bilingual file gets a ``unit`` column (the file's unit
-    id, for every flag, also those with no span to point at)."""
-    import pandas as pd
-
-    units = ["unit"] if any(f.unit is not None for f in flags) else []
-    return pd.DataFrame(
-        [
-            {
-                "id": f.id,
-                "link": f.link,
-                "unit": f.unit or "",
-                "check": f.check,
-                "severity": f.severity,
-                "message": f.message,
-                "zh_term": f.zh[slice(*f.zh_span)] if f.zh_span else "",
-                "en_term": f.en[slice(*f.en_span)] if f.en_span else "",
-                "zh_position": str(f.zh_file_span) if f.zh_file_span else "",
-                "en_position": str(f.en_file_span) if f.en_file_span else "",
-                "zh": f.zh,
-                "en": f.en,
-                "evidence": json.dumps(f.evidence, ensure_ascii=False) if f.evidence else "",
-            }
-            for f in flags
-        ],
-        columns=["id", "link", *units, "check", "severity", "message", "zh_term", "en_term", "zh_position",
-                 "en_position", "zh", "en", "evidence"],
-    )
+def flag_columns(flags: Sequence[Flag]) -> tuple[str, ...]:
+    """A run of a bilingual file gets a ``unit`` column (the file's unit id, for every flag,
+    also those with no span to point at)."""
+    if any(f.unit is not None for f in flags):
+        return FLAG_COLUMNS
+    return tuple(c for c in FLAG_COLUMNS if c != "unit")
 
 
-def summary_frame(summary: dict[str, Any]):
+def flag_rows(flags: Sequence[Flag], columns: Sequence[str]) -> Iterator[tuple]:
+    """The ``flags`` sheet's rows, one per flag, made as they are written."""
+    with_unit = "unit" in columns
+    for f in flags:
+        row = (
+            f.id, f.link, f.unit or "", f.check, f.severity, f.message,
+            f.zh[slice(*f.zh_span)] if f.zh_span else "",
+            f.en[slice(*f.en_span)] if f.en_span else "",
+            str(f.zh_file_span) if f.zh_file_span else "",
+            str(f.en_file_span) if f.en_file_span else "",
+            f.zh, f.en,
+            json.dumps(f.evidence, ensure_ascii=False) if f.evidence else "",
+        )
+        yield row if with_unit else row[:2] + row[3:]
+
+
+def summary_rows(summary: dict[str, Any]) -> list[tuple]:
     """The nested summary flattened to ``section / item / value`` rows."""
-    import pandas as pd
-
     rows = []
     for section, value in summary.items():
         if isinstance(value, dict):
             for item, inner in value.items():
                 if isinstance(inner, dict):  # by_check: one row per check, severities spelled out
                     inner = ", ".join(f"{k} {v}" for k, v in inner.items() if v) or "0"
-                rows.append({"section": section, "item": str(item), "value": inner})
+                rows.append((section, str(item), inner))
         elif isinstance(value, list):
-            rows.append({"section": section, "item": "", "value": ", ".join(map(str, value))})
+            rows.append((section, "", ", ".join(map(str, value))))
         else:
-            rows.append({"section": section, "item": "", "value": value})
-    return pd.DataFrame(rows, columns=["section", "item", "value"])
+            rows.append((section, "", value))
+    return rows
 
 
 @dataclass
 class Sheet:
-    """A sheet to write: its data, the cells to fill (``(0-based row, column) → severity``)
-    and optionally a column to give a red-to-green colour scale over [0, 1]."""
+    """A sheet to write: its columns, its rows (any iterable: a generator is written as it
+    yields, so a large sheet is never all in memory), the cells to fill (``(0-based row,
+    column) → severity``) and optionally a column to give a red-to-green colour scale over [0, 1]."""
 
-    frame: Any
+    columns: Sequence[str]
+    rows: Iterable[Sequence[Any]]
     fills: dict[tuple[int, str], str] = field(default_factory=dict)
     scale_column: str | None = None
 
+    @classmethod
+    def of_frame(cls, frame, fills: dict[tuple[int, str], str] | None = None,
+                 scale_column: str | None = None) -> Sheet:
+        return cls([str(c) for c in frame.columns], frame.itertuples(index=False, name=None), fills or {},
+                   scale_column)
 
-def style_sheet(ws, sheet: Sheet) -> None:
-    """Frozen bold header, wrapped top-aligned text, widths from content, fills, scale."""
+
+def excel_value(value: Any) -> Any:
+    """A cell value as pandas' ``to_excel`` would store it: numpy scalars as Python numbers,
+    missing as empty, infinities as text, anything else not a number as its text."""
+    import numbers
+
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, bool | str):
+        pass
+    elif isinstance(value, numbers.Integral):
+        return int(value)
+    elif isinstance(value, numbers.Real):
+        value = float(value)
+        return "inf" if value == math.inf else "-inf" if value == -math.inf else ("" if math.isnan(value) else value)
+    else:
+        value = str(value)
+    if isinstance(value, str) and len(value) > EXCEL_CELL_LIMIT:
+        value = value[:EXCEL_CELL_LIMIT]
+    return value
+
+
+def column_widths(columns: Sequence[str], head: Sequence[Sequence[Any]]) -> list[float]:
+    """Widths from the header and the first rows' content, capped."""
+    widths = []
+    for i, column in enumerate(columns):
+        values = [str(column), *(str(row[i]) for row in head)]
+        width = max(display_width(line) for v in values for line in (v.splitlines() or [""]))
+        widths.append(min(width + 2, MAX_COLUMN_WIDTH))
+    return widths
+
+
+WIDTH_SAMPLE = 500  # rows read for the column widths before the sheet is written
+
+
+def write_sheet(book, name: str, sheet: Sheet) -> None:
+    """Stream one sheet: frozen bold header, wrapped top-aligned text, widths from content,
+    severity fills, colour scale, formula-like text stored as quote-prefixed text."""
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.formatting.rule import ColorScaleRule
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
-    frame = sheet.frame
+    ws = book.create_sheet(name)
+    rows = iter(sheet.rows)
+    head = [[excel_value(v) for v in row] for row in itertools.islice(rows, WIDTH_SAMPLE)]
+    letters = [get_column_letter(i) for i in range(1, len(sheet.columns) + 1)]
     ws.freeze_panes = "A2"
+    for letter, width in zip(letters, column_widths(sheet.columns, head)):
+        ws.column_dimensions[letter].width = width
     wrap = Alignment(wrap_text=True, vertical="top")
-    for row in ws.iter_rows():
-        for cell in row:
-            cell.alignment = wrap
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    letters = {name: get_column_letter(i) for i, name in enumerate(frame.columns, start=1)}
-    for column, letter in letters.items():
-        values = [str(column), *(str(v) for v in frame[column].head(500))]
-        width = max(display_width(line) for v in values for line in (v.splitlines() or [""]))
-        ws.column_dimensions[letter].width = min(width + 2, MAX_COLUMN_WIDTH)
-    for (row, column), severity in sheet.fills.items():
-        colour = SEVERITY_FILLS[severity]
-        ws[f"{letters[column]}{row + 2}"].fill = PatternFill("solid", start_color=colour, end_color=colour)
-    if len(frame):
-        ws.auto_filter.ref = ws.dimensions
+    thin = Side(style="thin")
+    header_font, header_border = Font(bold=True), Border(left=thin, right=thin, top=thin, bottom=thin)
+    fills = {severity: PatternFill("solid", start_color=colour, end_color=colour)
+             for severity, colour in SEVERITY_FILLS.items()}
+
+    def cell(value: Any, fill: str | None = None, header: bool = False) -> WriteOnlyCell:
+        c = WriteOnlyCell(ws, value=value)
+        if c.data_type == "f" or starts_formula(value):
+            c.data_type = "s"
+            c.quotePrefix = True
+        c.alignment = wrap
+        if header:
+            c.font, c.border = header_font, header_border
+        if fill:
+            c.fill = fills[fill]
+        return c
+
+    ws.append([cell(str(column), header=True) for column in sheet.columns])
+    count = 0
+    for values in itertools.chain(head, ([excel_value(v) for v in row] for row in rows)):
+        ws.append([cell(value, sheet.fills.get((count, column))) for column, value in zip(sheet.columns, values)])
+        count += 1
+    if count:
+        ws.auto_filter.ref = f"A1:{letters[-1]}{count + 1}"
         if sheet.scale_column:
-            letter = letters[sheet.scale_column]
+            letter = letters[list(sheet.columns).index(sheet.scale_column)]
             ws.conditional_formatting.add(
-                f"{letter}2:{letter}{len(frame) + 1}",
+                f"{letter}2:{letter}{count + 1}",
                 ColorScaleRule(
                     start_type="num", start_value=0, start_color="F8696B",
                     mid_type="num", mid_value=0.5, mid_color="FFEB84",
@@ -149,15 +194,15 @@ def style_sheet(ws, sheet: Sheet) -> None:
 
 
 def write_workbook(path: str | Path, sheets: dict[str, Sheet]) -> None:
-    """Write ``{sheet name: Sheet}`` to ``path`` atomically, each sheet styled."""
-    import pandas as pd
+    """Write ``{sheet name: Sheet}`` to ``path`` atomically, row by row (openpyxl's
+    write-only mode: a row's cells are gone once written)."""
+    from openpyxl import Workbook
 
     with atomic_path(path) as tmp:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            for name, sheet in sheets.items():
-                sheet.frame.to_excel(writer, sheet_name=name, index=False)
-                protect_sheet(writer.sheets[name])
-                style_sheet(writer.sheets[name], sheet)
+        book = Workbook(write_only=True)
+        for name, sheet in sheets.items():
+            write_sheet(book, name, sheet)
+        book.save(tmp)
 
 
 def pair_fills(links: Sequence[Link], flags: Sequence[Flag]) -> dict[tuple[int, str], str]:
@@ -178,11 +223,13 @@ def pair_fills(links: Sequence[Link], flags: Sequence[Flag]) -> dict[tuple[int, 
 def write_report_xlsx(
     path: str | Path, links: Sequence[Link], flags: Sequence[Flag], summary: dict[str, Any]
 ) -> None:
+    columns = flag_columns(flags)
+    severity_cells = {(i, "severity"): f.severity for i, f in enumerate(flags)}
     write_workbook(
         path,
         {
-            "pairs": Sheet(pairs_frame(links, flags), pair_fills(links, flags), "confidence"),
-            "flags": Sheet(flags_frame(flags), {(i, "severity"): f.severity for i, f in enumerate(flags)}),
-            "summary": Sheet(summary_frame(summary)),
+            "pairs": Sheet(PAIR_COLUMNS, pair_rows(links, flags), pair_fills(links, flags), "confidence"),
+            "flags": Sheet(columns, flag_rows(flags, columns), severity_cells),
+            "summary": Sheet(("section", "item", "value"), summary_rows(summary)),
         },
     )

@@ -18,11 +18,12 @@ from __future__ import annotations
 import re
 from array import array
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from functools import lru_cache
 
 from align.wordalign import english
 from align.wordalign.dictionary import Dictionary
+from align.wordalign.wordlist import WordList
 
 _CONTENT_TAGS = ("n", "v", "a", "i", "l", "j", "t", "m", "s", "b", "eng", "z")
 _NOT_CONTENT_TAGS = ("vshi", "vyou", "mq")
@@ -47,39 +48,6 @@ class ZhWord:
     content: bool
     known: bool  # the dictionary (or a reading) gives it some English
     name: bool  # a proper name: jieba tags it nr/ns/nt/nz or the dictionary lists it as one
-
-
-class WordList(Sequence):
-    """The words of one side of a link, kept compact: their offsets in one integer array and,
-    per word, a reference to one record shared by every occurrence of the same word (its text
-    and match keys); a word object (``ZhWord``/``EnWord``) is built only when asked for. A
-    run holds every link's words from the word-align stage to the end of the checks, so this
-    is what a long document's memory grows with."""
-
-    __slots__ = ("_kind", "_spans", "_records")
-
-    def __init__(self, kind: type, spans: Iterable[int], records: Iterable[tuple]) -> None:
-        self._kind = kind
-        self._spans = array("i", spans)  # start, end of word 0, start, end of word 1, …
-        self._records = tuple(records)  # the word's other fields, in the kind's order
-
-    @classmethod
-    def of(cls, kind: type, words: Iterable) -> WordList:
-        """A list of ready-made word objects, packed."""
-        words = list(words)
-        names = [f.name for f in fields(kind)][2:]
-        return cls(kind, [x for w in words for x in (w.start, w.end)],
-                   [tuple(getattr(w, name) for name in names) for w in words])
-
-    def __len__(self) -> int:
-        return len(self._records)
-
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self)))]
-        if i < 0:
-            i += len(self)
-        return self._kind(self._spans[2 * i], self._spans[2 * i + 1], *self._records[i])
 
 
 class WordAlignment:

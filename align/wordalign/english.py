@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from align.wordalign.wordlist import WordList
+
 WORD = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-z]+(?:['’][A-Za-z]+)*|\d+(?:[.,]\d+)*(?=st|nd|rd|th|\b)")
 # function words and the commonest verbs of saying/being: a translation may add or drop
 # them freely, so they neither count as content nor as evidence of a rendering
@@ -150,9 +152,7 @@ def _record(word: str) -> tuple[str, frozenset[str], bool, bool]:
 
 def words(text: str):
     """Every word of ``text`` with its offsets, match keys and whether it carries content,
-    packed (``align.wordalign.aligner.WordList``)."""
-    from align.wordalign.aligner import WordList
-
+    packed (``align.wordalign.wordlist.WordList``)."""
     spans: list[int] = []
     records = []
     for m in WORD.finditer(fold_accents(text)):
