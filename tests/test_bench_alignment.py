@@ -73,3 +73,13 @@ def test_bertalign_finds_the_clause_structure_of_genesis(encoder):
 def test_bertalign_run_texts_match_its_overlap_layer():
     assert bertalign.run_texts(["a", " b ", "", "d"], 2) == ["PAD", "a b", "b BLANK_LINE", "BLANK_LINE d"]
     assert bertalign.run_texts(["a"], 3) == ["PAD"]
+
+
+def test_reliability_table_has_a_curve_per_dev_set():
+    from align.bench.alignment import reliability_rows
+
+    rows = reliability_rows({"a": [(0.1, False), (0.15, True), (0.9, True)], "b": [(0.5, True)]})
+    table = [r for r in rows if r.startswith("| a ") or r.startswith("| b ")]
+    assert table[0].split(" | ")[1:3] == ["0.500 (2)", "– (0)"]
+    assert table[0].rstrip(" |").endswith("1.000 (1)")
+    assert table[1].split(" | ")[3] == "1.000 (1)"

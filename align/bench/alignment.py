@@ -367,6 +367,20 @@ def reliability(judged: Sequence[tuple[float, bool]], bins: int = 5) -> list[dic
     return out
 
 
+def reliability_rows(judged: dict[str, Sequence[tuple[float, bool]]]) -> list[str]:
+    """Markdown reliability curves, one row per dev set: per confidence bin, the share of its
+    two-sided links that are exactly gold and (in brackets) how many links fall in it."""
+    bins = reliability([])
+    rows = ["", "Reliability of link confidence (two-sided links, strict: exactly gold (links) per bin):", "",
+            "| set | " + " | ".join(f"{b['lo']:.1f}–{b['hi']:.1f}" for b in bins) + " |",
+            "| --- |" + " ---: |" * len(bins)]
+    for name, pairs in judged.items():
+        cells = [f"{b['correct']:.3f} ({b['links']})" if b["correct"] is not None else "– (0)"
+                 for b in reliability(pairs)]
+        rows.append(f"| {name} | " + " | ".join(cells) + " |")
+    return rows
+
+
 CONFIDENCE_L2 = 1e-2  # ridge on standardised features, per example: a separable feature cannot run off
 
 
@@ -424,11 +438,11 @@ def run_benchmark(shared: Path, sets: Sequence[str], synthetic: Sequence[int] = 
          "| Bertalign strict F1 | Bertalign lax F1 | Bertalign s |"),
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    judged: list[tuple[float, bool]] = []
+    judged: dict[str, list[tuple[float, bool]]] = {}
     for name, pairs in scored_sets(shared, [s for s in sets if s != "seed"]):
         r = run_set(pairs, encoder, bertalign=bertalign, **config)
         if "calibration" in name or "held out" in name:
-            judged += r["judged"]
+            judged[name] = r["judged"]
         o, b = r["ours"], r["bertalign"]
         theirs = f"{b['strict_f1']:.4f} | {b['lax_f1']:.4f} | {r['bertalign_s']:.1f}" if b else "| |"
         rows.append(
@@ -451,11 +465,7 @@ def run_benchmark(shared: Path, sets: Sequence[str], synthetic: Sequence[int] = 
             f"| | | |"
         )
     if judged:
-        rows += ["", "Reliability of link confidence (two-sided links of the dev sets, strict):", "",
-                 "| confidence | links | exactly gold |", "| --- | ---: | ---: |"]
-        for b in reliability(judged):
-            share = f"{b['correct']:.3f}" if b["correct"] is not None else "–"
-            rows.append(f"| {b['lo']:.1f}–{b['hi']:.1f} | {b['links']} | {share} |")
+        rows += reliability_rows({**judged, "all dev sets": [j for js in judged.values() for j in js]})
     rows.append(f"\nmodel load {load_s:.1f} s; encoder {encoder.model_id}; cache {'on' if cache else 'off'}; "
                 f"peak RSS {peak_rss_mb():.0f} MB")
     return "\n".join(rows)
