@@ -176,10 +176,9 @@ def _align(zh, en, encoder, cfg, *, glossary=None, paragraphs=None, with_gaps: b
 # ``calibrated_confidence`` (intercept -COSINE_MIDPOINT/COSINE_SCALE, cosine 1/COSINE_SCALE),
 # which the checks that read link scores (omission.low_confidence, adequacy.score) were fitted on and which paired
 # bilingual files share. scripts/fit_confidence.py fits P(exactly right) on the calibration
-# dev documents and prints a block for here; that fit (intercept 0.4069, cosine 0.7327,
-# margin 2.634, gap 7.4463, extra -0.7532) is calibrated on the held-out dev documents
-# (benchmarks/README.md, Alignment) but moves those checks' flags, so it waits for them to be
-# refitted on it.
+# dev documents and prints a block for here; that fit (its coefficients and reliability in
+# benchmarks/README.md, Alignment) is calibrated on the held-out dev documents but moves those
+# checks' flags, so it waits for them to be refitted on it.
 COSINE_MIDPOINT, COSINE_SCALE = 0.45, 0.09  # the curve of calibrated_confidence (see its docstring)
 CONFIDENCE_FEATURES = ("cosine", "margin", "gap", "extra")
 CONFIDENCE_COEF = {"intercept": -COSINE_MIDPOINT / COSINE_SCALE, "cosine": 1 / COSINE_SCALE,
