@@ -85,3 +85,24 @@ def test_a_cache_from_before_use_was_tracked_is_upgraded_in_place(tmp_path):
     [row] = cache.models()
     assert (row.model, row.vectors) == ("m", 1) and row.oldest_use > time.time() - 2 * 86400
     assert list(cache.get_many("m", [b"\x01"])[b"\x01"]) == [1.0]
+
+
+def test_check_and_batch_keep_their_vectors_in_the_cache_dir_they_are_given(tmp_path, capsys):
+    """`--cache-dir` on `align check` and `align batch` (as on `align align`): the vectors of
+    the run go to that folder, which `align cache info` then reads."""
+    from test_batch import bible_chapter
+
+    zh, en = bible_chapter("Gen:3", tmp_path)
+    check_cache, batch_cache = tmp_path / "check-cache", tmp_path / "batch-cache"
+    assert main(["check", str(zh), str(en), "--presegmented", "--out", str(tmp_path / "run"),
+                 "--cache-dir", str(check_cache), "--quiet"]) == 0
+    sentences = len({line for f in (zh, en) for line in f.read_text("utf-8").splitlines() if line.strip()})
+    assert _count(check_cache) >= sentences  # every sentence, and the clauses the checks encoded
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text(f"name,zh,en,presegmented\ngen3,{zh.name},{en.name},yes\n", "utf-8")
+    assert main(["batch", str(manifest), "--out", str(tmp_path / "batch"), "--workers", "1",
+                 "--cache-dir", str(batch_cache), "--quiet"]) == 0
+    assert _count(batch_cache) == _count(check_cache)  # the same texts, encoded there once
+    capsys.readouterr()
+    assert main(["cache", "info", "--cache-dir", str(batch_cache)]) == 0
+    assert f"{_count(batch_cache)} vectors" in capsys.readouterr().out

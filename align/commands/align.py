@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 
 from align.commands import SHARED, bench_app
+from align.commands.check import CACHE_DIR
 
 
 class AlignFormat(str, Enum):
@@ -60,9 +61,7 @@ def register(app: typer.Typer) -> None:
             None, "--threads", min=1,
             help="Encoder BLAS threads (default $ALIGN_THREADS, else the usable cores, at most 2).",
         ),
-        cache_dir: Path | None = typer.Option(
-            None, "--cache-dir", help="Embedding cache folder (default $ALIGN_CACHE_DIR or ~/.cache/align)."
-        ),
+        cache_dir: Path | None = CACHE_DIR,
         no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on stderr."),
     ) -> None:

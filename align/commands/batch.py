@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from align.commands.check import (
+    CACHE_DIR,
     CONFIG,
     FAIL_ON,
     GLOSSARY,
@@ -54,6 +55,7 @@ def register(app: typer.Typer) -> None:
         ),
         glossary: list[Path] | None = GLOSSARY,
         model: str | None = MODEL,
+        cache_dir: Path | None = CACHE_DIR,
         select: list[str] | None = SELECT,
         ignore: list[str] | None = IGNORE,
         config: Path | None = CONFIG,
@@ -94,6 +96,7 @@ def register(app: typer.Typer) -> None:
                 address=address,
                 glossaries=glossaries,
                 model=model,
+                cache_dir=str(cache_dir) if cache_dir else None,
                 presegmented=presegmented,
                 **settings,
             )

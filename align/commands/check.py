@@ -59,6 +59,8 @@ PRESEGMENTED = typer.Option(
     False, "--presegmented", help="Inputs have one sentence per line: no cleaning, no re-splitting."
 )
 QUIET = typer.Option(False, "--quiet", "-q", help="No progress bar and no closing summary line.")
+CACHE_DIR = typer.Option(None, "--cache-dir", help="Embedding cache folder (default $ALIGN_CACHE_DIR, "
+                         "else ~/.cache/align).")
 
 
 def register(app: typer.Typer) -> None:
@@ -70,6 +72,7 @@ def register(app: typer.Typer) -> None:
         glossary: list[Path] | None = GLOSSARY,
         out: Path | None = typer.Option(None, "--out", "-o", help="Output folder (default: out/<ZH file name>)."),
         model: str | None = MODEL,
+        cache_dir: Path | None = CACHE_DIR,
         select: list[str] | None = SELECT,
         ignore: list[str] | None = IGNORE,
         config: Path | None = CONFIG,
@@ -90,7 +93,7 @@ def register(app: typer.Typer) -> None:
         settings = check_settings(config, split_codes(select), split_codes(ignore), option)
         out_dir = out or Path("out") / zh.stem
         usable_run_folder(out_dir)  # a wrong --out fails now, not after the whole run
-        common = {"glossaries": glossary or (), "model": model, "quiet": quiet, **settings}
+        common = {"glossaries": glossary or (), "model": model, "cache_dir": cache_dir, "quiet": quiet, **settings}
         if en is None:
             if not is_bilingual(zh):
                 raise AlignError(f"{zh}: give the English file too, or one bilingual file "
