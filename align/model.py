@@ -334,7 +334,8 @@ def _earlier_occurrences(text: str, span: tuple[int, int] | None) -> int:
     """How many times the span's text starts in ``text`` before the span does (0 with no span)."""
     if not span or span[1] <= span[0]:
         return 0
-    part, count, at = text[span[0]:span[1]], 0, text.find(text[span[0]:span[1]])
+    part = text[span[0]:span[1]]
+    count, at = 0, text.find(part)
     while 0 <= at < span[0]:
         count += 1
         at = text.find(part, at + 1)
