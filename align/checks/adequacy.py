@@ -55,7 +55,7 @@ MEANS = {"cosine_z": -0.5108, "length": 3.6351, "cosine_z_by_length": -1.5013, "
 SCALES = {"cosine_z": 1.7495, "length": 0.6708, "cosine_z_by_length": 5.3672, "m1_en_document": 0.3302,
           "flagged": 0.2970}
 INTERCEPT = 0.5642
-THRESHOLD = 0.68
+THRESHOLD = 0.70
 LONGEST = 5.1591  # log1p(Chinese characters) of the longest development link: the fit's range
 _MIN_DOCUMENT = 5  # links needed before a document's own median and spread are trusted
 _TYPICAL = (0.5, 0.15)  # (median, spread) of link confidence used for a shorter document
