@@ -10,6 +10,15 @@ their unfinished staging folders and exits 130 / 143. Finished documents keep th
 outputs and a key file (``.batch-key``, a hash of their inputs, glossaries, model and
 settings), so the same command run again checks only what is missing or changed and
 rebuilds the corpus report from every result.
+
+Two passes over the corpus: every pair is first read, embedded and aligned, and its links'
+dictionary word alignments go back to the parent, which learns one word translation model
+(IBM Model 1, :mod:`align.wordalign.model1`) from the whole corpus and writes it to
+``OUT/corpus-model.json.gz``; then every pair is word-aligned with that model and checked.
+A rare term a document uses twice is learnt from every document that uses it, and the
+adequacy score reads each document's Model 1 level against the corpus's. Since each
+document's result depends on the whole corpus, finished documents are reused only while
+the model file belongs to the same corpus (the same documents with the same keys).
 """
 from __future__ import annotations
 
@@ -28,16 +37,21 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from align.embed.encoders import usable_cores
 from align.errors import AlignError, InputError
 from align.model import Flag, Link
 from align.progress import Progress
 
+if TYPE_CHECKING:  # pragma: no cover
+    from align.pipeline import AlignedPair
+    from align.wordalign.model1 import TranslationModel
+
 MANIFEST_COLUMNS = ("name", "zh", "en")
 SAFE_NAME = re.compile(r"^[\w.\- ]+$")
 KEY_FILE = ".batch-key"
+MODEL_FILE = "corpus-model.json.gz"
 YES, NO = ("1", "true", "yes", "y"), ("", "0", "false", "no", "n")
 STOP_GRACE = 1.0  # seconds a terminated worker gets before SIGKILL
 ENGINES = ("local", "ray")
@@ -247,26 +261,60 @@ def one_sentence_per_line_warning(zh_doc, en_doc) -> str | None:
     )
 
 
+def _split_settings(settings: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``run_check`` keyword arguments as (reading and aligning ones, checking ones)."""
+    checking = ("select", "ignore", "options")
+    return ({k: v for k, v in settings.items() if k not in checking},
+            {k: v for k, v in settings.items() if k in checking})
+
+
+def align_one(item: BatchItem, settings: dict[str, Any],
+              on_stage: Callable[[str], None] | None = None) -> AlignedPair | DocumentResult:
+    """The first pass on one pair: read, embed, align and dictionary-align its words; a
+    failure comes back as the document's failed result."""
+    from align.pipeline import read_and_align
+
+    reading, _ = _split_settings(item_settings(item, settings))
+    try:
+        aligned, _, _ = read_and_align(item.zh, item.en, quiet=True, on_stage=on_stage, **reading)
+        if on_stage is not None:
+            on_stage("word-align (dictionary)")
+        aligned.align_words()
+    except AlignError as exc:
+        return DocumentResult(item, error=str(exc))
+    except Exception as exc:  # noqa: BLE001 - one document's crash must not stop the corpus
+        return DocumentResult(item, error=f"{type(exc).__name__}: {exc}")
+    return aligned
+
+
 def check_one(
     item: BatchItem,
     out_dir: Path,
     settings: dict[str, Any],
+    aligned: AlignedPair,
+    translations: TranslationModel | None,
     key: str | None = None,
     on_stage: Callable[[str], None] | None = None,
 ) -> DocumentResult:
-    """Run and write one pair; any failure is caught and returned, so it fails alone.
+    """The second pass on one pair: word-align with the corpus model, check, write; any
+    failure is caught and returned, so it fails alone.
 
     The key file is written after the outputs, so a document stopped halfway is checked
     again on the next run."""
     from align.fileio import write_text
-    from align.pipeline import run_check
+    from align.pipeline import check_aligned, load_resources
     from align.report import write_run
 
     settings = item_settings(item, settings)
     folder = Path(out_dir) / item.name
     try:
         (folder / KEY_FILE).unlink(missing_ok=True)
-        run = run_check(item.zh, item.en, quiet=True, on_stage=on_stage, **settings)
+        glossary, encoder = load_resources(settings.get("glossaries", ()), settings.get("model"),
+                                           settings.get("cache_dir"))
+        _, checking = _split_settings(settings)
+        run = check_aligned(aligned, encoder=encoder, glossary=glossary,
+                            glossary_files=settings.get("glossaries", ()), translations=translations,
+                            on_stage=on_stage, **checking)
         if on_stage is not None:
             on_stage("write report")
         write_run(run, folder)
@@ -279,6 +327,57 @@ def check_one(
     warnings = [] if settings.get("presegmented") else [one_sentence_per_line_warning(run.zh_doc, run.en_doc)]
     return DocumentResult(item, summary=run.summary, links=run.links, flags=run.flags,
                           warnings=[w for w in warnings if w])
+
+
+def run_task(task: tuple, on_stage: Callable[[str], None], models: dict[str, TranslationModel]) -> Any:
+    """One task of a batch worker (local process or Ray actor): ``("align", item,
+    settings)`` → :func:`align_one`; ``("check", item, out_dir, settings, aligned,
+    model_file, key)`` → :func:`check_one` with the corpus model, read from ``model_file``
+    once per worker (``models`` is the worker's own store)."""
+    kind, item, *args = task
+    if kind == "align":
+        return align_one(item, *args, on_stage=on_stage)
+    out_dir, settings, aligned, model_file, key = args
+    if model_file not in models:
+        models.clear()
+        models[model_file] = read_corpus_model(Path(model_file))[1]
+    return check_one(item, out_dir, settings, aligned, models[model_file], key, on_stage=on_stage)
+
+
+def corpus_key(keys: Sequence[str | None]) -> str:
+    """The corpus's identity: every document's key, in manifest order."""
+    return hashlib.sha256(json.dumps(list(keys)).encode()).hexdigest()
+
+
+def write_corpus_model(path: Path, corpus: str, model: TranslationModel) -> None:
+    """The corpus model and the corpus it was learnt from, gzipped JSON, written whole or not
+    at all (temp file, then rename)."""
+    import gzip
+
+    from align.fileio import write_bytes
+
+    write_bytes(path, gzip.compress(json.dumps({"corpus": corpus, "model": model.to_json()}).encode(), mtime=0))
+
+
+def read_corpus_model(path: Path) -> tuple[str | None, TranslationModel | None]:
+    """(corpus key, model) of a model file; (None, None) if it is missing or unreadable."""
+    import gzip
+
+    from align.wordalign.model1 import TranslationModel
+
+    try:
+        data = json.loads(gzip.decompress(path.read_bytes()))
+        return data["corpus"], TranslationModel.from_json(data["model"])
+    except (OSError, ValueError, KeyError, TypeError, EOFError):
+        return None, None
+
+
+def learn_corpus_model(aligned: dict[int, AlignedPair]) -> TranslationModel:
+    """Model 1 learnt from the dictionary word alignments of every aligned document, in
+    manifest order (Model 1 keeps an even spread of at most 20,000 links)."""
+    from align.wordalign.model1 import learn
+
+    return learn(alignment for index in sorted(aligned) for alignment in aligned[index].words.values())
 
 
 def _die_with_parent() -> None:
@@ -304,7 +403,7 @@ def preload_encoder(model: str | None, cache_dir: str | None, threads: int) -> N
 
 def _worker_main(slot: int, tasks, events, model: str | None, cache_dir: str | None, threads: int,
                  parent: int) -> None:
-    """A worker process: own process group, model loaded once, documents until told to stop."""
+    """A worker process: own process group, model loaded once, tasks until told to stop."""
     os.setpgrp()  # the terminal's Ctrl-C goes to the parent only; the parent stops us
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -312,6 +411,7 @@ def _worker_main(slot: int, tasks, events, model: str | None, cache_dir: str | N
     if os.getppid() != parent:
         return
     preload_encoder(model, cache_dir, threads)
+    models: dict[str, TranslationModel] = {}
     while True:
         try:
             task = tasks.get(timeout=1.0)
@@ -321,10 +421,9 @@ def _worker_main(slot: int, tasks, events, model: str | None, cache_dir: str | N
             continue
         if task is None:
             return
-        index, item, out_dir, settings, key = task
-        events.put(("start", slot, index, None))
-        result = check_one(item, out_dir, settings, key,
-                           on_stage=lambda stage, index=index: events.put(("stage", slot, index, stage)))
+        index, work = task
+        events.put(("start", slot, index, work[0]))
+        result = run_task(work, lambda stage, index=index: events.put(("stage", slot, index, stage)), models)
         events.put(("done", slot, index, result))
 
 
@@ -389,37 +488,45 @@ def glob_escape(text: str) -> str:
 
 
 class BatchProgress:
-    """Documents done with an ETA, and one line per worker: its document and stage.
+    """The first pass's documents aligned, then the documents checked with an ETA, and one
+    line per worker: its document and stage.
 
-    Off a terminal (a log), a line per finished document on stderr instead; nothing with
+    Off a terminal (a log), a line per checked document on stderr instead; nothing with
     ``quiet``."""
 
     def __init__(self, progress: Progress, total: int, reused: int, slots: int, quiet: bool):
         self.total, self.reused, self.log = total, reused, not quiet and progress.quiet
-        self.done, self.started = 0, time.monotonic()
+        self.done, self.checking, self.started = 0, False, time.monotonic()
         suffix = f" ({reused} unchanged, reused)" if reused else ""
-        self._docs = progress.stage(f"documents{suffix}", total=total)
-        self._docs_stage = self._docs.__enter__()
-        self._slots = [progress.stage(f"  worker {i + 1}: starting") for i in range(slots)]
-        self._slot_stages = [slot.__enter__() for slot in self._slots]
-        self._names: dict[int, str] = {}
+        self._stages = [progress.stage("documents aligned (pass 1 of 2)", total=total),
+                        progress.stage(f"documents checked{suffix}", total=total),
+                        *(progress.stage(f"  worker {i + 1}: starting") for i in range(slots))]
+        self._aligned, self._docs, *self._slot_stages = [stage.__enter__() for stage in self._stages]
 
     def event(self, kind: str, slot: int, name: str, stage: str | None) -> None:
-        if kind == "done":
-            self.done += 1
-            self._docs_stage.advance(1)
-            self._slot_stages[slot].describe(f"  worker {slot + 1}: idle")
-            if self.log:
-                elapsed = time.monotonic() - self.started
-                eta = elapsed / self.done * (self.total - self.done)
-                print(f"[{self.done}/{self.total}] {name} done, ETA {eta:.0f} s", file=sys.stderr, flush=True)
-        else:
+        if kind != "done":
             self._slot_stages[slot].describe(f"  worker {slot + 1}: {name}: {stage or 'starting'}")
+            return
+        self._slot_stages[slot].describe(f"  worker {slot + 1}: idle")
+        if not self.checking:
+            self._aligned.advance(1)
+            return
+        self.done += 1
+        self._docs.advance(1)
+        if self.log:
+            elapsed = time.monotonic() - self.started
+            eta = elapsed / self.done * (self.total - self.done)
+            print(f"[{self.done}/{self.total}] {name} done, ETA {eta:.0f} s", file=sys.stderr, flush=True)
+
+    def aligned(self, failed: int) -> None:
+        """The first pass is over (``failed`` documents failed it): the checks begin."""
+        self.checking, self.started = True, time.monotonic()
+        self.total -= failed
+        self._docs.advance(failed)
 
     def close(self) -> None:
-        for slot in self._slots:
-            slot.__exit__(None, None, None)
-        self._docs.__exit__(None, None, None)
+        for stage in reversed(self._stages):
+            stage.__exit__(None, None, None)
 
 
 def run_batch(
@@ -439,9 +546,11 @@ def run_batch(
     actors (:mod:`align.batch_ray`) on the cluster at ``address``, or on a local Ray started
     for the batch and stopped after it (default: one worker per CPU of the cluster).
     ``settings`` are ``align.pipeline.run_check`` keyword arguments (glossaries, model,
-    select, ignore, options, presegmented, cache_dir). Documents finished by an earlier run
-    with the same key are read back, not checked again, unless ``fresh``. SIGINT / SIGTERM
-    stop every worker and raise ``BatchInterrupted``.
+    select, ignore, options, presegmented, cache_dir). Two passes (see the module's
+    docstring): align every pair, learn the corpus model, check every pair. Documents
+    finished by an earlier run of the same corpus (same keys, same model file) are read
+    back, not checked again, unless ``fresh``. SIGINT / SIGTERM stop every worker and raise
+    ``BatchInterrupted``.
     """
     if engine not in ENGINES:
         raise AlignError(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}")
@@ -449,36 +558,47 @@ def run_batch(
         raise AlignError("--address is the Ray cluster to run on: it needs --engine ray")
     out = Path(out_dir)
     keys = [document_key(item, settings) for item in items]
+    corpus = corpus_key(keys)
+    model_file = out / MODEL_FILE
+    stored, model = read_corpus_model(model_file) if not fresh else (None, None)
     results: dict[int, DocumentResult] = {}
-    if not fresh:
+    if stored == corpus:
         for index, (item, key) in enumerate(zip(items, keys)):
             finished = load_finished(item, out, key)
             if finished is not None:
                 results[index] = finished
     todo = [i for i in range(len(items)) if i not in results]
-    if todo and engine == "ray":
-        from align.batch_ray import run_on_ray
-
-        run_on_ray(items, keys, todo, out, results, workers=workers, quiet=quiet, reused=len(results),
-                   settings=settings, address=address)
-    elif todo:
-        _run_in_workers(items, keys, todo, out, results, workers=workers or 2, quiet=quiet,
-                        reused=len(results), settings=settings)
+    if not todo:
+        return [results[i] for i in range(len(items))]
+    if engine == "ray":
+        from align.batch_ray import run_on_ray as run_passes
+    else:
+        run_passes = _run_in_workers
+    run_passes(items, keys, todo, out, results, workers=workers, quiet=quiet, reused=len(results),
+               settings=settings, address=address,
+               model_file=lambda aligned: _model_for(model_file, corpus, model if stored == corpus else None, aligned))
     return [results[i] for i in range(len(items))]
 
 
-def _run_in_workers(items, keys, todo, out: Path, results: dict[int, DocumentResult], *, workers: int,
-                    quiet: bool, reused: int, settings: dict[str, Any]) -> None:
+def _model_for(path: Path, corpus: str, stored: TranslationModel | None, aligned: dict[int, AlignedPair]) -> str:
+    """Between the passes: the corpus model's file, learnt from ``aligned`` and written —
+    or, on a run resuming the same corpus, the one already there (documents it checked are
+    reused, so the rest must be checked with the same model)."""
+    if stored is None:
+        write_corpus_model(path, corpus, learn_corpus_model(aligned))
+    return str(path)
+
+
+def _run_in_workers(items, keys, todo, out: Path, results: dict[int, DocumentResult], *, workers: int | None,
+                    quiet: bool, reused: int, settings: dict[str, Any], address: str | None,
+                    model_file: Callable[[dict[int, AlignedPair]], str]) -> None:
+    del address  # the local engine runs on this machine
     cache_dir = settings.get("cache_dir")
     # spawn, not fork: a forked copy of a process that already runs BLAS / SQLite threads can hang
     context = multiprocessing.get_context("spawn")
-    pool_size = max(1, min(workers, len(todo)))
+    pool_size = max(1, min(workers or 2, len(todo)))
     threads = max(1, usable_cores() // pool_size)
     tasks, events = context.Queue(), context.Queue()
-    for index in todo:
-        tasks.put((index, items[index], out, settings, keys[index]))
-    for _ in range(pool_size):
-        tasks.put(None)
     processes = [
         context.Process(
             target=_worker_main,
@@ -489,26 +609,38 @@ def _run_in_workers(items, keys, todo, out: Path, results: dict[int, DocumentRes
         for slot in range(pool_size)
     ]
     running: dict[int, int] = {}  # slot -> document index
+
+    def run_pass(work: dict[int, tuple], bar: BatchProgress) -> dict[int, Any]:
+        """Each document's task to the workers; its outcome (or its failure) by index."""
+        for index, task in work.items():
+            tasks.put((index, task))
+        outcomes: dict[int, Any] = {}
+        while len(outcomes) < len(work):
+            try:
+                kind, slot, index, payload = events.get(timeout=0.25)
+            except queue.Empty:
+                _fail_dead_workers(processes, running, items, work, outcomes, bar)
+                continue
+            if kind == "done":
+                outcomes[index] = payload
+                running.pop(slot, None)
+            else:
+                running[slot] = index
+            bar.event(kind, slot, items[index].name, payload if kind != "done" else None)
+        return outcomes
+
     try:
         with on_stop_signals(raise_stop), Progress(quiet) as progress:
             bar = BatchProgress(progress, len(todo), reused, pool_size, quiet)
             try:
                 for proc in processes:
                     proc.start()
-                while len(results) < len(items):
-                    try:
-                        kind, slot, index, payload = events.get(timeout=0.25)
-                    except queue.Empty:
-                        _fail_dead_workers(processes, running, items, results, bar)
-                        continue
-                    if kind == "done":
-                        results[index] = payload
-                        running.pop(slot, None)
-                    else:
-                        running[slot] = index
-                    bar.event(kind, slot, items[index].name, payload if kind == "stage" else None)
+                two_passes(lambda work: run_pass(work, bar), bar, items, keys, todo, out, settings, results,
+                           model_file)
             finally:
                 bar.close()
+            for _ in processes:
+                tasks.put(None)
     except BaseException as exc:
         with on_stop_signals(signal.SIG_IGN):  # a second Ctrl-C must not cut the clean-up short
             _stop_workers(processes)
@@ -523,18 +655,42 @@ def _run_in_workers(items, keys, todo, out: Path, results: dict[int, DocumentRes
     _stop_workers(processes)
 
 
-def _fail_dead_workers(processes, running: dict[int, int], items, results, bar) -> None:
-    """A worker that died (out of memory, killed) fails the document it was running."""
+def two_passes(run_pass: Callable[[dict[int, tuple]], dict[int, Any]], bar: BatchProgress, items, keys, todo,
+               out: Path, settings: dict[str, Any], results: dict[int, DocumentResult],
+               model_file: Callable[[dict[int, AlignedPair]], str]) -> None:
+    """The batch over ``todo`` with one engine's ``run_pass`` (each document's task to a
+    worker; the outcomes by index): align every document, learn (or reuse) the corpus
+    model, check every document the first pass aligned. Fills ``results``."""
+    aligned = aligned_or_failed(run_pass({i: ("align", items[i], settings) for i in todo}), results)
+    bar.aligned(failed=len(todo) - len(aligned))
+    path = model_file(aligned)
+    results.update(run_pass({i: ("check", items[i], out, settings, aligned[i], path, keys[i]) for i in aligned}))
+
+
+def aligned_or_failed(outcomes: dict[int, Any], results: dict[int, DocumentResult]) -> dict[int, AlignedPair]:
+    """The first pass's aligned pairs; a document that failed it goes into ``results``."""
+    aligned = {}
+    for index, outcome in outcomes.items():
+        if isinstance(outcome, DocumentResult):
+            results[index] = outcome
+        else:
+            aligned[index] = outcome
+    return aligned
+
+
+def _fail_dead_workers(processes, running: dict[int, int], items, pending, outcomes, bar) -> None:
+    """A worker that died (out of memory, killed) fails the document it was running; when
+    every worker is gone, the ``pending`` documents fail too."""
     for slot, proc in enumerate(processes):
         if proc.exitcode is not None and slot in running:
             index = running.pop(slot)
-            if index not in results:
-                results[index] = DocumentResult(items[index], error=f"worker process died (exit code {proc.exitcode})")
+            if index not in outcomes:
+                outcomes[index] = DocumentResult(items[index], error=f"worker process died (exit code {proc.exitcode})")
                 bar.event("done", slot, items[index].name, None)
-    if all(proc.exitcode is not None for proc in processes) and len(results) < len(items):
-        for index, item in enumerate(items):
-            if index not in results:
-                results[index] = DocumentResult(item, error="not checked: every worker process exited")
+    if all(proc.exitcode is not None for proc in processes):
+        for index in pending:
+            if index not in outcomes:
+                outcomes[index] = DocumentResult(items[index], error="not checked: every worker process exited")
 
 
 def term_consistency(glossary, results: Sequence[DocumentResult]) -> list[dict[str, Any]]:

@@ -2,12 +2,15 @@
 
 Without an address the batch starts a local Ray (one CPU per core) and stops it at the end;
 with ``--address`` it connects to a running cluster and only disconnects. Each actor is one
-worker: it loads the encoder once, with the embedding cache of its own node, and checks one
-document at a time with the same :func:`align.batch.check_one` as a local worker, writing
-``OUT/<name>/`` itself — so on a cluster of several machines the manifest's files and OUT
-must be on storage that every node mounts at the same path. What comes back to the driver
-is each document's result (summary, links, flags: text, never vectors); the corpus steps
-(terms across documents, cross-document consistency, corpus statistics) reduce those.
+worker: it loads the encoder once, with the embedding cache of its own node, and runs one
+document at a time through the same :func:`align.batch.run_task` as a local worker — the
+first pass aligns it, the second checks it with the corpus model and writes ``OUT/<name>/``
+itself — so on a cluster of several machines the manifest's files and OUT must be on
+storage that every node mounts at the same path (the corpus model file is read from OUT
+too). What comes back to the driver is each document's aligned links with their
+dictionary word alignments, then its result (summary, links, flags: text, never vectors);
+the corpus steps (the corpus model, terms across documents, cross-document consistency)
+reduce those.
 
 Stopping: on SIGINT / SIGTERM the driver kills every actor (their processes die at once,
 mid-document), waits for them to be gone, stops the Ray it started, removes the unfinished
@@ -26,14 +29,14 @@ from typing import Any
 from align.batch import (
     STOP_GRACE,
     BatchInterrupted,
-    BatchItem,
     BatchProgress,
     DocumentResult,
     StopSignal,
-    check_one,
     on_stop_signals,
     preload_encoder,
     remove_unfinished,
+    run_task,
+    two_passes,
 )
 from align.embed.encoders import usable_cores
 from align.errors import AlignError
@@ -44,7 +47,7 @@ OBJECT_STORE_BYTES = 256 * 2**20  # a started Ray's object store: results are te
 
 
 class DocumentWorker:
-    """A Ray actor (see :func:`run_on_ray`): the encoder loaded once, one document per call.
+    """A Ray actor (see :func:`run_on_ray`): the encoder loaded once, one document's task per call.
 
     ``cwd`` is the driver's working directory, so relative manifest paths mean the same
     here; ``reports`` is a Ray queue where the worker says where it runs (node, process id)
@@ -56,18 +59,17 @@ class DocumentWorker:
         reports.put_nowait(("started", slot, ray.get_runtime_context().get_node_id(), os.getpid()))
         if os.path.isdir(cwd):
             os.chdir(cwd)
-        self.slot, self.reports = slot, reports
+        self.slot, self.reports, self.models = slot, reports, {}
         preload_encoder(model, cache_dir, threads)
 
-    def check(self, index: int, item: BatchItem, out_dir: Path, settings: dict[str, Any],
-              key: str | None) -> DocumentResult:
-        return check_one(item, out_dir, settings, key,
-                         on_stage=lambda stage: self.reports.put_nowait(("stage", self.slot, index, stage)))
+    def run(self, index: int, task: tuple) -> Any:
+        return run_task(task, lambda stage: self.reports.put_nowait(("stage", self.slot, index, stage)), self.models)
 
 
 def run_on_ray(items, keys, todo, out: Path, results: dict[int, DocumentResult], *, workers: int | None,
-               quiet: bool, reused: int, settings: dict[str, Any], address: str | None) -> None:
-    """Check the documents ``todo`` (indices into ``items``) on Ray, filling ``results``."""
+               quiet: bool, reused: int, settings: dict[str, Any], address: str | None, model_file) -> None:
+    """Check the documents ``todo`` (indices into ``items``) on Ray in the batch's two
+    passes, filling ``results``; ``model_file(aligned)`` gives the corpus model between them."""
     try:
         import ray
     except ImportError:
@@ -83,8 +85,14 @@ def run_on_ray(items, keys, todo, out: Path, results: dict[int, DocumentResult],
                 stop.check()
                 pool, threads = _pool_size(ray, address, workers, len(todo))
                 actors, reports = _start_actors(ray, pool, threads, settings)
-                _schedule(ray, actors, reports, items, keys, todo, out, results, quiet=quiet, reused=reused,
-                          settings=settings, stop=stop, here=here)
+                with Progress(quiet) as progress:
+                    bar = BatchProgress(progress, len(todo), reused, len(actors), quiet)
+                    try:
+                        two_passes(lambda work: _schedule(ray, actors, reports, items, work, bar=bar, stop=stop,
+                                                          here=here),
+                                   bar, items, keys, todo, out, settings, results, model_file)
+                    finally:
+                        bar.close()
     except BaseException as exc:
         with on_stop_signals(signal.SIG_IGN):  # a second Ctrl-C must not cut the clean-up short
             _kill(ray, actors, here, reports)
@@ -151,44 +159,41 @@ def _start_actors(ray, pool: int, threads: int, settings: dict[str, Any]):
     return actors, reports
 
 
-def _schedule(ray, actors, reports, items, keys, todo, out: Path, results: dict[int, DocumentResult], *,
-              quiet: bool, reused: int, settings: dict[str, Any], stop: StopRequests, here: dict[int, int]) -> None:
-    """Give each idle actor the next document until all are done; a dead actor fails its document."""
+def _schedule(ray, actors, reports, items, work: dict[int, tuple], *, bar: BatchProgress, stop: StopRequests,
+              here: dict[int, int]) -> dict[int, Any]:
+    """Give each idle actor the next document's task until all are done; each document's
+    outcome by index (a dead actor fails its document)."""
     from ray.exceptions import RayActorError, RayTaskError
 
-    waiting, idle = deque(todo), deque(range(len(actors)))
+    waiting, idle = deque(work), deque(range(len(actors)))
     running: dict[Any, tuple[int, int]] = {}  # task ref -> (slot, document index)
-    with Progress(quiet) as progress:
-        bar = BatchProgress(progress, len(todo), reused, len(actors), quiet)
-        try:
-            while waiting or running:
-                stop.check()
-                while idle and waiting:
-                    slot, index = idle.popleft(), waiting.popleft()
-                    ref = actors[slot].check.remote(index, items[index], out, settings, keys[index])
-                    running[ref] = (slot, index)
-                    bar.event("start", slot, items[index].name, None)
-                if not running:  # every actor died
-                    for index in waiting:
-                        results[index] = DocumentResult(items[index], error="not checked: every Ray worker died")
-                    return
-                ready, _ = ray.wait(list(running), num_returns=1, timeout=POLL)
-                for ref in ready:
-                    slot, index = running.pop(ref)
-                    try:
-                        results[index] = ray.get(ref)
-                        idle.append(slot)
-                    except RayActorError as exc:
-                        results[index] = DocumentResult(items[index], error=f"Ray worker died ({type(exc).__name__})")
-                    except RayTaskError as exc:
-                        results[index] = DocumentResult(items[index], error=f"Ray task failed: {exc}")
-                        idle.append(slot)
-                    bar.event("done", slot, items[index].name, None)
-                for kind, slot, index, stage in _read_reports(ray, reports, here):
-                    if kind == "stage" and (slot, index) in running.values():
-                        bar.event("stage", slot, items[index].name, stage)
-        finally:
-            bar.close()
+    outcomes: dict[int, Any] = {}
+    while waiting or running:
+        stop.check()
+        while idle and waiting:
+            slot, index = idle.popleft(), waiting.popleft()
+            running[actors[slot].run.remote(index, work[index])] = (slot, index)
+            bar.event("start", slot, items[index].name, work[index][0])
+        if not running:  # every actor died
+            for index in waiting:
+                outcomes[index] = DocumentResult(items[index], error="not checked: every Ray worker died")
+            return outcomes
+        ready, _ = ray.wait(list(running), num_returns=1, timeout=POLL)
+        for ref in ready:
+            slot, index = running.pop(ref)
+            try:
+                outcomes[index] = ray.get(ref)
+                idle.append(slot)
+            except RayActorError as exc:
+                outcomes[index] = DocumentResult(items[index], error=f"Ray worker died ({type(exc).__name__})")
+            except RayTaskError as exc:
+                outcomes[index] = DocumentResult(items[index], error=f"Ray task failed: {exc}")
+                idle.append(slot)
+            bar.event("done", slot, items[index].name, None)
+        for kind, slot, index, stage in _read_reports(ray, reports, here):
+            if kind == "stage" and (slot, index) in running.values():
+                bar.event("stage", slot, items[index].name, stage)
+    return outcomes
 
 
 def _read_reports(ray, reports, here: dict[int, int]) -> list[tuple]:

@@ -98,6 +98,117 @@ def _checked(ctx, select: Sequence[str] | None, ignore: Sequence[str] | None) ->
     return flags
 
 
+@dataclass
+class AlignedPair:
+    """Two documents embedded and aligned, not yet checked: the first pass of ``align
+    batch``, whose word alignments teach the corpus translation model every document is
+    then checked with. ``words``: the dictionary's word alignment of each two-sided link
+    (``align.wordalign.dictionary_alignments``), when computed already."""
+
+    zh_doc: Document
+    en_doc: Document
+    links: list[Link]
+    timings: dict[str, float]  # every stage so far, reading and loading included
+    encoded: int  # sentences the encoder computed (the rest came from the cache)
+    words: dict[int, Any] | None = None
+
+    def align_words(self) -> None:
+        """The dictionary's word alignments, timed as the word-align stage."""
+        from align.wordalign import dictionary_alignments
+
+        started = time.perf_counter()
+        self.words = dictionary_alignments(self.links)
+        self.timings["word-align"] = self.timings.get("word-align", 0.0) + time.perf_counter() - started
+
+
+def align_pair(
+    zh_doc: Document,
+    en_doc: Document,
+    *,
+    encoder,
+    glossary=None,
+    align_options: dict[str, Any] | None = None,
+    paired: bool = False,
+    quiet: bool = True,
+    timings: dict[str, float] | None = None,
+    on_stage: Callable[[str], None] | None = None,
+) -> AlignedPair:
+    """Embed and align two segmented documents (see :func:`check_documents`)."""
+    from align.aligner.sentences import align_documents
+
+    clock = _Stopwatch()
+    clock.timings.update(timings or {})
+    with Progress(quiet, on_stage=on_stage) as progress:
+        calls_before = encoder.model_calls
+        sentences = zh_doc.texts + en_doc.texts
+        with clock("embed"), progress.stage("embed sentences", total=len(sentences)) as stage:
+            for start in range(0, len(sentences), EMBED_CHUNK):
+                chunk = sentences[start : start + EMBED_CHUNK]
+                encoder.encode(chunk)  # fills the cache the aligner reads from
+                stage.advance(len(chunk))
+        encoded = encoder.model_calls - calls_before
+        desc = f"align {len(zh_doc.segments)} zh × {len(en_doc.segments)} en"
+        with clock("align"), progress.stage(desc, total=len(sentences)):
+            if paired:
+                links = paired_links(zh_doc, en_doc, encoder)
+            else:
+                links = align_documents(zh_doc, en_doc, encoder, glossary=glossary, **(align_options or {}))
+    return AlignedPair(zh_doc, en_doc, links, clock.timings, encoded)
+
+
+def check_aligned(
+    aligned: AlignedPair,
+    *,
+    encoder,
+    glossary=None,
+    glossary_files: Sequence[str | Path] = (),
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+    options: dict[str, dict[str, Any]] | None = None,
+    translations=None,
+    quiet: bool = True,
+    on_stage: Callable[[str], None] | None = None,
+) -> CheckRun:
+    """Word-align and check an aligned pair (see :func:`check_documents`); ``translations``,
+    a word translation model learnt from a bigger corpus, else the links teach their own."""
+    from align.checks import CheckContext
+    from align.wordalign import link_alignments, seed_dictionary_alignments
+
+    clock = _Stopwatch()
+    clock.timings.update(aligned.timings)
+    started = time.perf_counter()
+    links, zh_doc, en_doc = aligned.links, aligned.zh_doc, aligned.en_doc
+    with Progress(quiet, on_stage=on_stage) as progress:
+        ctx = CheckContext(links, zh_doc, en_doc, glossary, encoder=encoder, options=options or {},
+                           translations=translations)
+        if aligned.words is not None:
+            seed_dictionary_alignments(ctx, aligned.words)
+        with clock("word-align"), progress.stage(f"word-align {len(links)} links", total=len(links)):
+            link_alignments(ctx)  # memoised on the context: the checks read it from there
+        with clock("checks"), progress.stage(f"check {len(links)} links", total=len(links)):
+            flags = _checked(ctx, select, ignore)
+    model = ctx.memo("translations", lambda: None)
+    run_timings = {**clock.timings, "total": sum(aligned.timings.values()) + time.perf_counter() - started}
+    summary = build_summary(
+        zh_doc,
+        en_doc,
+        links,
+        flags,
+        model=encoder.model_id,
+        timings=run_timings,
+        glossaries=[str(p) for p in glossary_files],
+        glossary_entries=len(glossary.entries) if glossary else 0,
+        select=select or (),
+        ignore=ignore or (),
+    )
+    sentences = len(zh_doc.segments) + len(en_doc.segments)
+    summary["embedding"] = {"sentences": sentences, "encoded": aligned.encoded,
+                            "from_cache": sentences - aligned.encoded}
+    summary["translation_model"] = {"learnt_from": "corpus" if translations is not None else "document",
+                                    "links": model.links if model is not None else 0}
+    return CheckRun(zh_doc, en_doc, links, flags, summary, run_timings)
+
+
 def check_documents(
     zh_doc: Document,
     en_doc: Document,
@@ -124,48 +235,10 @@ def check_documents(
     (reading, loading) go into the run's timings and total; ``on_stage`` hears each stage's
     name as it starts (a batch worker passes it on to the progress bar).
     """
-    from align.aligner.sentences import align_documents
-    from align.checks import CheckContext
-    from align.wordalign import link_alignments
-
-    clock = _Stopwatch()
-    clock.timings.update(timings or {})
-    started = time.perf_counter()
-    with Progress(quiet, on_stage=on_stage) as progress:
-        calls_before = encoder.model_calls
-        sentences = zh_doc.texts + en_doc.texts
-        with clock("embed"), progress.stage("embed sentences", total=len(sentences)) as stage:
-            for start in range(0, len(sentences), EMBED_CHUNK):
-                chunk = sentences[start : start + EMBED_CHUNK]
-                encoder.encode(chunk)  # fills the cache the aligner reads from
-                stage.advance(len(chunk))
-        encoded = encoder.model_calls - calls_before
-        desc = f"align {len(zh_doc.segments)} zh × {len(en_doc.segments)} en"
-        with clock("align"), progress.stage(desc, total=len(sentences)):
-            if paired:
-                links = paired_links(zh_doc, en_doc, encoder)
-            else:
-                links = align_documents(zh_doc, en_doc, encoder, glossary=glossary, **(align_options or {}))
-        ctx = CheckContext(links, zh_doc, en_doc, glossary, encoder=encoder, options=options or {})
-        with clock("word-align"), progress.stage(f"word-align {len(links)} links", total=len(links)):
-            link_alignments(ctx)  # memoised on the context: the checks read it from there
-        with clock("checks"), progress.stage(f"check {len(links)} links", total=len(links)):
-            flags = _checked(ctx, select, ignore)
-    run_timings = {**clock.timings, "total": sum((timings or {}).values()) + time.perf_counter() - started}
-    summary = build_summary(
-        zh_doc,
-        en_doc,
-        links,
-        flags,
-        model=encoder.model_id,
-        timings=run_timings,
-        glossaries=[str(p) for p in glossary_files],
-        glossary_entries=len(glossary.entries) if glossary else 0,
-        select=select or (),
-        ignore=ignore or (),
-    )
-    summary["embedding"] = {"sentences": len(sentences), "encoded": encoded, "from_cache": len(sentences) - encoded}
-    return CheckRun(zh_doc, en_doc, links, flags, summary, run_timings)
+    aligned = align_pair(zh_doc, en_doc, encoder=encoder, glossary=glossary, align_options=align_options,
+                         paired=paired, quiet=quiet, timings=timings, on_stage=on_stage)
+    return check_aligned(aligned, encoder=encoder, glossary=glossary, glossary_files=glossary_files, select=select,
+                         ignore=ignore, options=options, quiet=quiet, on_stage=on_stage)
 
 
 def paired_links(zh_doc: Document, en_doc: Document, encoder) -> list[Link]:
@@ -183,11 +256,13 @@ def paired_links(zh_doc: Document, en_doc: Document, encoder) -> list[Link]:
 
 
 def load_resources(glossaries: Sequence[str | Path], model: str | None, cache_dir: str | Path | None,
-                   clock: _Stopwatch, progress: Progress):
-    """The loaded glossary (or None) and encoder of a run, each stage timed on ``clock``."""
+                   clock: _Stopwatch | None = None, progress: Progress | None = None):
+    """The loaded glossary (or None) and encoder of a run, each stage timed on ``clock``
+    and shown on ``progress`` when given."""
     from align.embed.encoders import load_encoder
     from align.glossary.files import load_glossaries
 
+    clock, progress = clock or _Stopwatch(), progress or Progress(quiet=True)
     glossary = None
     if glossaries:
         with clock("glossary"), progress.stage("glossary", total=len(glossaries)) as stage:
@@ -196,6 +271,31 @@ def load_resources(glossaries: Sequence[str | Path], model: str | None, cache_di
     with clock("model"), progress.stage("load model", total=1):
         encoder = load_encoder(model, cache_dir=cache_dir)
     return glossary, encoder
+
+
+def read_and_align(
+    zh_path: str | Path,
+    en_path: str | Path,
+    *,
+    glossaries: Sequence[str | Path] = (),
+    model: str | None = None,
+    align_options: dict[str, Any] | None = None,
+    presegmented: bool = False,
+    cache_dir: str | Path | None = None,
+    quiet: bool = False,
+    on_stage: Callable[[str], None] | None = None,
+):
+    """The first half of :func:`run_check`: read both files and the glossaries, load the
+    model, embed and align. Returns (``AlignedPair``, loaded glossary or None, encoder)."""
+    clock = _Stopwatch()
+    with Progress(quiet, on_stage=on_stage) as progress:
+        with clock("read"), progress.stage("read + segment", total=2) as stage:
+            zh_doc, en_doc = read_pair(zh_path, en_path, presegmented)
+            stage.advance(2)
+        glossary, encoder = load_resources(glossaries, model, cache_dir, clock, progress)
+    aligned = align_pair(zh_doc, en_doc, encoder=encoder, glossary=glossary, align_options=align_options,
+                         quiet=quiet, timings=clock.timings, on_stage=on_stage)
+    return aligned, glossary, encoder
 
 
 def run_check(
@@ -214,24 +314,10 @@ def run_check(
     on_stage: Callable[[str], None] | None = None,
 ) -> CheckRun:
     """``align check`` minus the writing: read both files and the glossaries, load the
-    model, then :func:`check_documents`. Bad input raises ``align.errors.InputError``."""
-    clock = _Stopwatch()
-    with Progress(quiet, on_stage=on_stage) as progress:
-        with clock("read"), progress.stage("read + segment", total=2) as stage:
-            zh_doc, en_doc = read_pair(zh_path, en_path, presegmented)
-            stage.advance(2)
-        glossary, encoder = load_resources(glossaries, model, cache_dir, clock, progress)
-    return check_documents(
-        zh_doc,
-        en_doc,
-        encoder=encoder,
-        glossary=glossary,
-        glossary_files=glossaries,
-        select=select,
-        ignore=ignore,
-        options=options,
-        align_options=align_options,
-        quiet=quiet,
-        timings=clock.timings,
-        on_stage=on_stage,
-    )
+    model, then embed, align and check (:func:`check_documents`). Bad input raises
+    ``align.errors.InputError``."""
+    aligned, glossary, encoder = read_and_align(zh_path, en_path, glossaries=glossaries, model=model,
+                                                align_options=align_options, presegmented=presegmented,
+                                                cache_dir=cache_dir, quiet=quiet, on_stage=on_stage)
+    return check_aligned(aligned, encoder=encoder, glossary=glossary, glossary_files=glossaries, select=select,
+                         ignore=ignore, options=options, quiet=quiet, on_stage=on_stage)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import EN_SEED, SEED_GLOSSARY, SHARED, ZH_SEED
 
-from align.batch import KEY_FILE, BatchItem, read_manifest
+from align.batch import KEY_FILE, MODEL_FILE, BatchItem, read_corpus_model, read_manifest
 from align.cli import main
 from align.errors import InputError
 from align.report import OUTPUT_FILES
@@ -100,7 +100,7 @@ def test_batch_completes_good_pairs_reports_the_broken_one_and_reuses_cached_vec
     for name in good:
         assert sorted(p.name for p in (out / name).iterdir()) == sorted([*OUTPUT_FILES, KEY_FILE])
     assert not (out / "broken").exists()
-    assert {p.name for p in out.iterdir()} == {*good, *CORPUS_FILES}
+    assert {p.name for p in out.iterdir()} == {*good, *CORPUS_FILES, MODEL_FILE}
 
     corpus = json.loads((out / "corpus.json").read_text("utf-8"))
     docs = {d["name"]: d for d in corpus["documents"]}
@@ -114,6 +114,14 @@ def test_batch_completes_good_pairs_reports_the_broken_one_and_reuses_cached_vec
         assert docs[name]["flags"] == summary["flags"] == len(flags)
         by_check = next(row for row in corpus["flags_by_check"] if row["name"] == name)
         assert sum(v for k, v in by_check.items() if k != "name") == len(flags)
+    # every document was word-aligned with one translation model learnt from the whole corpus
+    two_sided = {name: sum(1 for line in (out / name / "pairs.jsonl").read_text("utf-8").splitlines()
+                           if json.loads(line)["zh"] and json.loads(line)["en"]) for name in good}
+    _, model = read_corpus_model(out / MODEL_FILE)
+    assert model is not None and model.links == sum(two_sided.values())
+    for name in good:
+        learnt = json.loads((out / name / "summary.json").read_text("utf-8"))["translation_model"]
+        assert learnt == {"learnt_from": "corpus", "links": model.links}
 
     html = (out / "corpus.html").read_text("utf-8")
     assert "failed: " in html and 'href="seed/report.html"' in html
@@ -297,3 +305,29 @@ def test_the_resume_key_changes_with_inputs_glossaries_model_and_settings(tmp_pa
     changed.append(document_key(item, settings))
     assert len({key, *changed}) == len(changed) + 1
     assert document_key(BatchItem("gone", tmp_path / "missing.zh.txt", en), settings) is None
+
+
+def test_a_document_added_to_the_corpus_changes_its_model_so_every_document_is_checked_again(tmp_path, capsys):
+    """Each document is checked with the model learnt from the whole corpus, so the same
+    corpus run again reuses every document, and a corpus with one more document (a new
+    model) reuses none; the model file names the corpus it was learnt from."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for n in range(2):
+        bible_chapters([f"Num:{n + 1}"], docs, f"num{n}")
+    out = tmp_path / "out"
+    argv = ["batch", str(docs), "--out", str(out), "--workers", "1"]
+    assert main(argv) == 0
+    first, model = read_corpus_model(out / MODEL_FILE)
+    assert main(argv) == 0
+    assert "(2 unchanged since the last run, reused)" in capsys.readouterr().out
+    assert read_corpus_model(out / MODEL_FILE) == (first, model)
+
+    bible_chapters(["Num:3"], docs, "num2")
+    assert main(argv) == 0
+    assert "reused" not in capsys.readouterr().out
+    grown, bigger = read_corpus_model(out / MODEL_FILE)
+    assert grown != first and bigger.links > model.links
+    for n in range(3):
+        summary = json.loads((out / f"num{n}" / "summary.json").read_text("utf-8"))
+        assert summary["translation_model"] == {"learnt_from": "corpus", "links": bigger.links}

@@ -23,13 +23,22 @@ def dictionary_alignments(links: list[Link]) -> dict[int, WordAlignment]:
     return {link.index: align_words(link.zh, link.en, dictionary) for link in links if not link.one_sided}
 
 
+_DICTIONARY_MEMO = "wordalign.dictionary"
+
+
+def seed_dictionary_alignments(ctx: CheckContext, alignments: dict[int, WordAlignment]) -> None:
+    """Hand the run the dictionary alignments of its links computed earlier (the first pass
+    of ``align batch`` computed them to teach the corpus model), so they are not redone."""
+    ctx.memo(_DICTIONARY_MEMO, lambda: alignments)
+
+
 def link_alignments(ctx: CheckContext) -> dict[int, WordAlignment]:
     """Link index → its word alignment, for every two-sided link of the run (memoised)."""
 
     def compute() -> dict[int, WordAlignment]:
         from align.wordalign import model1
 
-        by_dictionary = dictionary_alignments(list(ctx.links))
+        by_dictionary = ctx.memo(_DICTIONARY_MEMO, lambda: dictionary_alignments(list(ctx.links)))
         model = ctx.translations or model1.learn(by_dictionary.values())
         ctx.memo("translations", lambda: model)
         return {index: model.extend(alignment) for index, alignment in by_dictionary.items()}

@@ -71,6 +71,21 @@ class TranslationModel:
     typical_en: float = 0.0
     typical_zh: float = 0.0
 
+    def to_json(self) -> dict:
+        """The model as JSON data (``from_json`` reads it back, equal): what ``align batch``
+        writes once for its workers to load."""
+        return {"links": self.links, "typical_en": self.typical_en, "typical_zh": self.typical_zh,
+                "table": [[zh, en, a, b, self.seen.get((zh, en), 0)] for (zh, en), (a, b) in self.table.items()],
+                "seen_only": [[zh, en, n] for (zh, en), n in self.seen.items() if (zh, en) not in self.table],
+                "en_null": self.en_null, "zh_null": self.zh_null}
+
+    @classmethod
+    def from_json(cls, data: dict) -> TranslationModel:
+        seen = {(zh, en): n for zh, en, _, _, n in data["table"] if n}
+        seen.update({(zh, en): n for zh, en, n in data["seen_only"]})
+        return cls({(zh, en): (a, b) for zh, en, a, b, _ in data["table"]}, seen, data["en_null"], data["zh_null"],
+                   data["links"], data["typical_en"], data["typical_zh"])
+
     def _grids(self, alignment: WordAlignment) -> tuple[list[int], list[int], np.ndarray, np.ndarray,
                                                          np.ndarray, np.ndarray]:
         """(zh positions, en positions, p(en j | zh i), p(zh i | en j), p(en j | NULL),
