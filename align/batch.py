@@ -660,11 +660,23 @@ def two_passes(run_pass: Callable[[dict[int, tuple]], dict[int, Any]], bar: Batc
                model_file: Callable[[dict[int, AlignedPair]], str]) -> None:
     """The batch over ``todo`` with one engine's ``run_pass`` (each document's task to a
     worker; the outcomes by index): align every document, learn (or reuse) the corpus
-    model, check every document the first pass aligned. Fills ``results``."""
-    aligned = aligned_or_failed(run_pass({i: ("align", items[i], settings) for i in todo}), results)
+    model, check every document the first pass aligned. Fills ``results``.
+
+    The largest documents go first (by their files' bytes), so the workers finish each pass
+    together instead of one waiting for the big document that came last."""
+    largest_first = sorted(todo, key=lambda i: -_input_bytes(items[i]))
+    aligned = aligned_or_failed(run_pass({i: ("align", items[i], settings) for i in largest_first}), results)
     bar.aligned(failed=len(todo) - len(aligned))
     path = model_file(aligned)
-    results.update(run_pass({i: ("check", items[i], out, settings, aligned[i], path, keys[i]) for i in aligned}))
+    results.update(run_pass({i: ("check", items[i], out, settings, aligned[i], path, keys[i])
+                             for i in largest_first if i in aligned}))
+
+
+def _input_bytes(item: BatchItem) -> int:
+    try:
+        return item.zh.stat().st_size + item.en.stat().st_size
+    except OSError:
+        return 0  # the document will fail its first pass, whenever it runs
 
 
 def aligned_or_failed(outcomes: dict[int, Any], results: dict[int, DocumentResult]) -> dict[int, AlignedPair]:
