@@ -72,3 +72,31 @@ def test_enumeration_items_are_not_clauses(encoder):
           "people-to-people exchange, joint laboratories, science park cooperation and technology transfer, "
           "with fruitful outcomes.")
     assert [f for f in omission_flags([Link(0, (0,), (0,), zh, en, 0.95)], encoder)] == []
+
+
+class _Recording:
+    """The real encoder, remembering every text the checks send it."""
+
+    def __init__(self, encoder):
+        self.encoder, self.texts = encoder, []
+
+    def encode(self, texts):
+        texts = list(texts)
+        self.texts += texts
+        return self.encoder.encode(texts)
+
+
+def test_a_clause_the_word_alignment_renders_is_not_encoded(encoder):
+    """Each English clause's one content word rendered (合作 ↔ cooperate, 发展 ↔ develop):
+    lexical proof of a counterpart, so no clause goes to the encoder — while the dropped
+    clause of a real pair still does, and is flagged."""
+    recording = _Recording(encoder)
+    both = Link(0, (0,), (0,), "我们要合作，也要发展。", "We must cooperate, and we must also develop.", 0.9)
+    assert omission_flags([both], recording) == [] and recording.texts == []
+
+    zh = "大道致远，携手远航。“一带一路”沿线主要国家民众认为中国是全球经济发展重要引擎，高度认可中国科技实力和科技创新能力。"
+    en = ("People along the Belt and Road believe that China is an important engine of global economic "
+          "development and highly recognize China’s S&T strengths and STI capacity.")
+    [flag] = omission_flags([Link(0, (0, 1), (0,), zh, en, 0.97)], recording)
+    assert zh[slice(*flag.zh_span)] == "大道致远，携手远航。"
+    assert zh.replace("大道致远，携手远航。", "") in recording.texts  # the pair without the clause

@@ -137,10 +137,11 @@ def _clause_scores(ctx: CheckContext) -> list[tuple[Link, str, list[_ClauseScore
 def _rendered(ctx: CheckContext, link: Link, lang: str, span: tuple[int, int]) -> bool:
     """Whether the link's word alignment renders at least three quarters of the clause's
     content words (counted as ``omission.words``/``omission.added_words`` count them, at least
-    two): lexical proof of a counterpart, so the clause is neither encoded nor scored. On
-    ``align bench divergence`` every dropped clause found had half its words rendered or
-    fewer, and every flagged clause with more was a clean pair's false flag; on ``align bench
-    mqm`` the flags this removes overlap no rater's error span."""
+    two), or its one such word: lexical proof of a counterpart, so the clause is neither
+    encoded nor scored. On ``align bench divergence`` every dropped clause found had half its
+    words rendered or fewer, and every flagged clause with more was a clean pair's false flag;
+    on ``align bench mqm`` the flags this removes overlap no rater's error span. (A clause
+    with no countable word — names, numbers, words the dictionary lacks — is still encoded.)"""
     from align.wordalign import link_alignments
 
     alignment = link_alignments(ctx).get(link.index)
@@ -155,7 +156,7 @@ def _rendered(ctx: CheckContext, link: Link, lang: str, span: tuple[int, int]) -
         counted = [alignment.en_aligned(j) for j, w in enumerate(alignment.en)
                    if start <= w.start and w.end <= end and w.content and not w.capitalised
                    and not w.text[0].isdigit()]
-    return len(counted) >= 2 and 4 * sum(counted) >= 3 * len(counted)
+    return (len(counted) >= 2 and 4 * sum(counted) >= 3 * len(counted)) or counted == [True]
 
 
 class _Vectors:
