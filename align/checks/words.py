@@ -152,7 +152,7 @@ def english_name_spans(alignment: WordAlignment, text: str) -> list[tuple[int, i
     from align.wordalign.english import STOPWORDS
 
     known = english_names()
-    words = alignment.en
+    words = list(alignment.en)
     found: list[tuple[int, int, str, frozenset[str]]] = []
     j = 0
     while j < len(words):

@@ -147,6 +147,7 @@ def write_sheet(book, name: str, sheet: Sheet) -> None:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.formatting.rule import ColorScaleRule
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles.cell_style import StyleArray
     from openpyxl.utils import get_column_letter
 
     ws = book.create_sheet(name)
@@ -162,16 +163,26 @@ def write_sheet(book, name: str, sheet: Sheet) -> None:
     fills = {severity: PatternFill("solid", start_color=colour, end_color=colour)
              for severity, colour in SEVERITY_FILLS.items()}
 
+    styles: dict[tuple, StyleArray] = {}  # (quoted, header, fill) -> the style a first such cell got
+
     def cell(value: Any, fill: str | None = None, header: bool = False) -> WriteOnlyCell:
         c = WriteOnlyCell(ws, value=value)
-        if c.data_type == "f" or starts_formula(value):
+        quoted = c.data_type == "f" or starts_formula(value)
+        if quoted:
             c.data_type = "s"
+        key = (quoted, header, fill)
+        style = styles.get(key)
+        if style is not None:  # setting each style attribute hashes it into the book's tables
+            c._style = StyleArray(style)
+            return c
+        if quoted:
             c.quotePrefix = True
         c.alignment = wrap
         if header:
             c.font, c.border = header_font, header_border
         if fill:
             c.fill = fills[fill]
+        styles[key] = StyleArray(c._style)
         return c
 
     ws.append([cell(str(column), header=True) for column in sheet.columns])

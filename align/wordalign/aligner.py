@@ -157,13 +157,17 @@ def _numeral_value(word: str) -> float | None:
 def _compounds(text: str, dictionary: Dictionary, min_len: int = 3) -> list[tuple[int, int, str]]:
     """Dictionary headwords of three characters or more found by forward maximum matching:
     jieba may cut one (一带一路 → 一带 + 一路) that the dictionary holds whole."""
+    senses, longest, length = dictionary.senses, dictionary.longest, len(text)
     found, at = [], 0
-    while at < len(text):
-        for size in range(min(dictionary.longest, len(text) - at), min_len - 1, -1):
-            if _HAN.match(text, at) and text[at : at + size] in dictionary:
-                found.append((at, at + size, text[at : at + size]))
-                at += size
-                break
+    while at < length:
+        if _HAN.match(text, at):
+            for size in range(min(longest, length - at), min_len - 1, -1):
+                if text[at : at + size] in senses:
+                    found.append((at, at + size, text[at : at + size]))
+                    at += size
+                    break
+            else:
+                at += 1
         else:
             at += 1
     return found
@@ -268,6 +272,7 @@ def zh_names(text: str, dictionary: Dictionary) -> list[ZhName]:
     from align.wordalign.dictionary import name_head
 
     folded = fold_width(text)
+    senses = dictionary.senses
     found, at = [], 0
     while at < len(folded):
         if not _HAN.match(folded, at):
@@ -275,7 +280,7 @@ def zh_names(text: str, dictionary: Dictionary) -> list[ZhName]:
             continue
         for size in range(min(dictionary.longest, len(folded) - at), 0, -1):
             word = folded[at : at + size]
-            if size == 1 or word in dictionary:
+            if size == 1 or word in senses:
                 after_number = at > 0 and folded[at - 1].isdigit() and word[0] in _UNITS  # 11日电 is not 日电
                 only_name = len(dictionary.names.get(word, ())) == len(dictionary.senses.get(word, ()))
                 if size >= 2 and word in dictionary.names and only_name and not after_number:

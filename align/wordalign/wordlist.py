@@ -33,9 +33,15 @@ class WordList(Sequence):
     def __len__(self) -> int:
         return len(self._records)
 
+    def __iter__(self):
+        kind, spans = self._kind, self._spans
+        for i, record in enumerate(self._records):
+            yield kind(spans[2 * i], spans[2 * i + 1], *record)
+
     def __getitem__(self, i):
         if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self)))]
+            kind, spans, records = self._kind, self._spans, self._records
+            return [kind(spans[2 * k], spans[2 * k + 1], *records[k]) for k in range(*i.indices(len(self)))]
         if i < 0:
             i += len(self)
         return self._kind(self._spans[2 * i], self._spans[2 * i + 1], *self._records[i])
