@@ -295,12 +295,14 @@ def check_one(
     translations: TranslationModel | None,
     key: str | None = None,
     on_stage: Callable[[str], None] | None = None,
+    resources: tuple | None = None,
 ) -> DocumentResult:
     """The second pass on one pair: word-align with the corpus model, check, write; any
     failure is caught and returned, so it fails alone.
 
     The key file is written after the outputs, so a document stopped halfway is checked
-    again on the next run."""
+    again on the next run. ``resources``: the (glossary, encoder) the settings name, when the
+    worker has them loaded already."""
     from align.fileio import write_text
     from align.pipeline import check_aligned, load_resources
     from align.report import write_run
@@ -309,8 +311,8 @@ def check_one(
     folder = Path(out_dir) / item.name
     try:
         (folder / KEY_FILE).unlink(missing_ok=True)
-        glossary, encoder = load_resources(settings.get("glossaries", ()), settings.get("model"),
-                                           settings.get("cache_dir"))
+        glossary, encoder = resources or load_resources(settings.get("glossaries", ()), settings.get("model"),
+                                                        settings.get("cache_dir"))
         _, checking = _split_settings(settings)
         run = check_aligned(aligned, encoder=encoder, glossary=glossary,
                             glossary_files=settings.get("glossaries", ()), translations=translations,
@@ -329,19 +331,32 @@ def check_one(
                           warnings=[w for w in warnings if w])
 
 
-def run_task(task: tuple, on_stage: Callable[[str], None], models: dict[str, TranslationModel]) -> Any:
+def run_task(task: tuple, on_stage: Callable[[str], None], loaded: dict[Any, Any]) -> Any:
     """One task of a batch worker (local process or Ray actor): ``("align", item,
     settings)`` → :func:`align_one`; ``("check", item, out_dir, settings, aligned,
-    model_file, key)`` → :func:`check_one` with the corpus model, read from ``model_file``
-    once per worker (``models`` is the worker's own store)."""
+    model_file, key)`` → :func:`check_one` with the corpus model. The model (from
+    ``model_file``) and the glossaries and encoder the settings name are loaded once per
+    worker: ``loaded`` is the worker's own store."""
+    from align.pipeline import load_resources
+
     kind, item, *args = task
     if kind == "align":
         return align_one(item, *args, on_stage=on_stage)
     out_dir, settings, aligned, model_file, key = args
-    if model_file not in models:
-        models.clear()
-        models[model_file] = read_corpus_model(Path(model_file))[1]
-    return check_one(item, out_dir, settings, aligned, models[model_file], key, on_stage=on_stage)
+    if model_file not in loaded:
+        model = read_corpus_model(Path(model_file))[1]
+        if model is None:  # on a cluster: OUT not on storage this node mounts
+            return DocumentResult(item, error=f"{model_file}: cannot read the corpus model the batch wrote")
+        loaded[model_file] = model
+    named = item_settings(item, settings)
+    which = (tuple(map(str, named.get("glossaries", ()))), named.get("model"), named.get("cache_dir"))
+    if which not in loaded:
+        try:
+            loaded[which] = load_resources(*which)
+        except AlignError as exc:  # the document reports it, as a first load would
+            return DocumentResult(item, error=str(exc))
+    return check_one(item, out_dir, settings, aligned, loaded[model_file], key, on_stage=on_stage,
+                     resources=loaded[which])
 
 
 def corpus_key(keys: Sequence[str | None]) -> str:
@@ -411,7 +426,7 @@ def _worker_main(slot: int, tasks, events, model: str | None, cache_dir: str | N
     if os.getppid() != parent:
         return
     preload_encoder(model, cache_dir, threads)
-    models: dict[str, TranslationModel] = {}
+    loaded: dict[Any, Any] = {}  # the corpus model, glossaries and encoder, once per worker
     while True:
         try:
             task = tasks.get(timeout=1.0)
@@ -423,7 +438,7 @@ def _worker_main(slot: int, tasks, events, model: str | None, cache_dir: str | N
             return
         index, work = task
         events.put(("start", slot, index, work[0]))
-        result = run_task(work, lambda stage, index=index: events.put(("stage", slot, index, stage)), models)
+        result = run_task(work, lambda stage, index=index: events.put(("stage", slot, index, stage)), loaded)
         events.put(("done", slot, index, result))
 
 
@@ -560,9 +575,9 @@ def run_batch(
     keys = [document_key(item, settings) for item in items]
     corpus = corpus_key(keys)
     model_file = out / MODEL_FILE
-    stored, model = read_corpus_model(model_file) if not fresh else (None, None)
+    resuming = not fresh and read_corpus_model(model_file)[0] == corpus
     results: dict[int, DocumentResult] = {}
-    if stored == corpus:
+    if resuming:
         for index, (item, key) in enumerate(zip(items, keys)):
             finished = load_finished(item, out, key)
             if finished is not None:
@@ -576,15 +591,15 @@ def run_batch(
         run_passes = _run_in_workers
     run_passes(items, keys, todo, out, results, workers=workers, quiet=quiet, reused=len(results),
                settings=settings, address=address,
-               model_file=lambda aligned: _model_for(model_file, corpus, model if stored == corpus else None, aligned))
+               model_file=lambda aligned: _model_for(model_file, corpus, resuming, aligned))
     return [results[i] for i in range(len(items))]
 
 
-def _model_for(path: Path, corpus: str, stored: TranslationModel | None, aligned: dict[int, AlignedPair]) -> str:
+def _model_for(path: Path, corpus: str, resuming: bool, aligned: dict[int, AlignedPair]) -> str:
     """Between the passes: the corpus model's file, learnt from ``aligned`` and written —
     or, on a run resuming the same corpus, the one already there (documents it checked are
     reused, so the rest must be checked with the same model)."""
-    if stored is None:
+    if not resuming:
         write_corpus_model(path, corpus, learn_corpus_model(aligned))
     return str(path)
 

@@ -59,11 +59,11 @@ class DocumentWorker:
         reports.put_nowait(("started", slot, ray.get_runtime_context().get_node_id(), os.getpid()))
         if os.path.isdir(cwd):
             os.chdir(cwd)
-        self.slot, self.reports, self.models = slot, reports, {}
+        self.slot, self.reports, self.loaded = slot, reports, {}
         preload_encoder(model, cache_dir, threads)
 
     def run(self, index: int, task: tuple) -> Any:
-        return run_task(task, lambda stage: self.reports.put_nowait(("stage", self.slot, index, stage)), self.models)
+        return run_task(task, lambda stage: self.reports.put_nowait(("stage", self.slot, index, stage)), self.loaded)
 
 
 def run_on_ray(items, keys, todo, out: Path, results: dict[int, DocumentResult], *, workers: int | None,

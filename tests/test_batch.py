@@ -331,3 +331,17 @@ def test_a_document_added_to_the_corpus_changes_its_model_so_every_document_is_c
     for n in range(3):
         summary = json.loads((out / f"num{n}" / "summary.json").read_text("utf-8"))
         assert summary["translation_model"] == {"learnt_from": "corpus", "links": bigger.links}
+
+
+def test_a_worker_that_cannot_read_the_corpus_model_fails_the_document_with_its_path(tmp_path):
+    """A second-pass task whose model file is missing (on a cluster: OUT not on shared
+    storage) fails its document with a one-line error naming the file, writing nothing."""
+    from align.batch import align_one, run_task
+
+    zh, en = bible_chapter("Gen:1", tmp_path)
+    item = BatchItem("gen", zh, en)
+    aligned = align_one(item, {})
+    missing = tmp_path / "out" / MODEL_FILE
+    result = run_task(("check", item, tmp_path / "out", {}, aligned, str(missing), None), lambda stage: None, {})
+    assert not result.ok and str(missing) in result.error and "\n" not in result.error
+    assert not (tmp_path / "out").exists()
