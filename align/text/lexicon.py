@@ -342,15 +342,19 @@ class Tagger:
 class Viterbi:
     """jieba's POS HMM decoder (``jieba.posseg.viterbi``) with the inner maximum over the
     previous states done by numpy: the same sums in the same order, the same tie-break (the
-    greatest state wins), so the same path; pure Python it is most of the checks' time."""
+    greatest state wins), so the same path; pure Python it is most of the checks' time.
+    What a character contributes (its allowed states, its emission row) is worked out once
+    per character and kept on the decoder: a run decodes the same few thousand characters
+    tens of thousands of times."""
 
     def __init__(self, lexicon: Lexicon):
         import numpy as np
 
-        self._np, self._lexicon, self._start_p = np, lexicon, lexicon.start_p
+        self._np, self._lexicon = np, lexicon
         self._states = sorted(lexicon.trans_p, reverse=True)  # first maximum = the greatest state
         self._index = {state: i for i, state in enumerate(self._states)}
         n = len(self._states)
+        self._start = np.array([lexicon.start_p[state] for state in self._states])
         self._trans = np.full((n, n), float("-inf"))
         self._follows = np.zeros((n, n), dtype=bool)
         for state, nexts in lexicon.trans_p.items():
@@ -358,33 +362,42 @@ class Viterbi:
                 self._trans[self._index[state], self._index[following]] = p
                 self._follows[self._index[state], self._index[following]] = True
         self._has_next = self._follows.any(axis=1)
-        self._all = np.arange(n)
+        self._any_state = np.ones(n, dtype=bool)
+        self._no_emission = np.full(n, _MIN_FLOAT)
+        self._rows: dict[str, tuple] = {}
 
-    def _candidates(self, shard: Shard):
-        if shard.states is None:
-            return self._all
-        return self._np.array(sorted(self._index[s] for s in shard.states), dtype=int)
+    def _row(self, char: str) -> tuple:
+        """(mask of the states ``char`` may take, their indexes, emission log-probability of
+        ``char`` in every state)."""
+        row = self._rows.get(char)
+        if row is None:
+            np, shard = self._np, self._lexicon.shard(char)
+            if shard.states is None:
+                wanted = self._any_state
+            else:
+                wanted = np.zeros(len(self._states), dtype=bool)
+                wanted[[self._index[s] for s in shard.states]] = True
+            emit = (np.array([shard.emit.get(state, _MIN_FLOAT) for state in self._states])
+                    if shard.emit else self._no_emission)
+            row = self._rows[char] = (wanted, np.nonzero(wanted)[0], emit)
+        return row
 
     def __call__(self, obs: str):
         np, states = self._np, self._states
-        shard = self._lexicon.shard(obs[0])
-        current = self._candidates(shard)
-        scores = np.array([self._start_p[states[i]] + shard.emit.get(states[i], _MIN_FLOAT) for i in current])
+        _, current, emit = self._row(obs[0])
+        scores = self._start[current] + emit[current]
         back = [None]
         path_states = [current]
         for char in obs[1:]:
-            shard = self._lexicon.shard(char)
+            wanted, _, emit = self._row(char)
             keep = self._has_next[current]
             prev, prev_scores = current[keep], scores[keep]
             expected = self._follows[prev].any(axis=0)
-            wanted = np.zeros(len(states), dtype=bool)
-            wanted[self._candidates(shard)] = True
             chosen = wanted & expected
             if not chosen.any():
-                chosen = expected if expected.any() else np.ones(len(states), dtype=bool)
+                chosen = expected if expected.any() else self._any_state
             current = np.nonzero(chosen)[0]
-            emit = np.array([shard.emit.get(states[i], _MIN_FLOAT) for i in current])
-            totals = (prev_scores[:, None] + self._trans[np.ix_(prev, current)]) + emit[None, :]
+            totals = (prev_scores[:, None] + self._trans[prev][:, current]) + emit[current][None, :]
             best = totals.argmax(axis=0)
             scores = totals[best, np.arange(len(current))]
             back.append(prev[best])
