@@ -22,6 +22,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from math import log
 from pathlib import Path
 
 FORMAT = 1  # bump when the file layout or a shard's contents change
@@ -105,11 +106,12 @@ class OnDemand(dict):
     key starting with it is looked up or set, so it answers as if it held them all. Only
     the look-ups jieba makes are supported; iterating it sees only what was filled."""
 
-    __slots__ = ("_fill", "_filled")
+    __slots__ = ("_fill", "_filled", "plain_get")
 
     def __init__(self, fill: Callable[[str], dict]):
         super().__init__()
         self._fill, self._filled = fill, set()
+        self.plain_get = super().get  # no filling: for keys whose head ``fill_heads`` filled
 
     def _fill_for(self, head: str) -> None:
         self._filled.add(head)
@@ -136,6 +138,12 @@ class OnDemand(dict):
         if key[:1] not in self._filled:
             self._fill_for(key[:1])
         dict.__setitem__(self, key, value)
+
+    def fill_heads(self, text: str) -> None:
+        """Fill the entries of every character of ``text``: after this, the plain dict's own
+        look-ups (``dict.get(self, key)``) answer right for any key taken from ``text``."""
+        for char in set(text).difference(self._filled):
+            self._fill_for(char)
 
 
 def source_file() -> Path:
@@ -259,9 +267,29 @@ class Tagger:
                         yield char, "x"
 
     def _route(self, sentence: str) -> dict:
-        dag = self.tokenizer.get_DAG(sentence)
-        route: dict = {}
-        self.tokenizer.calc(sentence, dag, route)
+        """jieba's best path (``Tokenizer.get_DAG`` then ``Tokenizer.calc``: the same sums, so
+        the same route); over on-demand tables, their characters are filled first and then
+        looked up as a plain dict, not through a Python-level method per fragment."""
+        tok = self.tokenizer
+        freq = tok.FREQ
+        if not isinstance(freq, OnDemand):
+            route: dict = {}
+            tok.calc(sentence, tok.get_DAG(sentence), route)
+            return route
+        freq.fill_heads(sentence)
+        get, n, logtotal = freq.plain_get, len(sentence), log(tok.total)
+        route = {n: (0, 0)}
+        for k in range(n - 1, -1, -1):
+            ends, i, frag = [], k, sentence[k]
+            while i < n:  # the ends of the dictionary words starting at k (jieba's DAG[k])
+                count = get(frag)
+                if count is None:
+                    break
+                if count:
+                    ends.append(i)
+                i += 1
+                frag = sentence[k:i + 1]
+            route[k] = max((log(get(sentence[k:x + 1]) or 1) - logtotal + route[x + 1][0], x) for x in ends or [k])
         return route
 
     def _cut_dag(self, sentence: str) -> Iterator[tuple[str, str]]:
@@ -342,15 +370,19 @@ class Tagger:
 class Viterbi:
     """jieba's POS HMM decoder (``jieba.posseg.viterbi``) with the inner maximum over the
     previous states done by numpy: the same sums in the same order, the same tie-break (the
-    greatest state wins), so the same path; pure Python it is most of the checks' time."""
+    greatest state wins), so the same path; pure Python it is most of the checks' time.
+    What a character contributes (its allowed states, its emission row) is worked out once
+    per character and kept on the decoder: a run decodes the same few thousand characters
+    tens of thousands of times."""
 
     def __init__(self, lexicon: Lexicon):
         import numpy as np
 
-        self._np, self._lexicon, self._start_p = np, lexicon, lexicon.start_p
+        self._np, self._lexicon = np, lexicon
         self._states = sorted(lexicon.trans_p, reverse=True)  # first maximum = the greatest state
         self._index = {state: i for i, state in enumerate(self._states)}
         n = len(self._states)
+        self._start = np.array([lexicon.start_p[state] for state in self._states])
         self._trans = np.full((n, n), float("-inf"))
         self._follows = np.zeros((n, n), dtype=bool)
         for state, nexts in lexicon.trans_p.items():
@@ -358,33 +390,42 @@ class Viterbi:
                 self._trans[self._index[state], self._index[following]] = p
                 self._follows[self._index[state], self._index[following]] = True
         self._has_next = self._follows.any(axis=1)
-        self._all = np.arange(n)
+        self._any_state = np.ones(n, dtype=bool)
+        self._no_emission = np.full(n, _MIN_FLOAT)
+        self._rows: dict[str, tuple] = {}
 
-    def _candidates(self, shard: Shard):
-        if shard.states is None:
-            return self._all
-        return self._np.array(sorted(self._index[s] for s in shard.states), dtype=int)
+    def _row(self, char: str) -> tuple:
+        """(mask of the states ``char`` may take, their indexes, emission log-probability of
+        ``char`` in every state)."""
+        row = self._rows.get(char)
+        if row is None:
+            np, shard = self._np, self._lexicon.shard(char)
+            if shard.states is None:
+                wanted = self._any_state
+            else:
+                wanted = np.zeros(len(self._states), dtype=bool)
+                wanted[[self._index[s] for s in shard.states]] = True
+            emit = (np.array([shard.emit.get(state, _MIN_FLOAT) for state in self._states])
+                    if shard.emit else self._no_emission)
+            row = self._rows[char] = (wanted, np.nonzero(wanted)[0], emit)
+        return row
 
     def __call__(self, obs: str):
         np, states = self._np, self._states
-        shard = self._lexicon.shard(obs[0])
-        current = self._candidates(shard)
-        scores = np.array([self._start_p[states[i]] + shard.emit.get(states[i], _MIN_FLOAT) for i in current])
+        _, current, emit = self._row(obs[0])
+        scores = self._start[current] + emit[current]
         back = [None]
         path_states = [current]
         for char in obs[1:]:
-            shard = self._lexicon.shard(char)
+            wanted, _, emit = self._row(char)
             keep = self._has_next[current]
             prev, prev_scores = current[keep], scores[keep]
             expected = self._follows[prev].any(axis=0)
-            wanted = np.zeros(len(states), dtype=bool)
-            wanted[self._candidates(shard)] = True
             chosen = wanted & expected
             if not chosen.any():
-                chosen = expected if expected.any() else np.ones(len(states), dtype=bool)
+                chosen = expected if expected.any() else self._any_state
             current = np.nonzero(chosen)[0]
-            emit = np.array([shard.emit.get(states[i], _MIN_FLOAT) for i in current])
-            totals = (prev_scores[:, None] + self._trans[np.ix_(prev, current)]) + emit[None, :]
+            totals = (prev_scores[:, None] + self._trans[prev][:, current]) + emit[current][None, :]
             best = totals.argmax(axis=0)
             scores = totals[best, np.arange(len(current))]
             back.append(prev[best])

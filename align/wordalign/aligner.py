@@ -82,21 +82,28 @@ class WordAlignment:
         pairs = self._pairs
         return [self.en[pairs[k + 1]] for k in range(0, len(pairs), 2) if pairs[k] == i]
 
+    def _zh_known_content(self) -> list[int]:
+        return [i for i, (content, known) in enumerate(zip(self.zh.column("content"), self.zh.column("known")))
+                if content and known]
+
+    def _en_content(self) -> list[int]:
+        return [j for j, content in enumerate(self.en.column("content")) if content]
+
     def unaligned_zh(self) -> list[int]:
         """Known content words of the Chinese that no English word renders."""
-        return [i for i, w in enumerate(self.zh) if w.content and w.known and not self._zh_linked[i]]
+        return [i for i in self._zh_known_content() if not self._zh_linked[i]]
 
     def unaligned_en(self) -> list[int]:
         """Content words of the English that render no Chinese word."""
-        return [j for j, w in enumerate(self.en) if w.content and not self._en_linked[j]]
+        return [j for j in self._en_content() if not self._en_linked[j]]
 
     def zh_coverage(self) -> float:
         """Share of the Chinese known content words that the English renders (1.0 when none)."""
-        known = [i for i, w in enumerate(self.zh) if w.content and w.known]
+        known = self._zh_known_content()
         return sum(self._zh_linked[i] for i in known) / len(known) if known else 1.0
 
     def en_coverage(self) -> float:
-        content = [j for j, w in enumerate(self.en) if w.content]
+        content = self._en_content()
         return sum(self._en_linked[j] for j in content) / len(content) if content else 1.0
 
 
@@ -124,9 +131,9 @@ def _dictionary_keys(dictionary: Dictionary, text: str) -> tuple[frozenset[str],
     found: set[str] = set()
     at, complete = 0, True
     while at < len(text):
-        for size in range(min(dictionary.longest, len(text) - at), 0, -1):
+        for size in dictionary.head_lengths.get(text[at], ()):
             part = text[at : at + size]
-            if dictionary.lookup(part):
+            if size <= len(text) - at and dictionary.lookup(part):
                 found |= frozenset().union(*(english.sense_keys(s) for s in dictionary.lookup(part)))
                 at += size
                 break
@@ -154,15 +161,19 @@ def _numeral_value(word: str) -> float | None:
         return None
 
 
+def _is_han(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff"  # what _HAN matches
+
+
 def _compounds(text: str, dictionary: Dictionary, min_len: int = 3) -> list[tuple[int, int, str]]:
     """Dictionary headwords of three characters or more found by forward maximum matching:
     jieba may cut one (一带一路 → 一带 + 一路) that the dictionary holds whole."""
-    senses, longest, length = dictionary.senses, dictionary.longest, len(text)
+    senses, head_lengths, length = dictionary.senses, dictionary.head_lengths, len(text)
     found, at = [], 0
     while at < length:
-        if _HAN.match(text, at):
-            for size in range(min(longest, length - at), min_len - 1, -1):
-                if text[at : at + size] in senses:
+        if _is_han(text[at]):
+            for size in head_lengths.get(text[at], ()):
+                if min_len <= size <= length - at and text[at : at + size] in senses:
                     found.append((at, at + size, text[at : at + size]))
                     at += size
                     break
@@ -246,10 +257,12 @@ def align_words(zh: str, en: str, dictionary: Dictionary) -> WordAlignment:
     zh_side = zh_words(zh, dictionary)
     en_side = english.words(en)
     index: dict[str, list[int]] = {}
-    for j, word in enumerate(en_side):
-        for key in word.keys:
+    for j, keys in enumerate(en_side.column("keys")):
+        for key in keys:
             index.setdefault(key, []).append(j)
-    pairs = sorted({(i, j) for i, word in enumerate(zh_side) for key in word.keys for j in index.get(key, ())})
+    en_keys = index.keys()
+    pairs = sorted({(i, j) for i, keys in enumerate(zh_side.column("keys")) for key in keys & en_keys
+                    for j in index[key]})
     return WordAlignment(zh_side, en_side, pairs)
 
 
@@ -272,23 +285,25 @@ def zh_names(text: str, dictionary: Dictionary) -> list[ZhName]:
     from align.wordalign.dictionary import name_head
 
     folded = fold_width(text)
-    senses = dictionary.senses
+    senses, names, head_lengths = dictionary.senses, dictionary.names, dictionary.head_lengths
     found, at = [], 0
     while at < len(folded):
-        if not _HAN.match(folded, at):
+        char = folded[at]
+        if not _is_han(char):
             at += 1
             continue
-        for size in range(min(dictionary.longest, len(folded) - at), 0, -1):
-            word = folded[at : at + size]
-            if size == 1 or word in senses:
-                after_number = at > 0 and folded[at - 1].isdigit() and word[0] in _UNITS  # 11日电 is not 日电
-                only_name = len(dictionary.names.get(word, ())) == len(dictionary.senses.get(word, ()))
-                if size >= 2 and word in dictionary.names and only_name and not after_number:
-                    heads = tuple(dict.fromkeys(h for h in map(name_head, dictionary.names[word]) if h[:1].isupper()))
-                    if heads:
-                        found.append(ZhName(at, at + size, word, heads, _pinyin_keys(word, False)))
-                at += size
+        for size in head_lengths.get(char, ()):
+            if size <= len(folded) - at and (size == 1 or folded[at : at + size] in senses):
                 break
+        else:
+            size = 1
+        word = folded[at : at + size]
+        if size >= 2 and word in names and len(names[word]) == len(senses[word]):  # only a name
+            after_number = at > 0 and folded[at - 1].isdigit() and word[0] in _UNITS  # 11日电 is not 日电
+            heads = tuple(dict.fromkeys(h for h in map(name_head, names[word]) if h[:1].isupper()))
+            if heads and not after_number:
+                found.append(ZhName(at, at + size, word, heads, _pinyin_keys(word, False)))
+        at += size
     return found
 
 

@@ -44,11 +44,16 @@ class Dictionary:
 
     ``key_memo`` holds what the word aligner derives from the table per distinct word (its
     match keys), so every occurrence of a word shares one key set instead of building its own.
+
+    ``head_lengths[c]`` is the lengths of the headwords starting with character ``c``,
+    longest first: forward maximum matching tries only those, not every length up to
+    ``longest``.
     """
 
     senses: dict[str, tuple[str, ...]]
     names: dict[str, tuple[str, ...]]
     longest: int
+    head_lengths: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
     key_memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def lookup(self, word: str) -> tuple[str, ...]:
@@ -102,7 +107,11 @@ def load(cache_dir: str | Path | None = None) -> Dictionary:
             return parse(handle.read())
 
     senses, names = cached_marshal(_cache_path(source, cache_dir), parsed)
-    return Dictionary(senses, names, max(map(len, senses)))
+    lengths: dict[str, set[int]] = {}
+    for word in senses:
+        lengths.setdefault(word[0], set()).add(len(word))
+    return Dictionary(senses, names, max(map(len, senses)),
+                      {head: tuple(sorted(sizes, reverse=True)) for head, sizes in lengths.items()})
 
 
 @lru_cache(maxsize=2)
