@@ -22,6 +22,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from math import log
 from pathlib import Path
 
 FORMAT = 1  # bump when the file layout or a shard's contents change
@@ -105,11 +106,12 @@ class OnDemand(dict):
     key starting with it is looked up or set, so it answers as if it held them all. Only
     the look-ups jieba makes are supported; iterating it sees only what was filled."""
 
-    __slots__ = ("_fill", "_filled")
+    __slots__ = ("_fill", "_filled", "plain_get")
 
     def __init__(self, fill: Callable[[str], dict]):
         super().__init__()
         self._fill, self._filled = fill, set()
+        self.plain_get = super().get  # no filling: for keys whose head ``fill_heads`` filled
 
     def _fill_for(self, head: str) -> None:
         self._filled.add(head)
@@ -136,6 +138,12 @@ class OnDemand(dict):
         if key[:1] not in self._filled:
             self._fill_for(key[:1])
         dict.__setitem__(self, key, value)
+
+    def fill_heads(self, text: str) -> None:
+        """Fill the entries of every character of ``text``: after this, the plain dict's own
+        look-ups (``dict.get(self, key)``) answer right for any key taken from ``text``."""
+        for char in set(text).difference(self._filled):
+            self._fill_for(char)
 
 
 def source_file() -> Path:
@@ -259,9 +267,29 @@ class Tagger:
                         yield char, "x"
 
     def _route(self, sentence: str) -> dict:
-        dag = self.tokenizer.get_DAG(sentence)
-        route: dict = {}
-        self.tokenizer.calc(sentence, dag, route)
+        """jieba's best path (``Tokenizer.get_DAG`` then ``Tokenizer.calc``: the same sums, so
+        the same route); over on-demand tables, their characters are filled first and then
+        looked up as a plain dict, not through a Python-level method per fragment."""
+        tok = self.tokenizer
+        freq = tok.FREQ
+        if not isinstance(freq, OnDemand):
+            route: dict = {}
+            tok.calc(sentence, tok.get_DAG(sentence), route)
+            return route
+        freq.fill_heads(sentence)
+        get, n, logtotal = freq.plain_get, len(sentence), log(tok.total)
+        route = {n: (0, 0)}
+        for k in range(n - 1, -1, -1):
+            ends, i, frag = [], k, sentence[k]
+            while i < n:  # the ends of the dictionary words starting at k (jieba's DAG[k])
+                count = get(frag)
+                if count is None:
+                    break
+                if count:
+                    ends.append(i)
+                i += 1
+                frag = sentence[k:i + 1]
+            route[k] = max((log(get(sentence[k:x + 1]) or 1) - logtotal + route[x + 1][0], x) for x in ends or [k])
         return route
 
     def _cut_dag(self, sentence: str) -> Iterator[tuple[str, str]]:

@@ -82,21 +82,28 @@ class WordAlignment:
         pairs = self._pairs
         return [self.en[pairs[k + 1]] for k in range(0, len(pairs), 2) if pairs[k] == i]
 
+    def _zh_known_content(self) -> list[int]:
+        return [i for i, (content, known) in enumerate(zip(self.zh.column("content"), self.zh.column("known")))
+                if content and known]
+
+    def _en_content(self) -> list[int]:
+        return [j for j, content in enumerate(self.en.column("content")) if content]
+
     def unaligned_zh(self) -> list[int]:
         """Known content words of the Chinese that no English word renders."""
-        return [i for i, w in enumerate(self.zh) if w.content and w.known and not self._zh_linked[i]]
+        return [i for i in self._zh_known_content() if not self._zh_linked[i]]
 
     def unaligned_en(self) -> list[int]:
         """Content words of the English that render no Chinese word."""
-        return [j for j, w in enumerate(self.en) if w.content and not self._en_linked[j]]
+        return [j for j in self._en_content() if not self._en_linked[j]]
 
     def zh_coverage(self) -> float:
         """Share of the Chinese known content words that the English renders (1.0 when none)."""
-        known = [i for i, w in enumerate(self.zh) if w.content and w.known]
+        known = self._zh_known_content()
         return sum(self._zh_linked[i] for i in known) / len(known) if known else 1.0
 
     def en_coverage(self) -> float:
-        content = [j for j, w in enumerate(self.en) if w.content]
+        content = self._en_content()
         return sum(self._en_linked[j] for j in content) / len(content) if content else 1.0
 
 
@@ -250,10 +257,12 @@ def align_words(zh: str, en: str, dictionary: Dictionary) -> WordAlignment:
     zh_side = zh_words(zh, dictionary)
     en_side = english.words(en)
     index: dict[str, list[int]] = {}
-    for j, word in enumerate(en_side):
-        for key in word.keys:
+    for j, keys in enumerate(en_side.column("keys")):
+        for key in keys:
             index.setdefault(key, []).append(j)
-    pairs = sorted({(i, j) for i, word in enumerate(zh_side) for key in word.keys for j in index.get(key, ())})
+    en_keys = index.keys()
+    pairs = sorted({(i, j) for i, keys in enumerate(zh_side.column("keys")) for key in keys & en_keys
+                    for j in index[key]})
     return WordAlignment(zh_side, en_side, pairs)
 
 

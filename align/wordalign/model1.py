@@ -20,7 +20,7 @@ the WMT23 MQM development documents and clean Bible pairs (benchmarks/README.md,
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -41,17 +41,29 @@ NULL = 0
 def en_token(word: EnWord) -> str | None:
     """The form Model 1 counts an English content word under: its shortest lemma
     ("developing" → develop), lower case; None for a function word."""
-    if not word.content:
+    return _lemma(word.text, word.keys, word.content)
+
+
+def _lemma(text: str, keys: frozenset[str], content: bool) -> str | None:
+    """``en_token`` of a word given by its fields."""
+    if not content:
         return None
-    forms = [k for k in word.keys if not k.startswith("~") and ":" not in k]
-    return min(forms, key=lambda k: (len(k), k)) if forms else word.text.lower()
+    forms = [k for k in keys if not k.startswith("~") and ":" not in k]
+    return min(forms, key=lambda k: (len(k), k)) if forms else text.lower()
 
 
 def _tokens(alignment: WordAlignment) -> tuple[list[int], list[str], list[int], list[str]]:
     """(zh positions, zh words, en positions, en lemmas) of the link's content words."""
-    zh = [(i, w.text) for i, w in enumerate(alignment.zh) if w.content]
-    en = [(j, t) for j, t in ((j, en_token(w)) for j, w in enumerate(alignment.en)) if t is not None]
-    return [i for i, _ in zh], [t for _, t in zh], [j for j, _ in en], [t for _, t in en]
+    zh_text = alignment.zh.column("text")
+    zi = [i for i, content in enumerate(alignment.zh.column("content")) if content]
+    en = alignment.en
+    lemmas = map(_lemma, en.column("text"), en.column("keys"), en.column("content"))
+    ej, et = [], []
+    for j, lemma in enumerate(lemmas):
+        if lemma is not None:
+            ej.append(j)
+            et.append(lemma)
+    return zi, [zh_text[i] for i in zi], ej, et
 
 
 @dataclass(frozen=True)
@@ -70,6 +82,9 @@ class TranslationModel:
     # own is read against, since it falls as the training corpus grows (more words compete)
     typical_en: float = 0.0
     typical_zh: float = 0.0
+    # zh word → {en lemma: (p(en | zh), p(zh | en))}: ``table`` by its first word, built on
+    # first use, so a link's grid looks up only the pairs the model holds
+    _by_zh: dict = field(default_factory=dict, compare=False, repr=False)
 
     def to_json(self) -> dict:
         """The model as JSON data (``from_json`` reads it back, equal): what ``align batch``
@@ -93,14 +108,25 @@ class TranslationModel:
         zi, zt, ej, et = _tokens(alignment)
         ef = np.full((len(zt), len(et)), _FLOOR)
         fe = np.full((len(zt), len(et)), _FLOOR)
+        by_zh = self._rows_by_zh()
         for a, f in enumerate(zt):
-            for b, e in enumerate(et):
-                found = self.table.get((f, e))
-                if found is not None:
-                    ef[a, b], fe[a, b] = found
+            row = by_zh.get(f)
+            if row:
+                for b, e in enumerate(et):
+                    found = row.get(e)
+                    if found is not None:
+                        ef[a, b], fe[a, b] = found
         en_null = np.array([self.en_null.get(e, _FLOOR) for e in et])
         zh_null = np.array([self.zh_null.get(f, _FLOOR) for f in zt])
         return zi, ej, ef, fe, en_null, zh_null
+
+    def _rows_by_zh(self) -> dict[str, dict[str, tuple[float, float]]]:
+        if not self._by_zh and self.table:
+            rows: dict[str, dict[str, tuple[float, float]]] = {}
+            for (zh, en), probabilities in self.table.items():
+                rows.setdefault(zh, {})[en] = probabilities
+            self._by_zh.update(rows)  # whole or not at all, for a thread reading it meanwhile
+        return self._by_zh
 
     def word_log_probabilities(self, alignment: WordAlignment) -> tuple[np.ndarray, np.ndarray]:
         """Per English content word, log p(word | the Chinese) under Model 1 (the mean of
