@@ -152,22 +152,24 @@ def english_name_spans(alignment: WordAlignment, text: str) -> list[tuple[int, i
     from align.wordalign.english import STOPWORDS
 
     known = english_names()
-    words = list(alignment.en)
+    en = alignment.en
+    capitalised, starts, ends = en.column("capitalised"), en.column("start"), en.column("end")
     found: list[tuple[int, int, str, frozenset[str]]] = []
     j = 0
-    while j < len(words):
+    while j < len(capitalised):
         match = None
-        for size in range(min(4, len(words) - j), 0, -1):
-            run = words[j : j + size]
-            if not all(w.capitalised for w in run) or any(text[a.end:b.start] not in (" ", "-")
-                                                         for a, b in zip(run, run[1:])):
-                continue
-            name = text[run[0].start:run[-1].end]
-            if name in known and (size > 1 or (len(name) >= 4 and name.lower() not in STOPWORDS
-                                                and not _sentence_initial(text, run[0].start)
-                                                and not _title(text, run[0]))):
-                match = (run[0].start, run[-1].end, name, known[name], size)
-                break
+        if capitalised[j]:  # a name starts with a capital: other positions are not tried
+            for size in range(min(4, len(capitalised) - j), 0, -1):
+                last = j + size - 1
+                if not all(capitalised[j:last + 1]) or any(text[ends[k]:starts[k + 1]] not in (" ", "-")
+                                                          for k in range(j, last)):
+                    continue
+                name = text[starts[j]:ends[last]]
+                if name in known and (size > 1 or (len(name) >= 4 and name.lower() not in STOPWORDS
+                                                    and not _sentence_initial(text, starts[j])
+                                                    and not _title(text, en[j]))):
+                    match = (starts[j], ends[last], name, known[name], size)
+                    break
         if match:
             found.append(match[:4])
             j += match[4]

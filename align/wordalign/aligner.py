@@ -311,12 +311,13 @@ def rendered(name: ZhName, alignment: WordAlignment) -> bool:
     """Whether the English spells the name's reading, or at least half the words of one of its
     English forms (Biden for Joe Biden, China Eastern for China Eastern Airlines, but not
     China alone)."""
-    if any(name.reading & word.keys for word in alignment.en):
+    en_keys = alignment.en.column("keys")
+    if any(name.reading & keys for keys in en_keys):
         return True
     for head in name.english:
         parts = [english.keys(m.group()) for m in english.WORD.finditer(english.fold_accents(head))
                  if english.is_content(m.group())]
-        matched = sum(any(part & word.keys for word in alignment.en) for part in parts)
+        matched = sum(any(part & keys for keys in en_keys) for part in parts)
         if parts and matched * 2 >= len(parts):
             return True
     return False

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from align.wordalign.aligner import WordAlignment
-from align.wordalign.english import EnWord
 
 ITERATIONS = 5
 PRIOR = 2.0  # pseudo-counts a dictionary link adds to its word pair per iteration
@@ -38,14 +37,9 @@ _FLOOR = 1e-6  # the probability of a pair the table does not hold
 NULL = 0
 
 
-def en_token(word: EnWord) -> str | None:
-    """The form Model 1 counts an English content word under: its shortest lemma
-    ("developing" → develop), lower case; None for a function word."""
-    return _lemma(word.text, word.keys, word.content)
-
-
 def _lemma(text: str, keys: frozenset[str], content: bool) -> str | None:
-    """``en_token`` of a word given by its fields."""
+    """The form Model 1 counts an English content word under (given by its fields): its
+    shortest lemma ("developing" → develop), lower case; None for a function word."""
     if not content:
         return None
     forms = [k for k in keys if not k.startswith("~") and ":" not in k]
@@ -101,10 +95,10 @@ class TranslationModel:
         return cls({(zh, en): (a, b) for zh, en, a, b, _ in data["table"]}, seen, data["en_null"], data["zh_null"],
                    data["links"], data["typical_en"], data["typical_zh"])
 
-    def _grids(self, alignment: WordAlignment) -> tuple[list[int], list[int], np.ndarray, np.ndarray,
-                                                         np.ndarray, np.ndarray]:
-        """(zh positions, en positions, p(en j | zh i), p(zh i | en j), p(en j | NULL),
-        p(zh i | NULL)) over the link's content words."""
+    def _grids(self, alignment: WordAlignment) -> tuple[list[int], list[str], list[int], list[str], np.ndarray,
+                                                         np.ndarray, np.ndarray, np.ndarray]:
+        """(zh positions, zh words, en positions, en lemmas, p(en j | zh i), p(zh i | en j),
+        p(en j | NULL), p(zh i | NULL)) over the link's content words."""
         zi, zt, ej, et = _tokens(alignment)
         ef = np.full((len(zt), len(et)), _FLOOR)
         fe = np.full((len(zt), len(et)), _FLOOR)
@@ -118,7 +112,7 @@ class TranslationModel:
                         ef[a, b], fe[a, b] = found
         en_null = np.array([self.en_null.get(e, _FLOOR) for e in et])
         zh_null = np.array([self.zh_null.get(f, _FLOOR) for f in zt])
-        return zi, ej, ef, fe, en_null, zh_null
+        return zi, zt, ej, et, ef, fe, en_null, zh_null
 
     def _rows_by_zh(self) -> dict[str, dict[str, tuple[float, float]]]:
         if not self._by_zh and self.table:
@@ -133,7 +127,7 @@ class TranslationModel:
         its translation probabilities from each Chinese content word and NULL), and per
         Chinese content word the same from the English: the classic quality-estimation
         signal — a word nothing on the other side is a likely source of is a likely error."""
-        _, _, ef, fe, en_null, zh_null = self._grids(alignment)
+        *_, ef, fe, en_null, zh_null = self._grids(alignment)
         zh_count, en_count = ef.shape
         en = np.log((ef.sum(axis=0) + en_null) / (zh_count + 1)) if en_count else np.zeros(0)
         zh = np.log((fe.sum(axis=1) + zh_null) / (en_count + 1)) if zh_count else np.zeros(0)
@@ -142,19 +136,22 @@ class TranslationModel:
     def posteriors(self, alignment: WordAlignment) -> tuple[list[int], list[int], np.ndarray, np.ndarray]:
         """(zh positions, en positions, P[en j from zh i], P[zh i from en j]) of the link's
         content words: Model 1's alignment posteriors, each normalised over the link."""
-        zi, ej, ef, fe, en_null, zh_null = self._grids(alignment)
+        zi, _, ej, _, p_en, p_zh = self._posteriors(alignment)
+        return zi, ej, p_en, p_zh
+
+    def _posteriors(self, alignment: WordAlignment) -> tuple[list[int], list[str], list[int], list[str],
+                                                               np.ndarray, np.ndarray]:
+        zi, zt, ej, et, ef, fe, en_null, zh_null = self._grids(alignment)
         p_en = ef / (ef.sum(axis=0) + en_null) if ef.size else ef
         p_zh = fe / (fe.sum(axis=1, keepdims=True) + zh_null[:, None]) if fe.size else fe
-        return zi, ej, p_en, p_zh
+        return zi, zt, ej, et, p_en, p_zh
 
     def extend(self, alignment: WordAlignment) -> WordAlignment:
         """The alignment with the learnt pairs the dictionary missed added: a content word on
         either side that is not linked yet, paired with its mutual most likely partner."""
-        zi, ej, p_en, p_zh = self.posteriors(alignment)
+        zi, zh_words, ej, en_tokens, p_en, p_zh = self._posteriors(alignment)
         if not zi or not ej:
             return alignment
-        zh_words = [alignment.zh[i].text for i in zi]
-        en_tokens = [en_token(alignment.en[j]) for j in ej]
         added = []
         # a word repeated on both sides (耶和华 … 耶和华 ↔ LORD … LORD) has equal posteriors
         # at each place: the ties pair the first with the first, the second with the second
