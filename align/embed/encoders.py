@@ -84,8 +84,38 @@ class Encoder:
                 self.cache.put_many(self.model_id, fresh)
         return np.stack([found[k] for k in keys]).astype(np.float32, copy=False)
 
+    def vectors_without(self, items: Sequence[tuple[str, Sequence[tuple[int, int]]]]) -> list[np.ndarray] | None:
+        """For each (text, spans): approximate vectors of the text with each span left out
+        (``align.embed.pooled``), cached under their own model id; None when this model
+        cannot approximate them (only USE v3's numpy backend can)."""
+        from align.embed import pooled
+
+        if not isinstance(self._backend, _UseBackend):
+            return None
+        model = self.model_id + APPROXIMATE_WITHOUT
+        keys = [[EmbeddingCache.key(text[:a] + text[b:]) for a, b in spans] for text, spans in items]
+        found = self.cache.get_many(model, [k for row in keys for k in row]) if self.cache else {}
+        missing = [i for i, row in enumerate(keys) if any(k not in found for k in row)]
+        if missing:
+            net = pooled.numpy_backend(self._backend)
+            if net is None:
+                return None
+            fresh = [(k, v) for i, vectors in zip(missing, pooled.vectors_without(net, [items[i] for i in missing]))
+                     for k, v in zip(keys[i], vectors)]
+            self.model_calls += len(missing)  # one forward pass per text
+            found.update(fresh)
+            if self.cache:
+                self.cache.put_many(model, fresh)
+        return [np.stack([found[k] for k in row]) if row else np.zeros((0, self._backend_dim()), dtype=np.float32)
+                for row in keys]
+
     def _backend_dim(self) -> int:
         return int(getattr(self._backend, "dim", None) or 512)
+
+
+# suffix of the cache's model id for approximate leave-a-part-out vectors (never mixed with
+# the model's own vectors of the same texts)
+APPROXIMATE_WITHOUT = " (approximate, part left out)"
 
 
 def _normalise(vectors) -> np.ndarray:
