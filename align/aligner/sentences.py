@@ -11,7 +11,8 @@ How it works (after Vecalign's multi-resolution search and Bertalign's margin sc
    and n-m (2 <= n, m <= ``max_nm``; beyond 2-2 only in a document whose first path merges at
    least as often as it links 1-1), maximising the sum of bead scores: margin-normalised
    cosine (cosine minus the mean similarity of each side to its nearest neighbours, which
-   cancels "hub" sentences that resemble everything), plus a length-ratio term and a bonus for
+   cancels "hub" sentences that resemble everything) times a length-ratio factor (Bertalign's),
+   minus a length-ratio cost, plus a bonus for
    numbers and Latin tokens found on both sides (``align.aligner.signals``), minus a penalty
    per extra sentence that the document's sentence-count ratio scales down on the side that
    has more sentences.
@@ -61,6 +62,9 @@ class AlignConfig:
     # weight of the squared log length ratio: the largest of 0.05-0.6 that the calibration dev
     # sets (bible-split and Text+Berg) gain on together while the Bible verse level holds 0.974
     length_weight: float = 0.35
+    # the margin score times log2(1 + shorter / longer) of the bead's two sides (Bertalign's length
+    # penalty), lengths in units with the document's expected ratio: 1 for equal lengths, 0.58 for 1:2
+    length_factor: bool = True
     token_weight: float = 0.1  # bonus per shared number / Latin token (capped, see signals)
     paragraph_bonus: float = 0.1  # for a link ending where a paragraph starts on both sides
     # per extra sentence in a bead: a merge must earn its place; on the side with more
@@ -497,7 +501,10 @@ class Lattice:
         if self.f is not None:
             lx = self.len_zh[1 : A + 1, i][:, None, None]
             ly = self.len_en[1:, cols][None, :, :]
-            score -= cfg.length_weight * np.log((lx + 1.0) / (self.f.ratio * ly + 1.0)) ** 2
+            zh_units, en_units = lx + 1.0, self.f.ratio * ly + 1.0
+            if cfg.length_factor:
+                score *= np.log2(1.0 + np.minimum(zh_units, en_units) / np.maximum(zh_units, en_units))
+            score -= cfg.length_weight * np.log(zh_units / en_units) ** 2
             if cfg.token_weight and self.f.has_tokens(i - A, i):
                 for a in range(1, A + 1):
                     for b in range(1, B + 1):
