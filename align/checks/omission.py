@@ -150,14 +150,17 @@ def _rendered(ctx: CheckContext, link: Link, lang: str, span: tuple[int, int]) -
     if alignment is None:
         return False
     start, end = span
+    words = getattr(alignment, lang)  # read as columns: no word object is built
     if lang == "zh":
-        counted = [alignment.zh_aligned(i) for i, w in enumerate(alignment.zh)
-                   if start <= w.start and w.end <= end and w.content and w.known and not w.name
-                   and not w.text.isdigit()]
+        countable = [content and known and not name and not text.isdigit() for content, known, name, text in
+                     zip(words.column("content"), words.column("known"), words.column("name"), words.column("text"))]
+        linked = alignment.zh_aligned
     else:
-        counted = [alignment.en_aligned(j) for j, w in enumerate(alignment.en)
-                   if start <= w.start and w.end <= end and w.content and not w.capitalised
-                   and not w.text[0].isdigit()]
+        countable = [content and not capitalised and not text[0].isdigit() for content, capitalised, text in
+                     zip(words.column("content"), words.column("capitalised"), words.column("text"))]
+        linked = alignment.en_aligned
+    counted = [linked(i) for i, (ok, a, b) in enumerate(zip(countable, words.column("start"), words.column("end")))
+               if ok and start <= a and b <= end]
     return (len(counted) >= 2 and 4 * sum(counted) >= 3 * len(counted)) or counted == [True]
 
 
