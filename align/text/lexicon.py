@@ -18,14 +18,13 @@ import logging
 import marshal
 import mmap
 import re
-import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from math import log
 from pathlib import Path
 
-FORMAT = 1  # bump when the file layout or a shard's contents change
+FORMAT = 2  # bump when the file layout or a shard's contents change
 _MAGIC = b"ALIGN-LEXICON\n"
 _MIN_FLOAT = -3.14e100  # jieba's log-probability of an emission it has never seen
 
@@ -51,23 +50,25 @@ class Shard:
     emit: dict[tuple, float]
 
 
-_EMPTY = Shard({}, {}, None, {})
+_FREQ, _TAGS, _HMM = range(3)  # the parts of a shard, each its own blob
 
 
 @dataclass
 class Lexicon:
     """The shard file: a header (totals, HMM start and transition tables, character →
-    shard offset) and the shards, each a ``marshal`` blob read only when asked for."""
+    shard offset and part lengths) and the shards, each part a ``marshal`` blob read when
+    asked for. Nothing read is kept here: each part has one reader per table that uses it
+    (a tokenizer's prefix dictionary, a tagger's tags, the HMM decoder's rows), which keeps
+    what it needs in its own form, so a run does not hold a second copy of the ~400,000
+    entries a long document loads."""
 
     data: bytes | mmap.mmap
     base: int
     total: int
-    index: dict[str, tuple[int, int]]
+    index: dict[str, tuple[int, int, int, int]]
     start_p: dict
     trans_p: dict
     nrt_counts: dict[str, int]
-    _shards: dict[str, Shard] = field(default_factory=dict, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def from_bytes(cls, data: bytes | mmap.mmap) -> Lexicon:
@@ -81,24 +82,26 @@ class Lexicon:
         return cls(data, at + 8 + size, header["total"], header["index"], header["start_p"],
                    header["trans_p"], header["nrt_counts"])
 
+    def _part(self, char: str, part: int):
+        where = self.index.get(char)
+        if where is None:
+            return None
+        offset, *lengths = where
+        start = self.base + offset + sum(lengths[:part])
+        return marshal.loads(self.data[start:start + lengths[part]])
+
     def shard(self, char: str) -> Shard:
-        shard = self._shards.get(char)
-        if shard is None:
-            where = self.index.get(char)
-            if where is None:
-                shard = _EMPTY
-            else:
-                offset, length = where
-                shard = Shard(*marshal.loads(self.data[self.base + offset:self.base + offset + length]))
-            with self._lock:
-                shard = self._shards.setdefault(char, shard)
-        return shard
+        return Shard(self.freq_of(char), self.tags_of(char), *self.hmm_of(char))
 
     def freq_of(self, char: str) -> dict[str, int]:
-        return self.shard(char).freq
+        return self._part(char, _FREQ) or {}
 
     def tags_of(self, char: str) -> dict[str, str]:
-        return self.shard(char).tags
+        return self._part(char, _TAGS) or {}
+
+    def hmm_of(self, char: str) -> tuple[tuple | None, dict[tuple, float]]:
+        """(the POS HMM's states ``char`` may take, None for any; its emission log-probabilities)."""
+        return self._part(char, _HMM) or (None, {})
 
 
 class OnDemand(dict):
@@ -191,10 +194,11 @@ def build() -> bytes:
     blobs, index, offset = [], {}, 0
     for head in sorted(by_head):
         head_freq, head_tags = by_head[head]
-        blob = marshal.dumps((head_freq, head_tags, posseg.char_state_tab_P.get(head), emit.get(head, {})))
-        index[head] = (offset, len(blob))
-        blobs.append(blob)
-        offset += len(blob)
+        parts = [marshal.dumps(head_freq), marshal.dumps(head_tags),
+                 marshal.dumps((posseg.char_state_tab_P.get(head), emit.get(head, {})))]  # _FREQ, _TAGS, _HMM
+        index[head] = (offset, *map(len, parts))
+        blobs += parts
+        offset += sum(map(len, parts))
     header = marshal.dumps({"format": FORMAT, "total": total, "index": index, "start_p": posseg.start_P,
                             "trans_p": posseg.trans_P, "nrt_counts": nrt_counts})
     return b"".join([_MAGIC, len(header).to_bytes(8, "little"), header, *blobs])
@@ -399,14 +403,14 @@ class Viterbi:
         ``char`` in every state)."""
         row = self._rows.get(char)
         if row is None:
-            np, shard = self._np, self._lexicon.shard(char)
-            if shard.states is None:
+            np, (states, emissions) = self._np, self._lexicon.hmm_of(char)
+            if states is None:
                 wanted = self._any_state
             else:
                 wanted = np.zeros(len(self._states), dtype=bool)
-                wanted[[self._index[s] for s in shard.states]] = True
-            emit = (np.array([shard.emit.get(state, _MIN_FLOAT) for state in self._states])
-                    if shard.emit else self._no_emission)
+                wanted[[self._index[s] for s in states]] = True
+            emit = (np.array([emissions.get(state, _MIN_FLOAT) for state in self._states])
+                    if emissions else self._no_emission)
             row = self._rows[char] = (wanted, np.nonzero(wanted)[0], emit)
         return row
 
