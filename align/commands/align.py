@@ -55,7 +55,7 @@ def register(app: typer.Typer) -> None:
         model: str | None = typer.Option(
             None, "--model", help="A sentence-transformers model folder (default: USE v3, built in)."
         ),
-        max_bead: int = typer.Option(4, "--max-bead", min=1, max=8, help="Largest n in 1-n / n-1 links."),
+        max_bead: int = typer.Option(5, "--max-bead", min=1, max=8, help="Largest n in 1-n / n-1 links."),
         batch_size: int = typer.Option(256, "--batch-size", min=1, help="Sentences per encoder call."),
         threads: int | None = typer.Option(
             None, "--threads", min=1,
@@ -109,7 +109,7 @@ def register(app: typer.Typer) -> None:
         shared: Path = typer.Option(
             SHARED, "--shared", help="The shared data folder."
         ),
-        max_bead: int = typer.Option(4, "--max-bead", min=1, max=8, help="Largest n in 1-n / n-1 links."),
+        max_bead: int = typer.Option(5, "--max-bead", min=1, max=8, help="Largest n in 1-n / n-1 links."),
         model: str | None = typer.Option(None, "--model", help="Encoder (default USE v3)."),
         no_cache: bool = typer.Option(
             False, "--no-cache", help="Encode everything afresh (timings of a first run)."
