@@ -8,7 +8,7 @@ import pytest
 from conftest import EN_SEED, ZH_SEED
 
 from align.cli import main
-from align.embed.cache import CACHE_FILE, EmbeddingCache, parse_size
+from align.embed.cache import CACHE_FILE, EmbeddingCache, parse_size, today
 from align.text.segment import load_document
 
 
@@ -85,6 +85,19 @@ def test_a_cache_from_before_use_was_tracked_is_upgraded_in_place(tmp_path):
     [row] = cache.models()
     assert (row.model, row.vectors) == ("m", 1) and row.oldest_use > time.time() - 2 * 86400
     assert list(cache.get_many("m", [b"\x01"])[b"\x01"]) == [1.0]
+
+
+def test_reading_a_vector_marks_it_used_today_and_a_same_day_read_writes_nothing(filled):
+    folder, model, n = filled
+    old = today() - 40 * 86400
+    cache = EmbeddingCache(folder / CACHE_FILE)
+    keys = [key for (key,) in sqlite3.connect(folder / CACHE_FILE).execute("SELECT key FROM embedding")]
+    with sqlite3.connect(folder / CACHE_FILE) as db:
+        db.executemany("UPDATE embedding SET used = ? WHERE key = ?", [(old, k) for k in keys[:10]])
+    assert len(cache.get_many(model, keys)) == n
+    assert _count(folder, "used < ?", [old + 1]) == 0  # the ten old ones were marked
+    changes = cache._db.total_changes
+    assert len(cache.get_many(model, keys)) == n and cache._db.total_changes == changes
 
 
 def test_check_and_batch_keep_their_vectors_in_the_cache_dir_they_are_given(tmp_path, capsys):

@@ -66,20 +66,23 @@ class EmbeddingCache:
 
     def get_many(self, model: str, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
         found: dict[bytes, np.ndarray] = {}
+        day = today()
         with self._lock:
             for start in range(0, len(keys), 500):
                 chunk = list(keys[start : start + 500])
                 marks = ",".join("?" * len(chunk))
                 rows = self._db.execute(
-                    f"SELECT key, vector FROM embedding WHERE model = ? AND key IN ({marks})",
-                    [model, *chunk],
-                )
-                for key, blob in rows:
+                    f"SELECT key, vector, used FROM embedding WHERE model = ? AND key IN ({marks})", [model, *chunk])
+                stale = []
+                for key, blob, used in rows:
                     found[bytes(key)] = np.frombuffer(blob, dtype=np.float32)
-                self._db.execute(
-                    f"UPDATE embedding SET used = ? WHERE model = ? AND used < ? AND key IN ({marks})",
-                    [today(), model, today(), *chunk],
-                )
+                    if used < day:
+                        stale.append(key)
+                if stale:  # mark only what was last used before today: a same-day re-run writes nothing
+                    self._db.execute(
+                        f"UPDATE embedding SET used = ? WHERE model = ? AND key IN ({','.join('?' * len(stale))})",
+                        [day, model, *stale],
+                    )
             self._db.commit()
         return found
 
