@@ -122,8 +122,8 @@ def _clause_scores(ctx: CheckContext) -> list[tuple[Link, str, list[_ClauseScore
             continue
         for lang in ("zh", "en"):
             clauses = clause_spans(getattr(link, lang), lang)
-            suspects = [span for span in clauses if not _rendered(ctx, link, lang, span)]
-            if len(clauses) >= 2 and suspects:
+            suspects = _unrendered(ctx, link, lang, clauses) if len(clauses) >= 2 else []
+            if suspects:
                 plans.append((link, lang, suspects))
     vectors = _Vectors(ctx.encoder)
     vectors.add(text for link, lang, _ in plans for text in (link.zh, link.en))
@@ -136,21 +136,21 @@ def _clause_scores(ctx: CheckContext) -> list[tuple[Link, str, list[_ClauseScore
     return [(link, lang, _unmatched_clauses(link, lang, suspects, vectors.get)) for link, lang, suspects in hopeful]
 
 
-def _rendered(ctx: CheckContext, link: Link, lang: str, span: tuple[int, int]) -> bool:
-    """Whether the link's word alignment renders at least three quarters of the clause's
-    content words (counted as ``omission.words``/``omission.added_words`` count them, at least
-    two), or its one such word: lexical proof of a counterpart, so the clause is neither
-    encoded nor scored. On ``align bench divergence`` every dropped clause found had half its
-    words rendered or fewer, and every flagged clause with more was a clean pair's false flag;
-    on ``align bench mqm`` the flags this removes overlap no rater's error span. (A clause
-    with no countable word — names, numbers, words the dictionary lacks — is still encoded.)"""
+def _unrendered(ctx: CheckContext, link: Link, lang: str, clauses: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The clauses whose content words the link's word alignment does not render: a clause
+    with at least three quarters of them rendered (counted as ``omission.words`` /
+    ``omission.added_words`` count them, at least two), or its one such word, has lexical
+    proof of a counterpart, so it is neither encoded nor scored. On ``align bench
+    divergence`` every dropped clause found had half its words rendered or fewer, and every
+    flagged clause with more was a clean pair's false flag; on ``align bench mqm`` the flags
+    this removes overlap no rater's error span. (A clause with no countable word — names,
+    numbers, words the dictionary lacks — is still encoded.)"""
     from align.wordalign import link_alignments
 
     alignment = link_alignments(ctx).get(link.index)
     if alignment is None:
-        return False
-    start, end = span
-    words = getattr(alignment, lang)  # read as columns: no word object is built
+        return list(clauses)
+    words = getattr(alignment, lang)  # read as columns, once per side: no word object is built
     if lang == "zh":
         countable = [content and known and not name and not text.isdigit() for content, known, name, text in
                      zip(words.column("content"), words.column("known"), words.column("name"), words.column("text"))]
@@ -159,9 +159,14 @@ def _rendered(ctx: CheckContext, link: Link, lang: str, span: tuple[int, int]) -
         countable = [content and not capitalised and not text[0].isdigit() for content, capitalised, text in
                      zip(words.column("content"), words.column("capitalised"), words.column("text"))]
         linked = alignment.en_aligned
-    counted = [linked(i) for i, (ok, a, b) in enumerate(zip(countable, words.column("start"), words.column("end")))
-               if ok and start <= a and b <= end]
-    return (len(counted) >= 2 and 4 * sum(counted) >= 3 * len(counted)) or counted == [True]
+    counted_words = [(a, b, linked(i)) for i, (ok, a, b) in
+                     enumerate(zip(countable, words.column("start"), words.column("end"))) if ok]
+    suspects = []
+    for start, end in clauses:
+        counted = [rendered for a, b, rendered in counted_words if start <= a and b <= end]
+        if not ((len(counted) >= 2 and 4 * sum(counted) >= 3 * len(counted)) or counted == [True]):
+            suspects.append((start, end))
+    return suspects
 
 
 class _Vectors:

@@ -11,8 +11,8 @@ at its start or end, which is what lets ``omission.partial`` encode exactly only
 clauses whose gain could come near a limit.
 
 The backend's internals are read directly (no public API exposes the token rows);
-``supports`` tells whether this backend has them, and a test checks that summing the rows
-of a whole text reproduces the backend's own vector.
+``numpy_backend`` returns None where a backend lacks them, and a test checks that summing
+the rows of a whole text (``whole_vectors``) reproduces the backend's own vector.
 """
 from __future__ import annotations
 
