@@ -82,13 +82,14 @@ def check_links(
     return _checked(ctx, select, ignore)
 
 
-def _checked(ctx, select: Sequence[str] | None, ignore: Sequence[str] | None) -> list[Flag]:
-    """The flags of the selected checks; each link also gets its adequacy probability (for
-    the report's column and the review app) when the score is among them."""
+def _checked(ctx, select: Sequence[str] | None, ignore: Sequence[str] | None, jobs: int = 1) -> list[Flag]:
+    """The flags of the selected checks (over ``jobs`` processes, see ``run_checks``); each
+    link also gets its adequacy probability (for the report's column and the review app)
+    when the score is among them."""
     from align.checks import adequacy, run_checks
     from align.checks.registry import code_enabled
 
-    flags = run_checks(ctx, select=select, ignore=ignore)
+    flags = run_checks(ctx, select=select, ignore=ignore, jobs=jobs)
     if code_enabled("adequacy.score", select, ignore):
         by_index = {link.index: link for link in ctx.links}
         for index, p in adequacy.link_probabilities(ctx, flags).items():
@@ -168,9 +169,11 @@ def check_aligned(
     translations=None,
     quiet: bool = True,
     on_stage: Callable[[str], None] | None = None,
+    jobs: int = 1,
 ) -> CheckRun:
     """Word-align and check an aligned pair (see :func:`check_documents`); ``translations``,
-    a word translation model learnt from a bigger corpus, else the links teach their own."""
+    a word translation model learnt from a bigger corpus, else the links teach their own;
+    ``jobs`` 2 runs part of the work in a forked second process (:mod:`align.parallel`)."""
     from align.checks import CheckContext
     from align.wordalign import link_alignments, seed_dictionary_alignments
 
@@ -186,7 +189,7 @@ def check_aligned(
         with clock("word-align"), progress.stage(f"word-align {len(links)} links", total=len(links)):
             link_alignments(ctx)  # memoised on the context: the checks read it from there
         with clock("checks"), progress.stage(f"check {len(links)} links", total=len(links)):
-            flags = _checked(ctx, select, ignore)
+            flags = _checked(ctx, select, ignore, jobs)
     model = ctx.memo("translations", lambda: None)
     run_timings = {**clock.timings, "total": sum(aligned.timings.values()) + time.perf_counter() - started}
     summary = build_summary(
@@ -224,6 +227,7 @@ def check_documents(
     quiet: bool = True,
     timings: dict[str, float] | None = None,
     on_stage: Callable[[str], None] | None = None,
+    jobs: int = 1,
 ) -> CheckRun:
     """Embed, align and check two segmented documents: data in, data out, no files read.
 
@@ -233,12 +237,13 @@ def check_documents(
     documents are aligned already, segment ``i`` with segment ``i`` (the units of a bilingual
     file): no alignment search, see :func:`paired_links`. ``timings`` of stages run before
     (reading, loading) go into the run's timings and total; ``on_stage`` hears each stage's
-    name as it starts (a batch worker passes it on to the progress bar).
+    name as it starts (a batch worker passes it on to the progress bar); ``jobs`` 2 runs part
+    of the word-align and check work in a forked second process (:mod:`align.parallel`).
     """
     aligned = align_pair(zh_doc, en_doc, encoder=encoder, glossary=glossary, align_options=align_options,
                          paired=paired, quiet=quiet, timings=timings, on_stage=on_stage)
     return check_aligned(aligned, encoder=encoder, glossary=glossary, glossary_files=glossary_files, select=select,
-                         ignore=ignore, options=options, quiet=quiet, on_stage=on_stage)
+                         ignore=ignore, options=options, quiet=quiet, on_stage=on_stage, jobs=jobs)
 
 
 def paired_links(zh_doc: Document, en_doc: Document, encoder) -> list[Link]:
@@ -312,12 +317,13 @@ def run_check(
     cache_dir: str | Path | None = None,
     quiet: bool = False,
     on_stage: Callable[[str], None] | None = None,
+    jobs: int = 1,
 ) -> CheckRun:
     """``align check`` minus the writing: read both files and the glossaries, load the
-    model, then embed, align and check (:func:`check_documents`). Bad input raises
-    ``align.errors.InputError``."""
+    model, then embed, align and check (:func:`check_documents`; ``jobs``, see
+    :func:`check_aligned`). Bad input raises ``align.errors.InputError``."""
     aligned, glossary, encoder = read_and_align(zh_path, en_path, glossaries=glossaries, model=model,
                                                 align_options=align_options, presegmented=presegmented,
                                                 cache_dir=cache_dir, quiet=quiet, on_stage=on_stage)
     return check_aligned(aligned, encoder=encoder, glossary=glossary, glossary_files=glossaries, select=select,
-                         ignore=ignore, options=options, quiet=quiet, on_stage=on_stage)
+                         ignore=ignore, options=options, quiet=quiet, on_stage=on_stage, jobs=jobs)

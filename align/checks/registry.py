@@ -188,19 +188,52 @@ def run_checks(
     *,
     select: Iterable[str] | None = None,
     ignore: Iterable[str] | None = None,
+    jobs: int = 1,
 ) -> list[Flag]:
-    """Run every enabled check over ``ctx.links``; flags sorted by link, then code."""
+    """Run every enabled check over ``ctx.links``; flags sorted by link, then code.
+
+    With ``jobs`` 2, the checks of :func:`forkable` run in a forked child
+    (:mod:`align.parallel`) while this process runs the rest; each check's flags are the
+    same wherever it runs, and they are put back in registry order, so the result is too."""
+    from align.parallel import alongside
+
     load_builtin_checks()
     select, ignore = list(select or []), list(ignore or [])
-    flags: list[Flag] = []
     enabled = [info for info in REGISTRY.values() if any(code_enabled(c, select, ignore) for c in info.codes)]
-    for info in sorted(enabled, key=lambda info: info.scope == "summary"):  # summaries last
-        if info.scope == "pair":
-            produced = (f for link in ctx.links for f in info.function(link, ctx))
-        elif info.scope == "document":
-            produced = info.function(ctx)
-        else:
-            produced = list(info.function(ctx, list(flags)))
-        flags.extend(f for f in produced if code_enabled(f.check, select, ignore))
+    first = [info for info in enabled if info.scope != "summary"]  # summaries last: they read the rest
+    elsewhere = forkable(first) if jobs > 1 else []
+
+    def run(infos: list[CheckInfo]) -> dict[str, list[Flag]]:
+        return {info.name: _flags_of(info, ctx, select, ignore, []) for info in infos}
+
+    with alongside(lambda: run(elsewhere), enabled=bool(elsewhere)) as child:
+        by_check = run([info for info in first if info not in elsewhere])
+        by_check.update(child.result())
+    flags = [f for info in first for f in by_check[info.name]]
+    for info in enabled:
+        if info.scope == "summary":
+            flags.extend(_flags_of(info, ctx, select, ignore, flags))
     flags.sort(key=lambda f: (f.link, f.check, f.zh_span or (-1, -1), f.en_span or (-1, -1)))
     return flags
+
+
+def _flags_of(info: CheckInfo, ctx: CheckContext, select: list[str], ignore: list[str],
+              flags: list[Flag]) -> list[Flag]:
+    """The selected flags one check raises (a summary check reads ``flags``, the rest's)."""
+    if info.scope == "pair":
+        produced = (f for link in ctx.links for f in info.function(link, ctx))
+    elif info.scope == "document":
+        produced = info.function(ctx)
+    else:
+        produced = list(info.function(ctx, list(flags)))
+    return [f for f in produced if code_enabled(f.check, select, ignore)]
+
+
+def forkable(checks: Sequence[CheckInfo]) -> list[CheckInfo]:
+    """The checks a second process can take: the pair checks of the modules that have no
+    document check. A module's document checks stay here with its pair checks, because
+    they share per-document memos (``entity.document_facts``) that would otherwise be
+    computed twice — and the checks that need the encoder are document checks (a forked
+    copy must not run the encoder)."""
+    with_document = {info.function.__module__ for info in checks if info.scope != "pair"}
+    return [info for info in checks if info.scope == "pair" and info.function.__module__ not in with_document]

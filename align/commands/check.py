@@ -58,6 +58,9 @@ FAIL_ON = typer.Option(None, "--fail-on", help="Exit 1 when a flag of this sever
 PRESEGMENTED = typer.Option(
     False, "--presegmented", help="Inputs have one sentence per line: no cleaning, no re-splitting."
 )
+JOBS = typer.Option(None, "--jobs", "-j", min=1, max=2,
+                    help="Processes for the word-align, check and report stages: 2 runs part of them in a "
+                    "forked copy of the run (default: 2 when this process may use two cores, else 1).")
 QUIET = typer.Option(False, "--quiet", "-q", help="No progress bar and no closing summary line.")
 CACHE_DIR = typer.Option(None, "--cache-dir", help="Embedding cache folder (default $ALIGN_CACHE_DIR, "
                          "else ~/.cache/align).")
@@ -79,6 +82,7 @@ def register(app: typer.Typer) -> None:
         option: list[str] | None = OPTION,
         fail_on: FailOn | None = FAIL_ON,
         presegmented: bool = PRESEGMENTED,
+        jobs: int | None = JOBS,
         quiet: bool = QUIET,
     ) -> None:
         """Align ZH with EN (or read the units of one bilingual FILE), run every check, write
@@ -86,6 +90,7 @@ def register(app: typer.Typer) -> None:
         (and, for an XLIFF, an annotated copy with each flag as a <note> on its unit)."""
         from align.errors import AlignError
         from align.formats import BILINGUAL_SUFFIXES, is_bilingual
+        from align.parallel import usable_jobs
         from align.progress import Progress
         from align.report import OUTPUT_FILES, write_run
         from align.report.staging import usable_run_folder
@@ -93,7 +98,9 @@ def register(app: typer.Typer) -> None:
         settings = check_settings(config, split_codes(select), split_codes(ignore), option)
         out_dir = out or Path("out") / zh.stem
         usable_run_folder(out_dir)  # a wrong --out fails now, not after the whole run
-        common = {"glossaries": glossary or (), "model": model, "cache_dir": cache_dir, "quiet": quiet, **settings}
+        jobs = usable_jobs(jobs)
+        common = {"glossaries": glossary or (), "model": model, "cache_dir": cache_dir, "quiet": quiet,
+                  "jobs": jobs, **settings}
         if en is None:
             if not is_bilingual(zh):
                 raise AlignError(f"{zh}: give the English file too, or one bilingual file "
@@ -106,7 +113,7 @@ def register(app: typer.Typer) -> None:
 
             run, bilingual = run_check(zh, en, presegmented=presegmented, **common), None
         with Progress(quiet) as progress, progress.stage("write report", total=len(OUTPUT_FILES)):
-            write_run(run, out_dir, bilingual=bilingual)
+            write_run(run, out_dir, bilingual=bilingual, jobs=jobs)
         summary = run.summary
         if not quiet:
             severities = ", ".join(f"{n} {s}" for s, n in summary["by_severity"].items())

@@ -27,6 +27,7 @@ def run_bilingual_check(
     options: dict[str, dict[str, Any]] | None = None,
     cache_dir: str | Path | None = None,
     quiet: bool = False,
+    jobs: int = 1,
 ) -> tuple[CheckRun, BilingualFile]:
     """Read ``path`` (XLIFF, TMX, PO, CSV, XLSX) and run every check on its units; the run's
     summary gets a ``bilingual`` entry (format, languages, units, units left out)."""
@@ -39,7 +40,7 @@ def run_bilingual_check(
         glossary, encoder = load_resources(glossaries, model, cache_dir, clock, progress)
     run = check_documents(
         zh_doc, en_doc, encoder=encoder, glossary=glossary, glossary_files=glossaries,
-        select=select, ignore=ignore, options=options, paired=True, quiet=quiet, timings=clock.timings,
+        select=select, ignore=ignore, options=options, paired=True, quiet=quiet, timings=clock.timings, jobs=jobs,
     )
     run.summary["bilingual"] = bilingual.summary()
     return run, bilingual

@@ -29,12 +29,17 @@ OUTPUT_FILES = (
 )
 
 
-def write_run(run: CheckRun, out_dir: str | Path, bilingual: BilingualFile | None = None) -> dict[str, Path]:
+def write_run(run: CheckRun, out_dir: str | Path, bilingual: BilingualFile | None = None,
+              jobs: int = 1) -> dict[str, Path]:
     """Write the six files of ``run`` into ``out_dir``; returns ``{file name: path}``.
 
     ``summary.json`` gets the time spent writing the report as its ``report`` timing. A run
     of a bilingual XLIFF also gets the annotated copy of it, under the file's own name.
+    With ``jobs`` 2 the XLSX book (the slowest file) is written by a forked child
+    (:mod:`align.parallel`) while this process writes the others.
     """
+    from align.parallel import alongside
+
     out = Path(out_dir)
     names = OUTPUT_FILES
     if bilingual is not None and bilingual.format.startswith("xliff"):
@@ -43,9 +48,11 @@ def write_run(run: CheckRun, out_dir: str | Path, bilingual: BilingualFile | Non
         started = time.perf_counter()
         write_jsonl(staging / "pairs.jsonl", (link.to_json() for link in run.links))
         write_jsonl(staging / "flags.jsonl", (f.to_json() for f in run.flags))
-        write_chunks(staging / "report.html", report_chunks(run.links, run.flags, run.summary))
-        write_report_xlsx(staging / "report.xlsx", run.links, run.flags, run.summary)
-        write_tmx(run.links, staging / "pairs.tmx", origin=f"{run.zh_doc.doc_id} / {run.en_doc.doc_id}")
+        with alongside(lambda: write_report_xlsx(staging / "report.xlsx", run.links, run.flags, run.summary),
+                       enabled=jobs > 1) as xlsx:
+            write_chunks(staging / "report.html", report_chunks(run.links, run.flags, run.summary))
+            write_tmx(run.links, staging / "pairs.tmx", origin=f"{run.zh_doc.doc_id} / {run.en_doc.doc_id}")
+            xlsx.result()
         timings = {**run.summary.get("timings", {})}
         timings["report"] = round(time.perf_counter() - started, 3)
         write_json(staging / "summary.json", {**run.summary, "timings": timings})
