@@ -334,3 +334,21 @@ def test_larger_n_m_beads_open_only_where_the_document_merges_as_a_rule(encoder)
 
     assert not opened([e for _, e in verses])
     assert opened([c for _, e in verses for c in split_clauses(e)])
+
+
+def test_bead_scores_add_up_to_the_best_path_score(encoder):
+    """``Lattice.bead_score`` (what scripts/bead_errors.py compares two paths with) is the
+    search's own score: summed over the chosen path it gives the forward pass's best score."""
+    from align.aligner import signals
+    from align.aligner.sentences import AlignConfig, Lattice
+    from align.bench.devsets import split_clauses
+
+    bible = bible_pairs(SHARED)[0]
+    zh = [bible.zh[s[0]] for s, t in bible.gold[300:330] if len(s) == 1 and len(t) == 1]
+    en = [c for s, t in bible.gold[300:330] if len(s) == 1 and len(t) == 1 for c in split_clauses(bible.en[t[0]])]
+    lattice = Lattice(encoder.encode(zh), encoder.encode(en), AlignConfig(), signals.pair_features(zh, en))
+    band = lattice.band()
+    path = lattice.search(band)
+    assert any(i1 - i0 == 1 and j1 - j0 > 1 for (i0, j0), (i1, j1) in zip(path, path[1:]))  # merges too
+    total = sum(lattice.bead_score(i0, i1, j0, j1) for (i0, j0), (i1, j1) in zip(path, path[1:]))
+    assert total == pytest.approx(lattice.marginals(band).best, abs=1e-4)

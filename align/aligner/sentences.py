@@ -531,6 +531,15 @@ class Lattice:
             out[self.large_nm] = NEG
         return out
 
+    def bead_score(self, zs: int, ze: int, es: int, ee: int) -> float:
+        """The search's score of one bead (zh[zs:ze], en[es:ee]), as ``row_scores`` gives it:
+        for error analysis (scripts/bead_errors.py) of two candidate paths."""
+        a, b = ze - zs, ee - es
+        if not a or not b:
+            return self.cfg.skip * (a + b)
+        t = np.flatnonzero((self.ta == a) & (self.tb == b))
+        return float(self.row_scores(ze, np.array([ee]))[t[0], 0]) if len(t) else NEG
+
     def cosine(self, bead) -> float:
         """A two-sided bead's cosine: exact if its runs were encoded, else the approximation."""
         zi, ei = bead
