@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -135,16 +136,20 @@ def align_pair(
 ) -> AlignedPair:
     """Embed and align two segmented documents (see :func:`check_documents`)."""
     from align.aligner.sentences import align_documents
+    from align.embed.encoders import Encoder
 
     clock = _Stopwatch()
     clock.timings.update(timings or {})
     with Progress(quiet, on_stage=on_stage) as progress:
         calls_before = encoder.model_calls
         sentences = zh_doc.texts + en_doc.texts
+        encode = encoder.encode
+        if isinstance(encoder, Encoder):  # approximations of each sentence less a clause, for the omission checks
+            encode = partial(encoder.encode, parts_left_out=_clauses_left_out(zh_doc, en_doc))
         with clock("embed"), progress.stage("embed sentences", total=len(sentences)) as stage:
             for start in range(0, len(sentences), EMBED_CHUNK):
                 chunk = sentences[start : start + EMBED_CHUNK]
-                encoder.encode(chunk)  # fills the cache the aligner reads from
+                encode(chunk)  # fills the cache the aligner reads from
                 stage.advance(len(chunk))
         encoded = encoder.model_calls - calls_before
         desc = f"align {len(zh_doc.segments)} zh × {len(en_doc.segments)} en"
@@ -154,6 +159,20 @@ def align_pair(
             else:
                 links = align_documents(zh_doc, en_doc, encoder, glossary=glossary, **(align_options or {}))
     return AlignedPair(zh_doc, en_doc, links, clock.timings, encoded)
+
+
+def _clauses_left_out(zh_doc: Document, en_doc: Document) -> Callable[[str], list[tuple[int, int]]]:
+    """Text → the clauses the omission checks may leave out of it when it is a pair side
+    (those of a sentence with two clauses or more): a one-to-one link's sides are its
+    sentences, so the encoder approximates them from the sentence's own forward pass."""
+    from align.text.zhtext import clause_spans
+
+    lang = {**dict.fromkeys(en_doc.texts, "en"), **dict.fromkeys(zh_doc.texts, "zh")}
+
+    def clauses(text: str) -> list[tuple[int, int]]:
+        spans = clause_spans(text, lang[text])
+        return spans if len(spans) >= 2 else []
+    return clauses
 
 
 def check_aligned(

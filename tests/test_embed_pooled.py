@@ -7,12 +7,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import EN_SEED, ZH_SEED
 
 from align.bench.divergence import bible_links, seed_links
 from align.checks import CheckContext, run_checks
 from align.embed import pooled
 from align.embed.cache import EmbeddingCache
 from align.embed.encoders import APPROXIMATE_WITHOUT, load_encoder
+from align.pipeline import align_pair, read_pair
 from align.text.zhtext import clause_spans
 
 BIBLE = Path(__file__).resolve().parents[2] / "shared" / "bench" / "bible-zh-en"
@@ -41,6 +43,44 @@ def test_summing_the_token_rows_of_a_whole_text_gives_the_backends_own_vector(en
     net = pooled.numpy_backend(encoder._backend)
     assert net is not None
     assert np.min(np.sum(pooled.whole_vectors(net, texts) * encoder.encode(texts), axis=1)) > 0.99999
+
+
+def _clauses(text: str, lang: str) -> list[tuple[int, int]]:
+    spans = clause_spans(text, lang)
+    return spans if len(spans) >= 2 else []
+
+
+def test_one_forward_pass_gives_the_backends_own_vectors_bit_for_bit_and_the_approximations(tmp_path, bible):
+    """The sentence vectors made together with the clause approximations are exactly those
+    of a plain encode (same micro-batches, same operations); the approximations are those
+    ``vectors_without`` makes, cached so that asking for them costs no forward pass."""
+    zh_doc, en_doc = read_pair(ZH_SEED, EN_SEED)
+    lang = {**{t: "en" for t in en_doc.texts}, **{t: "zh" for t in zh_doc.texts}}
+    lang.update({link.zh: "zh" for link in bible})
+    lang.update({link.en: "en" for link in bible})
+    texts = list(lang)
+    assert len(texts) > 250 and sum(1 for t in texts if _clauses(t, lang[t])) > 100
+    encoder = load_encoder(cache_dir=tmp_path)
+    calls = encoder.model_calls
+    shared = encoder.encode(texts, parts_left_out=lambda text: _clauses(text, lang[text]))
+    assert encoder.model_calls - calls == len(texts)
+    assert np.array_equal(shared, load_encoder(cache=False).encode(texts))
+    items = [(text, _clauses(text, lang[text])) for text in texts if _clauses(text, lang[text])]
+    calls = encoder.model_calls
+    cached = encoder.vectors_without(items)
+    assert encoder.model_calls == calls  # every approximation came from the cache
+    fresh = pooled.vectors_without(pooled.numpy_backend(encoder._backend), items)
+    assert all(np.allclose(a, b, atol=1e-6) for a, b in zip(cached, fresh, strict=True))
+
+
+def test_the_pipeline_caches_the_clause_approximations_of_the_sentences_it_embeds(tmp_path):
+    zh_doc, en_doc = read_pair(ZH_SEED, EN_SEED)
+    encoder = load_encoder(cache_dir=tmp_path)
+    align_pair(zh_doc, en_doc, encoder=encoder)
+    expected = {text[:a] + text[b:] for doc, lang in ((zh_doc, "zh"), (en_doc, "en"))
+                for text in doc.texts for a, b in _clauses(text, lang)}
+    assert len(expected) > 50
+    assert encoder.cache.count(encoder.model_id + APPROXIMATE_WITHOUT) == len(expected)
 
 
 def test_approximate_gain_of_leaving_a_clause_out_is_close_to_the_exact_one(encoder, bible):

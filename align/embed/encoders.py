@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -66,7 +66,12 @@ class Encoder:
     def dim(self) -> int:
         return int(self.encode(["dimension probe"]).shape[1])
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
+    def encode(self, texts: Sequence[str], parts_left_out: Callable[[str], Sequence[tuple[int, int]]] | None = None
+               ) -> np.ndarray:
+        """The texts' vectors. With ``parts_left_out`` (text → spans), each text the model
+        encodes also gets, from the same forward pass, its approximate vectors with each span
+        left out, cached for :meth:`vectors_without` (USE v3's numpy backend only; the
+        vectors themselves are bit for bit those of a plain encode)."""
         texts = list(texts)
         if not texts:
             return np.zeros((0, self._backend_dim()), dtype=np.float32)
@@ -76,13 +81,35 @@ class Encoder:
         missing = [k for k in unique if k not in found]
         for start in range(0, len(missing), self.batch_size):
             batch = missing[start : start + self.batch_size]
-            vectors = _normalise(self._backend.encode([unique[k] for k in batch]))
+            vectors = _normalise(self._model_vectors([unique[k] for k in batch], parts_left_out))
             self.model_calls += len(batch)
             fresh = list(zip(batch, vectors))
             found.update(fresh)
             if self.cache:
                 self.cache.put_many(self.model_id, fresh)
         return np.stack([found[k] for k in keys]).astype(np.float32, copy=False)
+
+    def _model_vectors(self, texts: list[str], parts_left_out) -> np.ndarray:
+        """The backend's vectors of ``texts``; the approximations of ``parts_left_out`` cached
+        on the way when the backend can make them from the same forward pass."""
+        net = self._approximating_backend() if parts_left_out and self.cache else None
+        if net is None:
+            return self._backend.encode(texts)
+        from align.embed import pooled
+
+        parts = [list(parts_left_out(text)) for text in texts]
+        vectors, approximations = pooled.vectors_and_parts_left_out(net, texts, parts)
+        self.cache.put_many(self.model_id + APPROXIMATE_WITHOUT,
+                            [(EmbeddingCache.key(text[:a] + text[b:]), v)
+                             for text, spans, without in zip(texts, parts, approximations)
+                             for (a, b), v in zip(spans, without)])
+        return vectors
+
+    def _approximating_backend(self):
+        """USE v3's numpy backend, which ``align.embed.pooled`` reads, or None."""
+        from align.embed import pooled
+
+        return pooled.numpy_backend(self._backend) if isinstance(self._backend, _UseBackend) else None
 
     def vectors_without(self, items: Sequence[tuple[str, Sequence[tuple[int, int]]]]) -> list[np.ndarray] | None:
         """For each (text, spans): approximate vectors of the text with each span left out
@@ -97,7 +124,7 @@ class Encoder:
         found = self.cache.get_many(model, [k for row in keys for k in row]) if self.cache else {}
         missing = [i for i, row in enumerate(keys) if any(k not in found for k in row)]
         if missing:
-            net = pooled.numpy_backend(self._backend)
+            net = self._approximating_backend()
             if net is None:
                 return None
             fresh = [(k, v) for i, vectors in zip(missing, pooled.vectors_without(net, [items[i] for i in missing]))
