@@ -143,7 +143,7 @@ class Encoder:
 # suffix of the cache's model id for approximate leave-a-part-out vectors (never mixed with
 # the model's own vectors of the same texts); its number changes whenever
 # align.embed.pooled computes them differently, so a cache never serves an older approximation
-APPROXIMATE_WITHOUT = " (approximate, part left out, v2)"
+APPROXIMATE_WITHOUT = " (approximate, part left out, v3)"
 
 
 def _normalise(vectors) -> np.ndarray:

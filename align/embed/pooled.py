@@ -8,7 +8,9 @@ rows outside the cut and mapping that sum: one forward pass per text instead of 
 clause left out. On the Bible dev pair the approximate gain of leaving a clause out is
 off the exact one by at most 0.02 (99th percentile) for a cut inside the text and 0.05–0.06
 at its start or end, which is what lets ``omission.partial`` encode exactly only the
-clauses whose gain could come near a limit.
+clauses whose gain could come near a limit. ``vectors_and_parts_left_out`` makes them in
+the very forward pass that makes the sentence vectors (the embed stage's), which it returns
+bit for bit as the backend's own encode does.
 
 The backend's internals are read directly (no public API exposes the token rows);
 ``numpy_backend`` returns None where a backend lacks them, and a test checks that summing
@@ -131,8 +133,8 @@ def _head(net, sums: np.ndarray, lengths: np.ndarray) -> np.ndarray:
 
 
 def _vectors_from_sums(net, sums: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Summed token rows (float64) of texts of ``lengths`` tokens → unit vectors."""
-    z = _head(net, sums.astype(np.float32), lengths)
+    """Summed token rows of texts of ``lengths`` tokens → unit vectors."""
+    z = _head(net, sums.astype(np.float32, copy=False), lengths)
     return z / np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-12)
 
 
@@ -201,22 +203,24 @@ def vectors_and_parts_left_out(net, texts: Sequence[str], parts: Sequence[Sequen
 def _add_sums_without(net, text: str, spans: Sequence[tuple[int, int]], ids: list[int], rows: np.ndarray,
                       sums: list[np.ndarray], lengths: list[int]) -> None:
     """Append the summed rows and token count of ``text`` with each span left out (see
-    :func:`vectors_without`)."""
+    :func:`vectors_without`): one small product of the text's rows with a weight per token
+    and span (1 for a shared token, the stand-in's count for the row that stands in)."""
     total = len(ids)
-    cumulative = np.concatenate([np.zeros((1, rows.shape[1])), np.cumsum(rows, axis=0, dtype=np.float64)])
-    for a, b in spans:
+    weights = np.zeros((len(spans), total), dtype=np.float32)
+    for weight, (a, b) in zip(weights, spans):
         cut = _token_ids(net, text[:a] + text[b:])
         shared_start = _shared_prefix(ids, cut)
         shared_end = _shared_prefix(ids[::-1], cut[::-1], min(len(cut), total) - shared_start)
-        summed = cumulative[shared_start] + cumulative[total] - cumulative[total - shared_end]
+        weight[:shared_start] = 1.0
+        weight[total - shared_end:] = 1.0
         unshared = len(cut) - shared_start - shared_end
         if unshared > 0 and total - shared_end - 1 >= shared_start:
             # the kept text's first token at a new start takes the dummy-prefix
             # piece (▁神 for 神): the whole text's token before the shared end
             # stands in for it (worst underestimate of a gain 0.18 -> 0.07)
-            summed = summed + unshared * rows[total - shared_end - 1]
-        sums.append(summed)
+            weight[total - shared_end - 1] += unshared
         lengths.append(len(cut))
+    sums.extend(weights @ rows)
 
 
 def _split(vectors: list[np.ndarray], counts: list[int]) -> list[np.ndarray]:
