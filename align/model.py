@@ -225,6 +225,9 @@ class Link:
     zh_sentences: tuple[SentenceBound, ...] = ()
     en_sentences: tuple[SentenceBound, ...] = ()
     adequacy: float | None = None  # probability of a meaning error (adequacy.score), once checked
+    # probability that the aligner's link is exactly right (calibrated on held-out dev documents);
+    # None where the aligner did not make it: one-sided, a reviewer's fix, paired input
+    confidence: float | None = None
 
     def __post_init__(self) -> None:
         """A one-sentence side is its whole text, so only longer sides need their bounds."""
@@ -241,6 +244,7 @@ class Link:
         en: Sequence[tuple[int, str]],
         score: float,
         fixed: bool = False,
+        confidence: float | None = None,
     ) -> Link:
         """The link joining ``(segment id, text)`` sentences on each side."""
         zh_text, zh_bounds = join_sentences("zh", [t for _, t in zh])
@@ -255,6 +259,7 @@ class Link:
             fixed,
             tuple((i, a, b) for (i, _), (a, b) in zip(zh, zh_bounds)),
             tuple((i, a, b) for (i, _), (a, b) in zip(en, en_bounds)),
+            confidence=confidence,
         )
 
     @property
@@ -284,6 +289,8 @@ class Link:
             "en": self.en,
             "score": round(float(self.score), 4),
         }
+        if self.confidence is not None:
+            data["confidence"] = round(float(self.confidence), 4)
         if self.fixed:
             data["fixed"] = True
         data["zh_sentences"] = [list(b) for b in self.zh_sentences]
@@ -305,6 +312,7 @@ class Link:
             zh_sentences=_bounds_from_json(data, "zh"),
             en_sentences=_bounds_from_json(data, "en"),
             adequacy=float(data["adequacy"]) if data.get("adequacy") is not None else None,
+            confidence=float(data["confidence"]) if data.get("confidence") is not None else None,
         )
 
 

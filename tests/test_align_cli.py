@@ -50,10 +50,13 @@ def test_jsonl_and_tsv_carry_texts_and_scores(small_pair, capsys, tmp_path, enco
     rows = [json.loads(line) for line in out_file.read_text(encoding="utf-8").splitlines()]
     assert rows[0]["zh"] == zh[0] and rows[0]["en"] == en[0]
     assert all(0 <= r["score"] <= 1 for r in rows) and [r["link"] for r in rows] == list(range(len(rows)))
+    two_sided = [r for r in rows if r["zh_ids"] and r["en_ids"]]
+    assert two_sided and all(0 < r["confidence"] < 1 for r in two_sided)
+    assert all("confidence" not in r for r in rows if not (r["zh_ids"] and r["en_ids"]))
     code, out, _ = run(["align", "--presegmented", str(zh_path), str(en_path), "-f", "tsv", "-q"], capsys)
     header, first = out.splitlines()[:2]
-    assert header.split("\t") == ["link", "zh_ids", "en_ids", "score", "zh", "en"]
-    assert first.split("\t")[4:] == [zh[0], en[0]]
+    assert header.split("\t") == ["link", "zh_ids", "en_ids", "score", "confidence", "zh", "en"]
+    assert first.split("\t")[4:] == [f"{rows[0]['confidence']:.4f}", zh[0], en[0]]
 
 
 def test_tmx_is_a_translation_memory(small_pair, capsys, tmp_path, encoder):

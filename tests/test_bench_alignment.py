@@ -78,8 +78,18 @@ def test_bertalign_run_texts_match_its_overlap_layer():
 def test_reliability_table_has_a_curve_per_dev_set():
     from align.bench.alignment import reliability_rows
 
-    rows = reliability_rows({"a": [(0.1, False), (0.15, True), (0.9, True)], "b": [(0.5, True)]})
+    judged = {"a": [(0.1, False), (0.15, True), (0.9, True)], "b": [(0.5, True)]}
+    curve = {"a": [(0.9, False), (0.2, True), (0.3, True)], "b": [(0.5, True)]}
+    rows = reliability_rows(judged, curve)
     table = [r for r in rows if r.startswith("| a ") or r.startswith("| b ")]
     assert table[0].split(" | ")[1:3] == ["0.500 (2)", "– (0)"]
     assert table[0].rstrip(" |").endswith("1.000 (1)")
     assert table[1].split(" | ")[3] == "1.000 (1)"
+    # then per set: links, share exactly gold, Brier of the confidence, of the base rate, of the
+    # cosine curve, wrong among the lowest tenth (here its one lowest link), of all, of the curve's
+    a = table[2].strip("| ").split(" | ")
+    assert a[:3] == ["a", "3", "0.667"]
+    assert float(a[3]) == pytest.approx((0.1 ** 2 + 0.85 ** 2 + 0.1 ** 2) / 3, abs=1e-4)
+    assert float(a[4]) == pytest.approx(2 / 9, abs=1e-4)
+    assert float(a[5]) == pytest.approx((0.81 + 0.64 + 0.49) / 3, abs=1e-4)
+    assert a[6:] == ["1.000", "0.333", "0.000"]

@@ -203,3 +203,28 @@ def test_the_review_app_shows_each_flagged_links_error_risk(seed_check):
         item = next(i for i in workspace.queue() if i.risk is not None)
         page = client.http.get(f"/flag/0/{item.position}").text
         assert f'<td class="risk">{item.risk:.2f}</td>' in page
+
+
+def test_the_review_app_shows_each_flagged_links_confidence_and_orders_the_queue_by_it(seed_check):
+    """The queue and the pair page give the confidence of the flag's link (the probability that
+    the aligner's link is exactly right); ``order=confidence`` lists the flags lowest first
+    (flags without one last) and the pair page's next / previous follow that order."""
+    run, out = seed_check
+    workspace = Workspace(out)
+    ordered = workspace.queue(order="confidence")
+    assert sorted(ordered, key=lambda i: (i.doc.key, i.position)) == \
+        sorted(workspace.queue(), key=lambda i: (i.doc.key, i.position))
+    known = [i.confidence for i in ordered if i.confidence is not None]
+    assert known and known == sorted(known)
+    assert all(i.confidence is None for i in ordered[len(known):])
+    written = {link.index: link.confidence for link in run.links}
+    assert all(i.confidence == pytest.approx(written[i.flag.link], abs=1e-4) for i in ordered if i.confidence is not None)
+    with review_server(out) as (base, _):
+        client = ReviewClient(base, "Ann")
+        for query, items in (("", workspace.queue()), ("?order=confidence", ordered)):
+            cells = re.findall(r'<td class="confidence">([^<]*)</td>', client.http.get("/" + query).text)
+            assert cells == [f"{i.confidence:.2f}" if i.confidence is not None else "–" for i in items]
+        page = client.http.get(f"/flag/0/{ordered[1].position}?order=confidence").text
+        assert f'id="next" href="/flag/0/{ordered[2].position}?order=confidence"' in page
+        assert f'id="prev" href="/flag/0/{ordered[0].position}?order=confidence"' in page
+        assert 'selected>link confidence, lowest first' in client.http.get("/?order=confidence").text

@@ -10,6 +10,7 @@ from conftest import EN_SEED, SEED_GLOSSARY, SHARED, ZH_SEED
 from align.cli import main
 from align.model import Flag, Link
 from align.report import OUTPUT_FILES
+from align.report.tmx import ALIGNMENT_CONFIDENCE_PROP
 
 
 def by_class(node, tag: str, cls: str) -> list:
@@ -70,7 +71,10 @@ def test_check_writes_six_files_that_parse_and_agree(seed_out):
     # report.xlsx: the same links and flags
     sheets = pd.read_excel(out / "report.xlsx", sheet_name=None)
     assert list(sheets["pairs"]["link"]) == [link.index for link in links]
-    assert list(sheets["pairs"]["confidence"]) == pytest.approx([link.score for link in links], abs=1e-4)
+    assert list(sheets["pairs"]["similarity"]) == pytest.approx([link.score for link in links], abs=1e-4)
+    confidence = [link.confidence for link in links]
+    assert [None if pd.isna(c) else c for c in sheets["pairs"]["confidence"]] == pytest.approx(confidence, abs=1e-4)
+    assert any(c is not None for c in confidence)
     assert sorted(sheets["flags"]["id"]) == sorted(f.id for f in flags)
     assert Counter(sheets["flags"]["check"]) == by_check
 
@@ -79,6 +83,9 @@ def test_check_writes_six_files_that_parse_and_agree(seed_out):
         units = tmxfile(fh).units
     two_sided = [link for link in links if link.zh and link.en]
     assert [(u.getid(), u.source, u.target) for u in units] == [(str(link.index), link.zh, link.en) for link in two_sided]
+    props = [{p.get("type"): p.text for p in u.xmlelement.iter(u.namespaced("prop"))} for u in units]
+    assert [float(p[ALIGNMENT_CONFIDENCE_PROP]) for p in props] == pytest.approx(
+        [link.confidence for link in two_sided], abs=1e-4)
 
 
 def test_fail_on_error_exits_1_exactly_when_an_error_flag_exists(seed_out):

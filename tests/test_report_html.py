@@ -130,3 +130,25 @@ def test_seed_report_shows_each_links_error_risk_and_orders_by_it(page, seed_rep
     page.select_option("#f-order", "document")
     assert page.eval_on_selector_all("tr.pair", "rows => rows.map(r => parseInt(r.id.slice(5)))") == \
         [link.index for link in run.links]
+
+
+def test_seed_report_shows_each_links_confidence_and_orders_by_it_lowest_first(page, seed_report):
+    """Every link the aligner made shows its confidence (the probability that it is exactly
+    right) with its similarity below; the rows filter by it and sort by it, lowest first (a
+    link without one by its score: 0 for a one-sided link)."""
+    run, html = seed_report
+    made = [link for link in run.links if link.zh_ids and link.en_ids]
+    assert made and all(0 < link.confidence < 1 for link in made)
+    assert all(link.confidence is None for link in run.links if not (link.zh_ids and link.en_ids))
+    shown = {link.index: round(link.confidence if link.confidence is not None else link.score, 4)
+             for link in run.links}
+    page.goto(html.as_uri())
+    first = made[0]
+    assert page.inner_text(f"#link-{first.index} td.conf span.confidence") == f"{first.confidence:.2f}"
+    assert page.inner_text(f"#link-{first.index} td.conf small.sim") == f"{first.score:.2f}"
+    page.fill("#f-max", "0.6")
+    assert visible_links(page) == sorted(i for i, v in shown.items() if v <= 0.6)
+    page.fill("#f-max", "1")
+    page.select_option("#f-order", "confidence")
+    order = page.eval_on_selector_all("tr.pair", "rows => rows.map(r => parseInt(r.id.slice(5)))")
+    assert order == sorted(shown, key=lambda i: (shown[i], i))

@@ -187,6 +187,7 @@ def run_pair(pair: Pair, encoder, **config) -> dict:
     return {
         "links": link_pairs(links),
         "scores": [lk.score for lk in links],
+        "confidences": [lk.confidence for lk in links],
         "embed_s": t1 - t0,
         "align_s": t2 - t1,
         "encoded": encoder.model_calls - calls0,
@@ -338,6 +339,7 @@ def run_set(pairs: Sequence[Pair], encoder, *, bertalign: bool = True, **config)
     ours_s = theirs_s = 0.0
     sentences = 0
     judged: list[tuple[float, bool]] = []
+    curve: list[tuple[float, bool]] = []
     for pair in pairs:
         result = run_pair(pair, encoder, **config)
         ours_s += result["embed_s"] + result["align_s"]
@@ -345,14 +347,16 @@ def run_set(pairs: Sequence[Pair], encoder, *, bertalign: bool = True, **config)
         score_pair(pair, result["links"], ours)
         if pair.zh_verse is None:
             gold = set(pair.gold or [])
-            judged += [(score, link in gold) for link, score in zip(result["links"], result["scores"])
-                       if link[0] and link[1]]
+            two_sided = [(k, link in gold) for k, link in enumerate(result["links"]) if link[0] and link[1]]
+            judged += [(result["confidences"][k], ok) for k, ok in two_sided]
+            curve += [(result["scores"][k], ok) for k, ok in two_sided]
         if bertalign:
             t0 = time.perf_counter()
             score_pair(pair, bert.align(pair.zh, pair.en, encoder), theirs)
             theirs_s += time.perf_counter() - t0
     return {"docs": len(pairs), "sentences": sentences, "ours": ours.scores(), "ours_s": ours_s,
-            "bertalign": theirs.scores() if bertalign else None, "bertalign_s": theirs_s, "judged": judged}
+            "bertalign": theirs.scores() if bertalign else None, "bertalign_s": theirs_s, "judged": judged,
+            "curve": curve}
 
 
 def reliability(judged: Sequence[tuple[float, bool]], bins: int = 5) -> list[dict]:
@@ -367,9 +371,24 @@ def reliability(judged: Sequence[tuple[float, bool]], bins: int = 5) -> list[dic
     return out
 
 
-def reliability_rows(judged: dict[str, Sequence[tuple[float, bool]]]) -> list[str]:
-    """Markdown reliability curves, one row per dev set: per confidence bin, the share of its
-    two-sided links that are exactly gold and (in brackets) how many links fall in it."""
+def brier(judged: Sequence[tuple[float, bool]]) -> float:
+    """Mean squared error of the probabilities against 1 (exactly gold) / 0."""
+    return sum((p - ok) ** 2 for p, ok in judged) / len(judged)
+
+
+def lowest_wrong(judged: Sequence[tuple[float, bool]], share: float = 0.1) -> float:
+    """The share of wrong links among the ``share`` of links with the lowest probability: what a
+    reviewer who sorts by it finds first."""
+    lowest = sorted(judged, key=lambda j: j[0])[:max(1, round(share * len(judged)))]
+    return 1 - sum(ok for _, ok in lowest) / len(lowest)
+
+
+def reliability_rows(judged: dict[str, Sequence[tuple[float, bool]]],
+                     curve: dict[str, Sequence[tuple[float, bool]]]) -> list[str]:
+    """Markdown reliability curves of the shipped link confidence, one row per dev set: per
+    confidence bin, the share of its two-sided links that are exactly gold and (in brackets) how
+    many links fall in it; then per set its Brier score against the base rate's and the cosine
+    curve's (``score``), and the share of wrong links among the lowest-confidence tenth."""
     bins = reliability([])
     rows = ["", "Reliability of link confidence (two-sided links, strict: exactly gold (links) per bin):", "",
             "| set | " + " | ".join(f"{b['lo']:.1f}–{b['hi']:.1f}" for b in bins) + " |",
@@ -378,6 +397,16 @@ def reliability_rows(judged: dict[str, Sequence[tuple[float, bool]]]) -> list[st
         cells = [f"{b['correct']:.3f} ({b['links']})" if b["correct"] is not None else "– (0)"
                  for b in reliability(pairs)]
         rows.append(f"| {name} | " + " | ".join(cells) + " |")
+    rows += ["", "| set | links | exactly gold | Brier: confidence | base rate | cosine curve (score) "
+             "| wrong: lowest-confidence 10% | all links | lowest-score 10% |",
+             "| --- |" + " ---: |" * 8]
+    for name, pairs in judged.items():
+        if not pairs:
+            continue
+        rate = sum(ok for _, ok in pairs) / len(pairs)
+        rows.append(f"| {name} | {len(pairs)} | {rate:.3f} | {brier(pairs):.4f} | {rate * (1 - rate):.4f} "
+                    f"| {brier(curve[name]):.4f} | {lowest_wrong(pairs):.3f} | {1 - rate:.3f} "
+                    f"| {lowest_wrong(curve[name]):.3f} |")
     return rows
 
 
@@ -400,14 +429,17 @@ def confidence_examples(pairs: Iterable[Pair], encoder) -> tuple[list[list[float
     return rows, labels
 
 
-def fit_confidence(rows: Sequence[Sequence[float]], labels: Sequence[bool], iterations: int = 50) -> dict[str, float]:
+def fit_confidence(rows: Sequence[Sequence[float]], labels: Sequence[bool], iterations: int = 50,
+                   without: Sequence[str] = ()) -> dict[str, float]:
     """Coefficients of ``link_confidence`` (raw feature scale): an L2-penalised logistic
-    regression of P(exactly gold) on the features, by Newton's method on standardised features."""
+    regression of P(exactly gold) on the features, by Newton's method on standardised features;
+    the features ``without`` get 0 (to see what one of them adds)."""
     import numpy as np
 
     from align.aligner.sentences import CONFIDENCE_FEATURES
 
-    x, y = np.asarray(rows, dtype=np.float64), np.asarray(labels, dtype=np.float64)
+    used = [k for k, name in enumerate(CONFIDENCE_FEATURES) if name not in without]
+    x, y = np.asarray(rows, dtype=np.float64)[:, used], np.asarray(labels, dtype=np.float64)
     mean, std = x.mean(0), x.std(0) + 1e-9
     z = np.hstack([np.ones((len(x), 1)), (x - mean) / std])
     w = np.zeros(z.shape[1])
@@ -419,8 +451,8 @@ def fit_confidence(rows: Sequence[Sequence[float]], labels: Sequence[bool], iter
         if np.abs(step).max() < 1e-10:
             break
     weights = w[1:] / std
-    return {"intercept": float(w[0] - (weights * mean).sum()),
-            **{k: float(v) for k, v in zip(CONFIDENCE_FEATURES, weights)}}
+    fitted = dict(zip((CONFIDENCE_FEATURES[k] for k in used), map(float, weights)))
+    return {"intercept": float(w[0] - (weights * mean).sum()), **{k: fitted.get(k, 0.0) for k in CONFIDENCE_FEATURES}}
 
 
 def run_benchmark(shared: Path, sets: Sequence[str], synthetic: Sequence[int] = (), *, model=None,
@@ -439,10 +471,11 @@ def run_benchmark(shared: Path, sets: Sequence[str], synthetic: Sequence[int] = 
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     judged: dict[str, list[tuple[float, bool]]] = {}
+    curve: dict[str, list[tuple[float, bool]]] = {}
     for name, pairs in scored_sets(shared, [s for s in sets if s != "seed"]):
         r = run_set(pairs, encoder, bertalign=bertalign, **config)
         if "calibration" in name or "held out" in name:
-            judged[name] = r["judged"]
+            judged[name], curve[name] = r["judged"], r["curve"]
         o, b = r["ours"], r["bertalign"]
         theirs = f"{b['strict_f1']:.4f} | {b['lax_f1']:.4f} | {r['bertalign_s']:.1f}" if b else "| |"
         rows.append(
@@ -465,7 +498,8 @@ def run_benchmark(shared: Path, sets: Sequence[str], synthetic: Sequence[int] = 
             f"| | | |"
         )
     if judged:
-        rows += reliability_rows({**judged, "all dev sets": [j for js in judged.values() for j in js]})
+        rows += reliability_rows({**judged, "all dev sets": [j for js in judged.values() for j in js]},
+                                 {**curve, "all dev sets": [j for js in curve.values() for j in js]})
     rows.append(f"\nmodel load {load_s:.1f} s; encoder {encoder.model_id}; cache {'on' if cache else 'off'}; "
                 f"peak RSS {peak_rss_mb():.0f} MB")
     return "\n".join(rows)

@@ -33,11 +33,12 @@ def format_links(links, fmt: str) -> str:
     if fmt == "links":
         return "".join(f"{list(lk.zh_ids)}:{list(lk.en_ids)}\n" for lk in links)
     if fmt == "tsv":
-        rows = ["link\tzh_ids\ten_ids\tscore\tzh\ten\n"]
+        rows = ["link\tzh_ids\ten_ids\tscore\tconfidence\tzh\ten\n"]
         for lk in links:
             ids = (",".join(map(str, lk.zh_ids)), ",".join(map(str, lk.en_ids)))
             zh, en = (" ".join(t.split()) for t in (lk.zh, lk.en))
-            rows.append(f"{lk.index}\t{ids[0]}\t{ids[1]}\t{lk.score:.4f}\t{zh}\t{en}\n")
+            confidence = f"{lk.confidence:.4f}" if lk.confidence is not None else ""
+            rows.append(f"{lk.index}\t{ids[0]}\t{ids[1]}\t{lk.score:.4f}\t{confidence}\t{zh}\t{en}\n")
         return "".join(rows)
     return "".join(json.dumps(lk.to_json(), ensure_ascii=False) + "\n" for lk in links)
 

@@ -25,6 +25,13 @@ def confidence_colour(score: float) -> str:
     return f"hsl({round(120 * max(0.0, min(1.0, score)))}, 70%, 42%)"
 
 
+def shown_confidence(link: Link) -> float:
+    """What the report shows, colours, filters and sorts a link by: its confidence (the
+    probability that it is exactly right) or, where the aligner gave none (a one-sided link, a
+    reviewer's fix, a pair given by the input), its score (similarity; 0 for a one-sided link)."""
+    return link.confidence if link.confidence is not None else link.score
+
+
 def confidence_chart(links: Sequence[Link], flags: Sequence[Flag]) -> dict[str, Any]:
     """Coordinates for the SVG strip: one point per two-sided link, a tick per flagged link."""
     n = max(len(links) - 1, 1)
@@ -36,7 +43,7 @@ def confidence_chart(links: Sequence[Link], flags: Sequence[Flag]) -> dict[str, 
     def y(score: float) -> float:
         return round(bottom - score * (bottom - top), 1)
 
-    points = " ".join(f"{x(link.index)},{y(link.score)}" for link in links if link.zh and link.en)
+    points = " ".join(f"{x(link.index)},{y(shown_confidence(link))}" for link in links if link.zh and link.en)
     one_sided = [x(link.index) for link in links if not (link.zh and link.en)]
     worst: dict[int, list[Flag]] = defaultdict(list)
     for f in flags:
@@ -65,7 +72,8 @@ def report_rows(links: Sequence[Link], flags: Sequence[Flag]) -> Iterator[dict[s
                 "link": link,
                 "flags": fs,
                 "worst": worst_severity(fs),
-                "colour": confidence_colour(link.score),
+                "confidence": shown_confidence(link),
+                "colour": confidence_colour(shown_confidence(link)),
                 "adequacy_colour": None if link.adequacy is None else confidence_colour(1.0 - link.adequacy),
                 "zh_html": mark_spans(link.zh, fs, "zh"),
                 "en_html": mark_spans(link.en, fs, "en"),
@@ -114,6 +122,7 @@ th, td { border-bottom: 1px solid var(--line); padding: 6px 8px; vertical-align:
 th { background: #fafafa; font-weight: 600; font-size: 12px; }
 col.n { width: 4.5em; } col.conf { width: 5.5em; } col.fl { width: 24%; }
 td.conf span.risk { margin-top: 4px; }
+td.conf small.sim { display: block; color: #666; font-variant-numeric: tabular-nums; }
 td.conf span { display: inline-block; min-width: 3.6em; text-align: center; color: #fff; border-radius: 4px; font-variant-numeric: tabular-nums; }
 td.n { color: #777; font-size: 12px; }
 td.n small { display: block; }
@@ -195,12 +204,12 @@ ul.flags .pos { color: #666; font-variant-numeric: tabular-nums; }
 </header>
 <table id="pairs">
   <colgroup><col class="n"><col class="conf"><col><col><col class="fl"></colgroup>
-  <thead><tr><th>link</th><th title="alignment confidence; below it the error risk: the probability that the English does not say what the Chinese says (adequacy.score)">confidence<br><small>error risk</small></th><th>中文 ({{ summary.zh.doc_id }})</th><th>English ({{ summary.en.doc_id }})</th><th>flags</th></tr></thead>
+  <thead><tr><th>link</th><th title="confidence: the probability that the link is exactly right (no sentence too many or too few); below it the similarity of the two sides (score) and the error risk: the probability that the English does not say what the Chinese says (adequacy.score)">confidence<br><small>similarity<br>error risk</small></th><th>中文 ({{ summary.zh.doc_id }})</th><th>English ({{ summary.en.doc_id }})</th><th>flags</th></tr></thead>
   <tbody>
   {% for row in rows %}
-    <tr id="link-{{ row.link.index }}" class="pair{% if row.worst %} worst-{{ row.worst }}{% endif %}{% if row.one_sided %} one-sided{% endif %}" data-score="{{ '%.4f' % row.link.score }}"{% if row.link.adequacy is not none %} data-risk="{{ '%.3f' % row.link.adequacy }}"{% endif %} data-flags="{{ row.tokens }}">
+    <tr id="link-{{ row.link.index }}" class="pair{% if row.worst %} worst-{{ row.worst }}{% endif %}{% if row.one_sided %} one-sided{% endif %}" data-score="{{ '%.4f' % row.link.score }}" data-confidence="{{ '%.4f' % row.confidence }}"{% if row.link.adequacy is not none %} data-risk="{{ '%.3f' % row.link.adequacy }}"{% endif %} data-flags="{{ row.tokens }}">
       <td class="n">{{ row.link.index }}<small>{{ row.link.zh_ids | join(",") or "–" }} : {{ row.link.en_ids | join(",") or "–" }}</small></td>
-      <td class="conf"><span style="background: {{ row.colour }}">{{ '%.2f' % row.link.score }}</span>{% if row.link.adequacy is not none %}<br><span class="risk" title="error risk" style="background: {{ row.adequacy_colour }}">{{ '%.2f' % row.link.adequacy }}</span>{% endif %}</td>
+      <td class="conf">{% if row.link.confidence is not none %}<span class="confidence" title="probability that the link is exactly right" style="background: {{ row.colour }}">{{ '%.2f' % row.link.confidence }}</span><small class="sim" title="similarity of the two sides (score)">{{ '%.2f' % row.link.score }}</small>{% else %}<span class="confidence" title="similarity of the two sides (score); the aligner gave this link no confidence" style="background: {{ row.colour }}">{{ '%.2f' % row.link.score }}</span>{% endif %}{% if row.link.adequacy is not none %}<br><span class="risk" title="error risk" style="background: {{ row.adequacy_colour }}">{{ '%.2f' % row.link.adequacy }}</span>{% endif %}</td>
       <td class="text zh" lang="zh-CN">{{ row.zh_html }}</td>
       <td class="text en" lang="en">{{ row.en_html }}</td>
       <td>{% if row.flags %}<ul class="flags">{% for f in row.flags %}<li class="flag sev-{{ f.severity }}" data-flag="{{ f.id }}"><code>{{ f.check }}</code> {{ f.severity }}{% for lang in ("zh", "en") if f.file_span(lang) %} <small class="pos" title="{{ f.file_span(lang) }}">{{ lang }} {{ f.file_span(lang).short }}</small>{% endfor %}{% if f.unit is not none and not f.position %} <small class="pos">unit {{ f.unit }}</small>{% endif %}<br>{{ f.message }}</li>{% endfor %}</ul>{% endif %}</td>
@@ -224,8 +233,8 @@ ul.flags .pos { color: #666; font-variant-numeric: tabular-nums; }
   const popup = document.getElementById("popup");
 
   function rowMatches(row) {
-    const score = parseFloat(row.dataset.score);
-    if (score < parseFloat(lo.value || "0") || score > parseFloat(hi.value || "1")) return false;
+    const confidence = parseFloat(row.dataset.confidence);
+    if (confidence < parseFloat(lo.value || "0") || confidence > parseFloat(hi.value || "1")) return false;
     const least = parseFloat(risk.value || "0");
     if (least > 0 && !(parseFloat(row.dataset.risk) >= least)) return false;
     const tokens = row.dataset.flags ? row.dataset.flags.split(" ") : [];
@@ -258,7 +267,7 @@ ul.flags .pos { color: #666; font-variant-numeric: tabular-nums; }
   order.addEventListener("change", function () {
     const key = {
       risk: function (row) { return -(row.dataset.risk === undefined ? -1 : parseFloat(row.dataset.risk)); },
-      confidence: function (row) { return parseFloat(row.dataset.score); },
+      confidence: function (row) { return parseFloat(row.dataset.confidence); },
     }[order.value];
     const sorted = key ? rows.slice().sort(function (a, b) { return key(a) - key(b); }) : rows;
     sorted.forEach(function (row) { body.appendChild(row); });

@@ -1,8 +1,9 @@
 """``pairs.tmx``: the aligned pairs as a TMX 1.4 translation memory (translate-toolkit).
 
 Only links with text on both sides become translation units (a 1-0 link is not a
-translation). Each unit carries its link number as ``tuid`` and the alignment
-confidence and sentence ids as ``<prop>``s, so a CAT tool can filter weak pairs.
+translation). Each unit carries its link number as ``tuid`` and its score (similarity), the
+probability that the link is exactly right (when the aligner made it) and its sentence ids as
+``<prop>``s, so a CAT tool can filter weak or doubtful pairs.
 """
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from align.model import Link
 
 ZH_LANG = "zh-CN"
 EN_LANG = "en"
-CONFIDENCE_PROP = "x-confidence"
+CONFIDENCE_PROP = "x-confidence"  # the link's score: how alike the two sides are (its cosine curve)
+ALIGNMENT_CONFIDENCE_PROP = "x-alignment-confidence"  # the probability that the link is exactly right
 
 
 def _add_prop(unit, prop_type: str, value: str) -> None:
@@ -56,6 +58,8 @@ def write_tmx(
         if origin:
             unit.setcontext(origin)
         _add_prop(unit, CONFIDENCE_PROP, f"{link.score:.4f}")
+        if link.confidence is not None:
+            _add_prop(unit, ALIGNMENT_CONFIDENCE_PROP, f"{link.confidence:.4f}")
         _add_prop(unit, "x-zh-ids", " ".join(map(str, link.zh_ids)))
         _add_prop(unit, "x-en-ids", " ".join(map(str, link.en_ids)))
         if link.fixed:

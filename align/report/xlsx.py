@@ -31,7 +31,8 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-PAIR_COLUMNS = ("link", "zh_ids", "en_ids", "confidence", "error risk", "zh", "en", "severity", "flags")
+# confidence: the probability that the link is exactly right; similarity: its score (the cosine curve)
+PAIR_COLUMNS = ("link", "zh_ids", "en_ids", "confidence", "similarity", "error risk", "zh", "en", "severity", "flags")
 FLAG_COLUMNS = ("id", "link", "unit", "check", "severity", "message", "zh_term", "en_term", "zh_position",
                 "en_position", "zh", "en", "evidence")
 EXCEL_CELL_LIMIT = 32767  # characters; longer text is cut, as pandas does
@@ -44,7 +45,8 @@ def pair_rows(links: Sequence[Link], flags: Sequence[Flag]) -> Iterator[tuple]:
         by_link[f.link].append(f)
     for link in links:
         fs = by_link.get(link.index, [])
-        yield (link.index, " ".join(map(str, link.zh_ids)), " ".join(map(str, link.en_ids)), round(link.score, 4),
+        yield (link.index, " ".join(map(str, link.zh_ids)), " ".join(map(str, link.en_ids)),
+               None if link.confidence is None else round(link.confidence, 4), round(link.score, 4),
                None if link.adequacy is None else round(link.adequacy, 3),
                link.zh, link.en, worst_severity(fs) or "", "\n".join(f"{f.check}: {f.message}" for f in fs))
 

@@ -35,6 +35,13 @@ class QueueItem:
         return links[self.flag.link].adequacy if 0 <= self.flag.link < len(links) else None
 
     @property
+    def confidence(self) -> float | None:
+        """The flagged link's confidence (the probability that the aligner's link is exactly
+        right); none for a one-sided link, a reviewer's fix, paired input or an older run."""
+        links = self.doc.links
+        return links[self.flag.link].confidence if 0 <= self.flag.link < len(links) else None
+
+    @property
     def decided_by(self) -> dict[str, str]:
         """Reviewer → confirmed/dismissed, for reviewers whose latest word is a decision."""
         return {name: d["status"] for name, d in self.decisions.items() if d["status"] != "open"}

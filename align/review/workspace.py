@@ -21,7 +21,13 @@ from align.review.runfolder import (
 )
 
 DB_NAME = "review.sqlite"
-QUEUE_FILTERS = ("doc", "check", "severity", "status", "reviewer")
+QUEUE_FILTERS = ("doc", "check", "severity", "status", "reviewer", "order")
+# the queue's orders besides document order: the flagged link's confidence, lowest first (a flag
+# without one last), and its error risk, highest first (a flag without one last)
+QUEUE_ORDERS = {
+    "confidence": lambda item: (item.confidence is None, item.confidence or 0.0),
+    "risk": lambda item: (item.risk is None, -(item.risk or 0.0)),
+}
 
 
 class Workspace:
@@ -124,11 +130,12 @@ class Workspace:
 
     def queue(self, **filters: str | None) -> list[QueueItem]:
         """Flags in document/link order, narrowed by doc (number), check, severity, status
-        (``disputed``: reviewers decided it differently) and reviewer (flags they decided)."""
+        (``disputed``: reviewers decided it differently) and reviewer (flags they decided), and
+        sorted by ``order`` (``QUEUE_ORDERS``; ties keep document order)."""
         items = queue_items(self.db, self._docs, self._run_ids)
         doc, check = filters.get("doc"), filters.get("check")
         severity, status, reviewer = filters.get("severity"), filters.get("status"), filters.get("reviewer")
-        return [
+        shown = [
             item for item in items
             if (not doc or str(self._docs.index(item.doc)) == doc)
             and (not check or item.flag.check == check or item.flag.category == check)
@@ -136,6 +143,8 @@ class Workspace:
             and (not status or item.state.status == status or (status == "disputed" and item.disputed))
             and (not reviewer or reviewer in item.decided_by)
         ]
+        order = QUEUE_ORDERS.get(filters.get("order") or "")
+        return sorted(shown, key=order) if order else shown
 
 
     def item(self, doc_no: int, position: int) -> QueueItem | None:

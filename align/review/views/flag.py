@@ -72,11 +72,15 @@ def pair_response(
     request: Request, doc_no: int, item: QueueItem, workspace: Workspace, filters: dict[str, str],
     problem: Problem | None = None,
 ) -> HTMLResponse:
-    rank = {(id(i.doc), i.position): n for n, i in enumerate(workspace.queue())}
-    here = rank[(id(item.doc), item.position)]
     shown = workspace.queue(**filters)
-    before = [i for i in shown if rank[(id(i.doc), i.position)] < here]
-    after = [i for i in shown if rank[(id(i.doc), i.position)] > here]
+    keys = [(id(i.doc), i.position) for i in shown]
+    if (id(item.doc), item.position) in keys:  # previous / next in the queue's own order
+        here = keys.index((id(item.doc), item.position))
+        before, after = shown[:here], shown[here + 1:]
+    else:  # a flag the filters leave out: its neighbours in document order
+        rank = {(id(i.doc), i.position): n for n, i in enumerate(workspace.queue())}
+        before = [i for i in shown if rank[(id(i.doc), i.position)] < rank[(id(item.doc), item.position)]]
+        after = [i for i in shown if rank[(id(i.doc), i.position)] > rank[(id(item.doc), item.position)]]
     numbers = doc_numbers(workspace)
     links = workspace.current_links(item.doc)
     base = {link.index: link for link in item.doc.links}[item.flag.link]
