@@ -126,10 +126,12 @@ def parted_regions(ours, theirs, gold):
 
 
 def scoring_lattice(pair, encoder, cfg: AlignConfig) -> Lattice:
-    """A lattice scored as the aligner's search scores it (same band, margins and n-m beads)."""
+    """A lattice scored as the aligner's search scores it (same band, margins, n-m beads and 1-1 length cap)."""
     lattice = Lattice(encoder.encode(pair.zh), encoder.encode(pair.en), cfg, signals.pair_features(pair.zh, pair.en))
     band = lattice.band()
-    lattice.allow_large_nm(lattice.search(band))
+    path = lattice.search(band)
+    lattice.allow_large_nm(path)
+    lattice.cap_single_length(path)
     return lattice
 
 

@@ -352,3 +352,46 @@ def test_bead_scores_add_up_to_the_best_path_score(encoder):
     assert any(i1 - i0 == 1 and j1 - j0 > 1 for (i0, j0), (i1, j1) in zip(path, path[1:]))  # merges too
     total = sum(lattice.bead_score(i0, i1, j0, j1) for (i0, j0), (i1, j1) in zip(path, path[1:]))
     assert total == pytest.approx(lattice.marginals(band).best, abs=1e-4)
+
+
+def test_weak_one_to_one_pair_is_not_hidden_in_a_two_two(encoder):
+    """Text+Berg 002 (German-French, linked 1-1 as a rule): "Seilschaften in der Nordwand …
+    Ein letzter Blick :" is a caption run into a short sentence, so its pair "Un dernier coup
+    d'œil :" is 2.6x shorter. With the length cost uncapped that gold 1-1 scored far below a
+    skip and the search joined it and the next gold 1-1 into one 2-2; capped at the largest
+    length cost of the document's own first-path 1-1 beads, both gold links are found."""
+    from align.bench.alignment import textberg_pairs
+
+    pair = next(p for p in textberg_pairs(SHARED) if p.name.endswith("002"))
+    gold = {((196,), (173,)), ((197,), (174,))}
+    assert gold <= set(pair.gold)
+    links = set(map(tuple, [(tuple(z), tuple(e)) for z, e in pairs_of(align_sentences(pair.zh, pair.en, encoder))]))
+    assert gold <= links
+    uncapped = pairs_of(align_sentences(pair.zh, pair.en, encoder, cap_single_length=False))
+    assert ([196, 197], [173, 174]) in uncapped
+
+
+def test_single_length_cap_only_where_the_document_links_one_to_one(encoder):
+    """The cap is the largest 1-1 length cost on the first path of a 1-1 document, and stays off
+    where the first path merges as a rule (bible-split: English clauses of whole verses)."""
+    from align.aligner import signals
+    from align.aligner.sentences import AlignConfig, Lattice, _beads
+    from align.bench.devsets import split_clauses
+
+    bible = bible_pairs(SHARED)[0]
+    verses = [(bible.zh[s[0]], bible.en[t[0]]) for s, t in bible.gold[200:400]
+              if len(s) == 1 and len(t) == 1 and len(split_clauses(bible.en[t[0]])) > 1][:12]
+    zh = [z for z, _ in verses]
+
+    def cap(en):
+        lattice = Lattice(encoder.encode(zh), encoder.encode(en), AlignConfig(), signals.pair_features(zh, en))
+        path = lattice.search(lattice.band())
+        lattice.allow_large_nm(path)
+        capped = lattice.cap_single_length(path)
+        assert capped == (lattice.single_length_cap is not None)
+        ones = [lattice.length_mismatch(b) for b in _beads(path) if len(b[0]) == len(b[1]) == 1]
+        return lattice.single_length_cap, ones
+
+    value, ones = cap([e for _, e in verses])
+    assert value == pytest.approx(AlignConfig().length_weight * max(ones))
+    assert cap([c for _, e in verses for c in split_clauses(e)])[0] is None

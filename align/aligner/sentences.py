@@ -70,6 +70,9 @@ class AlignConfig:
     # the margin score times log2(1 + shorter / longer) of the bead's two sides (Bertalign's length
     # penalty), lengths in units with the document's expected ratio: 1 for equal lengths, 0.58 for 1:2
     length_factor: bool = True
+    # in a document that links 1-1 as a rule, a 1-1 bead's length cost stops at the largest one
+    # among its first path's 1-1 beads (see Lattice.cap_single_length)
+    cap_single_length: bool = True
     token_weight: float = 0.1  # bonus per shared number / Latin token (capped, see signals)
     paragraph_bonus: float = 0.1  # for a link ending where a paragraph starts on both sides
     # per extra sentence in a bead: a merge must earn its place; on the side with more
@@ -151,7 +154,9 @@ def _align(zh, en, encoder, cfg, *, glossary=None, paragraphs=None, with_gaps: b
     lattice = Lattice(emb_zh, emb_en, cfg, features)
     band = lattice.band()
     path = lattice.search(band)
-    if lattice.allow_large_nm(path):
+    opened = lattice.allow_large_nm(path)
+    capped = lattice.cap_single_length(path)  # after allow_large_nm: only where it stayed closed
+    if opened or capped:
         path = lattice.search(band)
     exact = _ExactRuns(zh, en, emb_zh, emb_en, encoder, lattice)
     budget = int(cfg.near_budget * (n + m))
@@ -191,8 +196,8 @@ def _align(zh, en, encoder, cfg, *, glossary=None, paragraphs=None, with_gaps: b
 # which a link that is exactly right can still fail.
 COSINE_MIDPOINT, COSINE_SCALE = 0.45, 0.09  # the curve of calibrated_confidence (see its docstring)
 CONFIDENCE_FEATURES = ("cosine", "margin", "gap", "extra", "length")
-CONFIDENCE_COEF = {"intercept": 1.5075, "cosine": 0.6271, "margin": 2.5126, "gap": 6.4581, "extra": -0.8849,
-                   "length": -4.2949}
+CONFIDENCE_COEF = {"intercept": 1.3162, "cosine": 0.7846, "margin": 2.2585, "gap": 6.7958, "extra": -0.8801,
+                   "length": -1.2709}
 GAP_CAP = 1.0  # a path ahead by more than this is as sure as the search can be
 
 
@@ -411,6 +416,7 @@ class Lattice:
         # n-m beads beyond 2-2: closed until allow_large_nm opens them
         self.large_nm = np.flatnonzero((self.ta >= 2) & (self.tb >= 2) & (np.maximum(self.ta, self.tb) > 2))
         self.large_open = False
+        self.single_length_cap: float | None = None  # set by cap_single_length
         # Run-vector weights: the encoder averages over tokens, so a longer sentence weighs
         # more in the vector of a concatenation; sqrt damps very long ones.
         if features is not None:
@@ -473,6 +479,25 @@ class Lattice:
         self._scores.clear()
         return True
 
+    def cap_single_length(self, path) -> bool:
+        """Where the translator links 1-1 as a rule (the n-m beads stayed closed), cap a 1-1
+        bead's length cost at the largest one among this document's first-path 1-1 beads.
+
+        The first path shows how unequal this document's sentence pairs get; a pair more unequal
+        than that (a caption run into a sentence, a paraphrase) is not less likely a pair for it,
+        so its cosine decides. Uncapped, such a weak gold pair scores far below a skip and the
+        search hides it in a 2-2 with its strong neighbour, whose cosine that neighbour carries.
+        Where the translator merges as a rule, unequal lengths are the sign of a merge and the
+        cost stays whole. Returns whether the cap was set (every row is rescored)."""
+        if not self.cfg.cap_single_length or self.large_open or self.f is None:
+            return False
+        costs = [self.length_mismatch(bead) for bead in _beads(path) if len(bead[0]) == len(bead[1]) == 1]
+        if not costs:
+            return False
+        self.single_length_cap = self.cfg.length_weight * max(costs)
+        self._scores.clear()
+        return True
+
     # ----- exact cosines of re-encoded runs -----
     def merge_candidates(self, path) -> list[tuple[int, int, int, int]]:
         """Merged beads on the path whose cosine is still an approximation."""
@@ -514,7 +539,10 @@ class Lattice:
             zh_units, en_units = lx + 1.0, self.f.ratio * ly + 1.0
             if cfg.length_factor:
                 score *= np.log2(1.0 + np.minimum(zh_units, en_units) / np.maximum(zh_units, en_units))
-            score -= cfg.length_weight * np.log(zh_units / en_units) ** 2
+            length_cost = cfg.length_weight * np.log(zh_units / en_units) ** 2
+            if self.single_length_cap is not None:
+                length_cost[0, 0] = np.minimum(length_cost[0, 0], self.single_length_cap)
+            score -= length_cost
             if cfg.token_weight and self.f.has_tokens(i - A, i):
                 for a in range(1, A + 1):
                     for b in range(1, B + 1):
