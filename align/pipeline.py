@@ -257,7 +257,7 @@ def check_documents(
     file): no alignment search, see :func:`paired_links`. ``timings`` of stages run before
     (reading, loading) go into the run's timings and total; ``on_stage`` hears each stage's
     name as it starts (a batch worker passes it on to the progress bar); ``jobs`` 2 runs part
-    of the word-align and check work in a forked second process (:mod:`align.parallel`).
+    of the check work in a forked second process (:mod:`align.parallel`).
     """
     aligned = align_pair(zh_doc, en_doc, encoder=encoder, glossary=glossary, align_options=align_options,
                          paired=paired, quiet=quiet, timings=timings, on_stage=on_stage)

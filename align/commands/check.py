@@ -59,7 +59,7 @@ PRESEGMENTED = typer.Option(
     False, "--presegmented", help="Inputs have one sentence per line: no cleaning, no re-splitting."
 )
 JOBS = typer.Option(None, "--jobs", "-j", min=1, max=2,
-                    help="Processes for the word-align, check and report stages: 2 runs part of them in a "
+                    help="Processes for the check and report stages: 2 runs part of them in a "
                     "forked copy of the run (default: 2 when this process may use two cores, else 1).")
 QUIET = typer.Option(False, "--quiet", "-q", help="No progress bar and no closing summary line.")
 CACHE_DIR = typer.Option(None, "--cache-dir", help="Embedding cache folder (default $ALIGN_CACHE_DIR, "
