@@ -309,6 +309,16 @@ def test_near_path_encodes_stay_within_their_budget(verses, encoder):
     assert calls[0] <= calls[2] <= calls[0] + sentences
 
 
+def _verses_of_several_clauses() -> list[tuple[str, str]]:
+    """Twelve 1-1 Bible verses whose English has two clauses or more (KJV's ``:`` / ``;``):
+    one sentence per side they link 1-1, the English cut into clauses they merge."""
+    from align.bench.devsets import split_clauses
+
+    bible = bible_pairs(SHARED)[0]
+    return [(bible.zh[s[0]], bible.en[t[0]]) for s, t in bible.gold[200:400]
+            if len(s) == 1 and len(t) == 1 and len(split_clauses(bible.en[t[0]])) > 1][:12]
+
+
 def test_larger_n_m_beads_open_only_where_the_document_merges_as_a_rule(encoder):
     """2-3 / 3-2 / 3-3 beads are scored only when a first search merges at least as often as
     it links 1-1: English verses cut at KJV's clause punctuation (1-2, 1-3 beads) open them,
@@ -318,9 +328,7 @@ def test_larger_n_m_beads_open_only_where_the_document_merges_as_a_rule(encoder)
     from align.aligner.sentences import AlignConfig, Lattice
     from align.bench.devsets import split_clauses
 
-    bible = bible_pairs(SHARED)[0]
-    verses = [(bible.zh[s[0]], bible.en[t[0]]) for s, t in bible.gold[200:400]
-              if len(s) == 1 and len(t) == 1 and len(split_clauses(bible.en[t[0]])) > 1][:12]
+    verses = _verses_of_several_clauses()
     zh = [z for z, _ in verses]
 
     def opened(en):
@@ -378,9 +386,7 @@ def test_single_length_cap_only_where_the_document_links_one_to_one(encoder):
     from align.aligner.sentences import AlignConfig, Lattice, _beads
     from align.bench.devsets import split_clauses
 
-    bible = bible_pairs(SHARED)[0]
-    verses = [(bible.zh[s[0]], bible.en[t[0]]) for s, t in bible.gold[200:400]
-              if len(s) == 1 and len(t) == 1 and len(split_clauses(bible.en[t[0]])) > 1][:12]
+    verses = _verses_of_several_clauses()
     zh = [z for z, _ in verses]
 
     def cap(en):

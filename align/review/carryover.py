@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from align.model import Flag
+from align.model import Flag, Link
 from align.review.db import FlagState, ReviewDB
 from align.review.runfolder import DocRun
 
@@ -28,18 +28,22 @@ class QueueItem:
     decisions: dict = field(default_factory=dict)  # reviewer → their latest event (status, reason, at)
 
     @property
+    def link(self) -> Link | None:
+        """The flagged link of the run (none for a flag on no link)."""
+        links = self.doc.links
+        return links[self.flag.link] if 0 <= self.flag.link < len(links) else None
+
+    @property
     def risk(self) -> float | None:
         """The flagged link's adequacy probability (none for a one-sided link or a run
         written before the score was kept on each link)."""
-        links = self.doc.links
-        return links[self.flag.link].adequacy if 0 <= self.flag.link < len(links) else None
+        return self.link.adequacy if self.link else None
 
     @property
     def confidence(self) -> float | None:
         """The flagged link's confidence (the probability that the aligner's link is exactly
         right); none for a one-sided link, a reviewer's fix, paired input or an older run."""
-        links = self.doc.links
-        return links[self.flag.link].confidence if 0 <= self.flag.link < len(links) else None
+        return self.link.confidence if self.link else None
 
     @property
     def decided_by(self) -> dict[str, str]:
